@@ -1,0 +1,30 @@
+# Axone — the two commands of the README, plus helpers.
+#   make demo   trains a network on an embedded data set (installs what it needs first)
+#   make test   runs the test suite (installs what it needs first)
+
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test deps bench clean
+
+# Installs the missing Debian packages (apt-get update first, as on a fresh machine).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; \
+	fi
+
+demo: deps
+	$(SWIFT) run -c release axone demo
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) run -c release AxoneBench gemm
+	$(SWIFT) run -c release AxoneBench ops
+
+clean:
+	rm -rf .build

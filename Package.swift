@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Axone",
+    products: [
+        .library(name: "Axone", targets: ["Axone"]),
+        .executable(name: "axone", targets: ["AxoneCLI"]),
+        .executable(name: "AxoneBench", targets: ["AxoneBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "Axone",
+            dependencies: ["COpenBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .executableTarget(
+            name: "AxoneCLI",
+            dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "AxoneBench",
+            dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "AxoneTests", dependencies: ["Axone"]),
+    ]
+)

@@ -1,0 +1,39 @@
+extension Variable {
+    /// Sums over `axes` (all when `nil`); the pullback broadcasts the gradient back.
+    public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+        let shape = value.shape
+        let kept = value.sum(alongAxes: axes, keepingDimensions: true).shape
+        let out = value.sum(alongAxes: axes, keepingDimensions: keepingDimensions)
+        return Variable(out, inputs: [self]) { g in
+            [Tensor.zeros(shape) + g.reshaped(kept)]
+        }
+    }
+
+    /// Averages over `axes` (all when `nil`).
+    public func mean(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+        let n = value.normalizedAxes(axes ?? Array(0..<value.rank)).map { value.shape[$0] }.reduce(1, *)
+        return sum(alongAxes: axes, keepingDimensions: keepingDimensions) * (1 / Scalar(n))
+    }
+
+    /// Softmax over the last axis; pullback `dx = y ⊙ (dy − Σ dy⊙y)`.
+    public func softmax() -> Variable { softmaxed(logarithmic: false) }
+
+    /// Log-softmax over the last axis; pullback `dx = dy − softmax(x)·Σ dy`.
+    public func logSoftmax() -> Variable { softmaxed(logarithmic: true) }
+
+    private func softmaxed(logarithmic: Bool) -> Variable {
+        let y = logarithmic ? value.logSoftmax() : value.softmax()
+        let columns = y.shape.last ?? 1
+        let rows = columns == 0 ? 0 : y.count / columns
+        return Variable(y, inputs: [self]) { dy in
+            [Tensor(shape: y.shape) { dx in
+                y.withUnsafeBufferPointer { py in
+                    dy.withUnsafeBufferPointer { pdy in
+                        Scalar.softmaxRowsDerivative(y: py, upstream: pdy, rows: rows, columns: columns,
+                                                     logarithmic: logarithmic, into: dx)
+                    }
+                }
+            }]
+        }
+    }
+}

@@ -1,0 +1,37 @@
+extension Tensor {
+    /// The matrix product `op(a)·op(b)` of two rank-2 tensors through BLAS, where `op` transposes
+    /// an operand when asked (by the BLAS flag: the data is not copied).
+    ///
+    /// Shapes that do not chain stop the program with a message naming both shapes.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, TensorError.incompatibleShapes(
+            operation: "matmul (rank-2 operands)", lhs: a.shape, rhs: b.shape).description)
+        let m = transposeA ? a.shape[1] : a.shape[0], k = transposeA ? a.shape[0] : a.shape[1]
+        let kb = transposeB ? b.shape[1] : b.shape[0], n = transposeB ? b.shape[0] : b.shape[1]
+        precondition(k == kb, TensorError.incompatibleShapes(
+            operation: "matmul\(transposeA ? " (a transposed)" : "")\(transposeB ? " (b transposed)" : "")",
+            lhs: a.shape, rhs: b.shape).description)
+        var result = Tensor.zeros([m, n])
+        guard m > 0, n > 0, k > 0 else { return result }
+        result.withUnsafeMutableBufferPointer { c in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                alpha: 1, a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
+                                beta: 0, c: c.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The transpose of a rank-2 tensor.
+    public func transposed() -> Tensor {
+        precondition(rank == 2, TensorError.invalidShape(
+            operation: "transposed()", expected: "a rank-2 tensor", got: shape).description)
+        let (rows, columns) = (shape[0], shape[1])
+        return Tensor(shape: [columns, rows]) { out in
+            withUnsafeBufferPointer { Scalar.transpose($0, rows: rows, columns: columns, into: out) }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import COpenBLAS
+import RealModule
+
+/// The element types a ``Tensor`` can hold: `Float` for training, `Double` for gradient checks.
+///
+/// The requirements are the numeric kernels every tensor operation is built on. The protocol
+/// extensions in `Backend/` give portable Swift implementations; because `Float` and `Double`
+/// conform in this module, the compiler emits code specialised for each of them behind the
+/// witness table, so generic code (and callers in other modules) reach a concrete, vectorisable
+/// loop at the cost of one dynamic call per kernel instead of one per element.
+public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStringConvertible {
+    /// The safetensors name of this type (`F32`, `F64`).
+    static var dtypeName: String { get }
+
+    /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C` through BLAS.
+    ///
+    /// `op(A)` is `m×k`, `op(B)` is `k×n`, `C` is `m×n`; a transposed operand is read through the
+    /// BLAS transpose flag, never copied.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// `y[i] = f(x[i])`.
+    static func apply(_ function: ElementwiseFunction<Self>, _ x: UnsafeBufferPointer<Self>,
+                      into y: UnsafeMutableBufferPointer<Self>)
+
+    /// `dx[i] = dy[i]·f′(x[i])`, where `y = f(x)` is passed too so rules can reuse it.
+    static func applyDerivative(_ function: ElementwiseFunction<Self>, x: UnsafeBufferPointer<Self>,
+                                y: UnsafeBufferPointer<Self>, upstream dy: UnsafeBufferPointer<Self>,
+                                into dx: UnsafeMutableBufferPointer<Self>)
+
+    /// `out = a ∘ b` over `shape`, reading `a` and `b` through element strides (0 on broadcast axes).
+    static func combine(_ op: BinaryOperator, _ a: UnsafeBufferPointer<Self>, strides aStrides: [Int],
+                        _ b: UnsafeBufferPointer<Self>, strides bStrides: [Int], shape: [Int],
+                        into out: UnsafeMutableBufferPointer<Self>)
+
+    /// Reduces the middle axis of a `[outer, count, inner]` view: `out[o, i] = ⊕ₖ x[o, k, i]`.
+    static func reduce(_ op: ReductionOperator, _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int,
+                       inner: Int, into out: UnsafeMutableBufferPointer<Self>)
+
+    /// Softmax (or log-softmax) of each row of a `rows × columns` matrix, max-shifted for stability.
+    static func softmaxRows(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int, logarithmic: Bool,
+                            into y: UnsafeMutableBufferPointer<Self>)
+
+    /// Gradient of ``softmaxRows(_:rows:columns:logarithmic:into:)`` given its output `y`.
+    static func softmaxRowsDerivative(y: UnsafeBufferPointer<Self>, upstream dy: UnsafeBufferPointer<Self>,
+                                      rows: Int, columns: Int, logarithmic: Bool,
+                                      into dx: UnsafeMutableBufferPointer<Self>)
+
+    /// Out-of-place transpose of a row-major `rows × columns` matrix.
+    static func transpose(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int,
+                          into y: UnsafeMutableBufferPointer<Self>)
+}
+
+extension Float: TensorScalar {
+    public static var dtypeName: String { "F32" }
+
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: TensorScalar {
+    public static var dtypeName: String { "F64" }
+
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+/// Controls the number of threads OpenBLAS uses for matrix products (process-wide).
+public enum BLAS {
+    /// Sets the BLAS thread count; results are bit-reproducible only at a fixed count.
+    public static func setThreadCount(_ count: Int) {
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// The number of threads BLAS currently uses.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+}

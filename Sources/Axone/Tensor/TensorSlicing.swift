@@ -1,0 +1,75 @@
+extension Tensor {
+    /// The number of elements in one entry of the first (batch) axis.
+    var rowSize: Int { rank == 0 ? 1 : shape.dropFirst().reduce(1, *) }
+
+    /// The entries `range` of the first (batch) axis.
+    public func rows(_ range: Range<Int>) -> Tensor {
+        precondition(rank >= 1 && range.lowerBound >= 0 && range.upperBound <= shape[0],
+                     "rows(\(range)): out of bounds for shape \(shape)")
+        var newShape = shape
+        newShape[0] = range.count
+        return Tensor(shape: newShape, scalars: Array(scalars[(range.lowerBound * rowSize)..<(range.upperBound * rowSize)]))
+    }
+
+    /// The entries at `indices` of the first (batch) axis, in that order (a batch gather).
+    public func rows(at indices: [Int]) -> Tensor {
+        precondition(rank >= 1, "rows(at:): needs a batch axis, got a scalar")
+        let size = rowSize
+        var newShape = shape
+        newShape[0] = indices.count
+        return Tensor(shape: newShape) { out in
+            withUnsafeBufferPointer { src in
+                for (r, i) in indices.enumerated() {
+                    precondition(i >= 0 && i < shape[0], "rows(at:): index \(i) out of bounds for shape \(shape)")
+                    for j in 0..<size { out[r * size + j] = src[i * size + j] }
+                }
+            }
+        }
+    }
+
+    /// Concatenates tensors along `axis`; all other axes must agree.
+    public static func concatenate(_ tensors: [Tensor], alongAxis axis: Int = 0) -> Tensor {
+        guard let first = tensors.first else { preconditionFailure("concatenate: no tensors") }
+        let axis = axis < 0 ? axis + first.rank : axis
+        precondition(axis >= 0 && axis < first.rank, "concatenate: axis \(axis) out of range for shape \(first.shape)")
+        for t in tensors {
+            var a = t.shape, b = first.shape
+            if a.count == b.count { a[axis] = 0; b[axis] = 0 }
+            precondition(a == b, TensorError.incompatibleShapes(
+                operation: "concatenate along axis \(axis)", lhs: first.shape, rhs: t.shape).description)
+        }
+        let outer = first.shape[..<axis].reduce(1, *)
+        var shape = first.shape
+        shape[axis] = tensors.map { $0.shape[axis] }.reduce(0, +)
+        var scalars = [Scalar]()
+        scalars.reserveCapacity(shape.reduce(1, *))
+        for o in 0..<outer {
+            for t in tensors {
+                let chunk = t.shape[axis...].reduce(1, *)
+                scalars.append(contentsOf: t.scalars[(o * chunk)..<((o + 1) * chunk)])
+            }
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
+    /// Splits along `axis` into pieces of the given sizes (the inverse of ``concatenate(_:alongAxis:)``).
+    public func split(sizes: [Int], alongAxis axis: Int = 0) -> [Tensor] {
+        let axis = axis < 0 ? axis + rank : axis
+        precondition(axis >= 0 && axis < rank && sizes.reduce(0, +) == shape[axis],
+                     "split: sizes \(sizes) do not add up to axis \(axis) of shape \(shape)")
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        var start = 0
+        return sizes.map { size in
+            var pieceShape = shape
+            pieceShape[axis] = size
+            var piece = [Scalar]()
+            piece.reserveCapacity(outer * size * inner)
+            for o in 0..<outer {
+                let base = (o * shape[axis] + start) * inner
+                piece.append(contentsOf: scalars[base..<(base + size * inner)])
+            }
+            start += size
+            return Tensor(shape: pieceShape, scalars: piece)
+        }
+    }
+}

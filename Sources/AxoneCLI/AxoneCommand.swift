@@ -1,0 +1,10 @@
+import ArgumentParser
+import Axone
+
+@main
+struct AxoneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "axone",
+        abstract: "Axone: feedforward neural networks in Swift.",
+        subcommands: [])
+}
