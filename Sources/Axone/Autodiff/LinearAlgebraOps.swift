@@ -21,3 +21,36 @@ extension Variable {
         Variable(value.transposed(), inputs: [self]) { g in [g.transposed()] }
     }
 }
+
+extension Variable {
+    /// The affine map `x·W + b` in one GEMM: `b` is copied into the output rows and BLAS adds
+    /// `x·W` on top (β = 1). Pullback: `dx = dY·Wᵀ`, `dW = xᵀ·dY`, `db = Σ_rows dY`.
+    public static func linear(_ x: Variable, _ weight: Variable, _ bias: Variable?) -> Variable {
+        let (xv, wv) = (x.value, weight.value)
+        precondition(xv.rank == 2 && wv.rank == 2 && xv.shape[1] == wv.shape[0],
+                     TensorError.incompatibleShapes(operation: "linear (x·W)", lhs: xv.shape, rhs: wv.shape).description)
+        let (m, k, n) = (xv.shape[0], xv.shape[1], wv.shape[1])
+        if let bias { precondition(bias.value.shape == [n], "linear: bias of shape \(bias.value.shape) for \(n) units") }
+        let out = Tensor<Scalar>(shape: [m, n]) { y in
+            if let b = bias?.value {
+                b.withUnsafeBufferPointer { pb in for r in 0..<m { for j in 0..<n { y[r * n + j] = pb[j] } } }
+            } else {
+                y.initialize(repeating: 0)
+            }
+            guard m > 0, n > 0, k > 0 else { return }
+            xv.withUnsafeBufferPointer { px in
+                wv.withUnsafeBufferPointer { pw in
+                    Scalar.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                                a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: n,
+                                beta: 1, c: y.baseAddress!, ldc: n)
+                }
+            }
+        }
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return Variable(out, inputs: inputs) { g in
+            var grads = [Tensor.matmul(g, wv, transposeB: true), Tensor.matmul(xv, g, transposeA: true)]
+            if bias != nil { grads.append(g.sum(alongAxes: [0])) }
+            return grads
+        }
+    }
+}

@@ -37,3 +37,17 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// The maximum over `axes`; the gradient is shared equally among the elements that attain it.
+    public func max(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+        let x = value
+        let kept = x.max(alongAxes: axes, keepingDimensions: true)
+        let out = keepingDimensions ? kept : x.max(alongAxes: axes, keepingDimensions: false)
+        return Variable(out, inputs: [self]) { g in
+            let mask = (x - kept).mapped(.step)                       // 1 where x equals the maximum
+            let share = mask / mask.sum(alongAxes: axes, keepingDimensions: true)
+            return [share * g.reshaped(kept.shape)]
+        }
+    }
+}

@@ -1,0 +1,17 @@
+extension TensorScalar {
+    /// One optimiser step for one parameter: dispatches to the rule's kernel (each rule's formula
+    /// lives next to its optimiser, in `Optimizers/`).
+    public static func update(_ rule: UpdateRule, parameter p: UnsafeMutableBufferPointer<Self>,
+                              gradient g: UnsafeBufferPointer<Self>, slots: [UnsafeMutableBufferPointer<Self>]) {
+        precondition(p.count == g.count && slots.allSatisfy { $0.count == p.count }, "update kernel: size mismatch")
+        switch rule {
+        case let .sgd(c, lr): sgdKernel(c, learningRate: lr, p, g, slots)
+        case let .adagrad(c, lr): adagradKernel(c, learningRate: lr, p, g, slots[0])
+        case let .adaDelta(c, lr): adaDeltaKernel(c, learningRate: lr, p, g, slots[0], slots[1])
+        case let .rmsProp(c, lr): rmsPropKernel(c, learningRate: lr, p, g, slots[0])
+        case let .adam(c, lr, t): adamKernel(c, learningRate: lr, step: t, p, g, slots[0], slots[1])
+        case let .nadam(c, lr, t, mu, nextMu, muProduct):
+            nadamKernel(c, learningRate: lr, step: t, mu: mu, nextMu: nextMu, muProduct: muProduct, p, g, slots[0], slots[1])
+        }
+    }
+}

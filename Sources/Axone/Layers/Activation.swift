@@ -1,0 +1,113 @@
+/// An activation function by name, as `Dense(…, activation:)` and the architecture JSON use it.
+///
+/// Hidden units (seeds 000–002): sigmoid, tanh, ReLU and its variants. Output units: identity
+/// for regression, sigmoid for binary and softmax for multiclass classification. Learned or random
+/// activations (PReLU, RReLU, Maxout) are layers of their own.
+public enum Activation: Sendable, Hashable, CustomStringConvertible {
+    case linear
+    /// Heaviside step (the perceptron's unit); zero gradient almost everywhere.
+    case step
+    case sigmoid
+    case tanh
+    case relu
+    /// LeakyReLU with slope α for negative inputs (default 0.01 as in seed 000).
+    case leakyRelu(alpha: Double = 0.01)
+    case elu(alpha: Double = 1)
+    case selu
+    case softplus
+    /// Softmax over the last axis.
+    case softmax
+    /// Log-softmax over the last axis.
+    case logSoftmax
+
+    /// The names accepted by ``init(name:)``.
+    public static let names = ["linear", "step", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
+                               "softplus", "softmax", "log_softmax"]
+
+    /// Parses a Keras-style name (`relu`, `leaky_relu`, `softmax`, …; `identity` and `None` mean linear).
+    public init(name: String) throws {
+        switch name.lowercased() {
+        case "linear", "identity", "none": self = .linear
+        case "step", "heaviside": self = .step
+        case "sigmoid", "logistic": self = .sigmoid
+        case "tanh": self = .tanh
+        case "relu": self = .relu
+        case "leaky_relu", "leakyrelu": self = .leakyRelu()
+        case "elu": self = .elu()
+        case "selu": self = .selu
+        case "softplus": self = .softplus
+        case "softmax": self = .softmax
+        case "log_softmax", "logsoftmax": self = .logSoftmax
+        default: throw LayerError.unknownName(kind: "activation", name: name, known: Activation.names)
+        }
+    }
+
+    /// The Keras-style name.
+    public var description: String {
+        switch self {
+        case .linear: "linear"
+        case .step: "step"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .relu: "relu"
+        case .leakyRelu: "leaky_relu"
+        case .elu: "elu"
+        case .selu: "selu"
+        case .softplus: "softplus"
+        case .softmax: "softmax"
+        case .logSoftmax: "log_softmax"
+        }
+    }
+
+    /// The element-wise function, or `nil` for the row-wise softmax family.
+    func elementwise<Scalar: TensorScalar>(_: Scalar.Type) -> ElementwiseFunction<Scalar>? {
+        switch self {
+        case .linear: .identity
+        case .step: .step
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .relu: .relu
+        case .leakyRelu(let a): .leakyRelu(alpha: Scalar(a))
+        case .elu(let a): .elu(alpha: Scalar(a))
+        case .selu: .selu
+        case .softplus: .softplus
+        case .softmax, .logSoftmax: nil
+        }
+    }
+
+    /// Applies the activation to a variable.
+    public func callAsFunction<Scalar: TensorScalar>(_ x: Variable<Scalar>) -> Variable<Scalar> {
+        switch self {
+        case .linear: x
+        case .softmax: x.softmax()
+        case .logSoftmax: x.logSoftmax()
+        default: x.applying(elementwise(Scalar.self)!)
+        }
+    }
+
+    /// Applies the activation to a tensor (inference).
+    public func callAsFunction<Scalar: TensorScalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        switch self {
+        case .linear: x
+        case .softmax: x.softmax()
+        case .logSoftmax: x.logSoftmax()
+        default: x.mapped(elementwise(Scalar.self)!)
+        }
+    }
+}
+
+/// A layer applying an ``Activation`` (Keras `Activation('softmax')`).
+public final class ActivationLayer<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The function applied.
+    public let activation: Activation
+
+    /// Creates the layer.
+    public init(_ activation: Activation, name: String? = nil) {
+        self.activation = activation
+        super.init(name: name)
+    }
+
+    public override var typeName: String { "Activation" }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { activation(input) }
+}

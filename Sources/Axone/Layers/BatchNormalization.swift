@@ -1,0 +1,69 @@
+/// Batch normalisation (Ioffe & Szegedy 2015; seed 002) over the batch axis of `[batch, features]`.
+///
+/// Training: `x̂ = (x − μ_B)/√(σ²_B + ε)` with the batch mean and (biased) variance, `y = γ·x̂ + β`;
+/// the running statistics follow PyTorch's convention,
+/// `running ← (1 − momentum)·running + momentum·batch` (momentum 0.1), with the *unbiased*
+/// batch variance `n/(n − 1)·σ²_B` for the running variance. Inference uses the running statistics.
+/// Keras writes the same update with `momentum_keras = 1 − momentum` (0.99) and biased variance.
+/// γ and β are trainable; the running mean and variance are non-trainable buffers, so the layer
+/// counts 4·features parameters of which 2·features are non-trainable.
+public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The weight of the current batch in the running statistics.
+    public let momentum: Double
+    /// Added to the variance before the square root.
+    public let epsilon: Double
+    /// Scale γ `[features]`.
+    public var gamma: Variable<Scalar>?
+    /// Shift β `[features]`.
+    public var beta: Variable<Scalar>?
+    /// Running mean `[features]`.
+    public var runningMean: Buffer<Scalar>?
+    /// Running (unbiased) variance `[features]`.
+    public var runningVariance: Buffer<Scalar>?
+
+    public init(momentum: Double = 0.1, epsilon: Double = 1e-5, name: String? = nil) throws {
+        guard momentum >= 0 && momentum <= 1, epsilon > 0 else {
+            throw LayerError.invalidArgument(layer: name ?? "BatchNormalization",
+                                             message: "momentum must be in [0, 1] and epsilon > 0, got \(momentum), \(epsilon)")
+        }
+        self.momentum = momentum
+        self.epsilon = epsilon
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        guard inputShape.count == 1, let features = inputShape.first else {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "[features]", got: inputShape)
+        }
+        if let gamma, gamma.shape != [features] {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "\(gamma.shape)", got: inputShape)
+        }
+        if gamma == nil {
+            gamma = Variable(.ones([features]), requiresGradient: isTrainable)
+            beta = Variable(.zeros([features]), requiresGradient: isTrainable)
+            runningMean = Buffer(.zeros([features]))
+            runningVariance = Buffer(.ones([features]))
+        }
+        return inputShape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard let gamma, let beta, let runningMean, let runningVariance else {
+            preconditionFailure(LayerError.notBuilt(layer: displayName).description)
+        }
+        let eps = Scalar(epsilon)
+        guard isTraining else {
+            let inverseDeviation = (runningVariance.value + eps).mapped(.sqrt).mapped(.reciprocal)
+            return (input - Variable(runningMean.value)) * Variable(inverseDeviation) * gamma + beta
+        }
+        let n = input.shape[0]
+        let mean = input.mean(alongAxes: [0])
+        let centered = input - mean
+        let variance = centered.squared().mean(alongAxes: [0])
+        let normalized = centered / (variance + eps).squareRoot()
+        let m = Scalar(momentum), unbiased = Scalar(n) / Scalar(Swift.max(n - 1, 1))
+        runningMean.value = runningMean.value * (1 - m) + mean.value * m
+        runningVariance.value = runningVariance.value * (1 - m) + variance.value * (unbiased * m)
+        return normalized * gamma + beta
+    }
+}

@@ -1,0 +1,68 @@
+/// A fully connected layer: `y = g(x·W + b)` with `W` of shape `[inputSize, units]` — the notes'
+/// `Z = A·W + b` (PyTorch's `Linear` stores the transpose).
+///
+/// ```swift
+/// let layer = Dense<Float>(10, inputSize: 784)   // Keras: Dense(10, input_dim=784)
+/// layer.trainableParameterCount                   // 7850
+/// ```
+public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The number of output units.
+    public let units: Int
+    /// The activation applied after the affine map.
+    public let activation: Activation
+    /// Whether the layer has a bias vector.
+    public let useBias: Bool
+    /// How the weight is initialised.
+    public let kernelInitializer: Initializer
+    /// How the bias is initialised.
+    public let biasInitializer: Initializer
+    /// The expected input size, known at construction or after ``build(inputShape:generator:)``.
+    public private(set) var inputSize: Int?
+
+    /// The weight matrix `[inputSize, units]`; `nil` until built.
+    public var weight: Variable<Scalar>?
+    /// The bias `[units]`; `nil` until built or when `useBias` is false.
+    public var bias: Variable<Scalar>?
+
+    /// Creates a dense layer. When `inputSize` is given and `seed` too, the weights are created at once;
+    /// otherwise they are created when the model is built with its input shape.
+    public init(_ units: Int, inputSize: Int? = nil, activation: Activation = .linear, useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                seed: UInt64? = nil, name: String? = nil) {
+        precondition(units > 0, "Dense: units must be positive, got \(units)")
+        self.units = units
+        self.inputSize = inputSize
+        self.activation = activation
+        self.useBias = useBias
+        self.kernelInitializer = kernelInitializer
+        self.biasInitializer = biasInitializer
+        super.init(name: name)
+        if let inputSize, let seed {
+            var generator = SeededGenerator(seed: seed)
+            _ = try? build(inputShape: [inputSize], generator: &generator)
+        }
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        guard inputShape.count == 1, let size = inputShape.first,
+              inputSize == nil || inputSize == size else {
+            throw LayerError.shapeMismatch(layer: "\(displayName)(\(inputSize.map(String.init) ?? "?")→\(units))",
+                                           expected: "[\(inputSize.map(String.init) ?? "features")]", got: inputShape)
+        }
+        inputSize = size
+        if weight == nil {
+            weight = Variable(kernelInitializer.makeTensor([size, units], fanIn: size, fanOut: units,
+                                                           generator: &generator), requiresGradient: isTrainable)
+            if useBias {
+                bias = Variable(biasInitializer.makeTensor([units], fanIn: size, fanOut: units, generator: &generator),
+                                requiresGradient: isTrainable)
+            }
+        }
+        return [units]
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard let weight else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
+        return activation(Variable.linear(input, weight, bias))
+    }
+}

@@ -1,0 +1,87 @@
+/// Dropout (Srivastava et al. 2014; seeds 001–003): in training each unit is zeroed with probability
+/// `rate`; in inference the layer does nothing.
+///
+/// The default *inverted* form scales the kept units by 1/(1 − rate) during training so the
+/// expected activation is unchanged and inference needs no rescaling. The notes teach the
+/// *vanilla* form — no scaling in training, multiply by the keep probability 1 − rate at test time
+/// (seed 003 writes p where 1 − p is meant) — and call it not recommended; it is offered for teaching.
+public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
+    /// Which of the two equivalent-in-expectation formulations is used.
+    public enum Style: String, Sendable { case inverted, vanilla }
+
+    /// The probability of dropping a unit.
+    public let rate: Double
+    /// The formulation.
+    public let style: Style
+    /// The generator of the masks (seeded when the model is built; part of a checkpoint).
+    public var generator: SeededGenerator
+
+    /// Creates a dropout layer. - Precondition: `0 ≤ rate < 1`.
+    public init(rate: Double, style: Style = .inverted, name: String? = nil) throws {
+        guard rate >= 0 && rate < 1 else {
+            throw LayerError.invalidArgument(layer: name ?? "Dropout", message: "rate must be in [0, 1), got \(rate)")
+        }
+        self.rate = rate
+        self.style = style
+        self.generator = SeededGenerator(seed: 0)
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        self.generator = SeededGenerator(seed: generator.next())
+        return inputShape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        let keep = 1 - rate
+        guard isTraining else {
+            return style == .vanilla ? input * Scalar(keep) : input
+        }
+        guard rate > 0 else { return input }
+        let scale = style == .inverted ? Scalar(1 / keep) : 1
+        let mask = Tensor<Scalar>(shape: input.shape) { m in
+            for i in m.indices { m[i] = generator.nextUnit() < keep ? scale : 0 }
+        }
+        return input * Variable(mask)
+    }
+}
+
+/// Adds Gaussian noise N(0, σ²) to its input in training (a regulariser, seeds 000 and 002); identity in inference.
+public final class GaussianNoise<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The noise's standard deviation σ.
+    public let standardDeviation: Double
+    /// The noise generator (seeded when the model is built).
+    public var generator = SeededGenerator(seed: 0)
+
+    public init(standardDeviation: Double, name: String? = nil) throws {
+        guard standardDeviation >= 0 else {
+            throw LayerError.invalidArgument(layer: name ?? "GaussianNoise",
+                                             message: "standard deviation must be ≥ 0, got \(standardDeviation)")
+        }
+        self.standardDeviation = standardDeviation
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        self.generator = SeededGenerator(seed: generator.next())
+        return inputShape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard isTraining, standardDeviation > 0 else { return input }
+        return input + Variable(.randomNormal(input.shape, standardDeviation: Scalar(standardDeviation), using: &generator))
+    }
+}
+
+/// Reshapes `[batch, d₁, d₂, …]` to `[batch, d₁·d₂·…]`.
+public final class Flatten<Scalar: TensorScalar>: Layer<Scalar> {
+    public override init(name: String? = nil) { super.init(name: name) }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        [inputShape.reduce(1, *)]
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        input.reshaped([input.shape.first ?? 1, -1])
+    }
+}

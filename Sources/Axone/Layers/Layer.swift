@@ -1,0 +1,170 @@
+/// Non-trainable state a layer keeps between calls (e.g. BatchNorm's running mean); saved with
+/// the parameters under its property name, never updated by an optimiser.
+public final class Buffer<Scalar: TensorScalar> {
+    /// The current value.
+    public var value: Tensor<Scalar>
+
+    /// Creates a buffer holding `value`.
+    public init(_ value: Tensor<Scalar>) { self.value = value }
+}
+
+/// Errors in how a model is put together or fed; each names the layer involved.
+public enum LayerError: Error, Equatable, CustomStringConvertible {
+    /// The input reaching a layer does not have the shape it needs.
+    case shapeMismatch(layer: String, expected: String, got: [Int])
+    /// A constructor argument is out of range.
+    case invalidArgument(layer: String, message: String)
+    /// A layer was used before its input shape was known.
+    case notBuilt(layer: String)
+    /// A name that does not denote an activation, initialiser, loss or layer type.
+    case unknownName(kind: String, name: String, known: [String])
+
+    public var description: String {
+        switch self {
+        case let .shapeMismatch(layer, expected, got):
+            "\(layer) expects \(expected), got input of shape \(got)"
+        case let .invalidArgument(layer, message):
+            "\(layer): \(message)"
+        case let .notBuilt(layer):
+            "\(layer) has no weights yet: give the model an input shape (e.g. inputSize: 784) or call build(inputShape:)"
+        case let .unknownName(kind, name, known):
+            "unknown \(kind) '\(name)'; known: \(known.joined(separator: ", "))"
+        }
+    }
+}
+
+/// The base class of every layer and model: holds the training flag and the trainable flag, and
+/// finds parameters, buffers and sub-layers by reflection, named by their property paths
+/// (`layers.0.weight`) — the names used in checkpoints and ONNX files.
+///
+/// A subclass declares its parameters as `Variable` properties, its non-trainable state as
+/// ``Buffer`` properties and its sub-layers as `Layer` (or `[Layer]`) properties, then overrides
+/// ``build(inputShape:generator:)`` and ``forward(_:)``.
+open class Layer<Scalar: TensorScalar> {
+    /// Whether the layer behaves as in training (dropout active, batch statistics) or inference.
+    /// Set it on the root with ``setTraining(_:)`` so every sub-layer follows.
+    public private(set) var isTraining = true
+
+    /// A display name (`dense_1`); `nil` lets containers name the layer by its type.
+    public var name: String?
+
+    /// Whether the optimiser updates this layer's parameters. Setting it applies to every sub-layer:
+    /// a frozen layer's parameters stop receiving gradients and count as non-trainable.
+    public var isTrainable = true {
+        didSet {
+            for (_, p) in ownParameters { p.requiresGradient = isTrainable }
+            for child in children { child.isTrainable = isTrainable }
+        }
+    }
+
+    public init(name: String? = nil) { self.name = name }
+
+    /// The layer's type as shown by `summary()` (`Dense`, `Dropout`, …).
+    open var typeName: String { String(describing: type(of: self)).components(separatedBy: "<").first ?? "Layer" }
+
+    /// Creates the parameters for inputs of `inputShape` (features only, no batch axis) if needed,
+    /// checks that shape, and returns the output shape.
+    open func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { inputShape }
+
+    /// The forward pass on a batch (`[batch, features…]`), recording the graph when gradients are on.
+    open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }
+
+    /// Runs ``forward(_:)``.
+    public func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> { forward(input) }
+
+    /// Switches this layer and all sub-layers to training (`true`) or inference (`false`) behaviour.
+    public func setTraining(_ training: Bool) {
+        isTraining = training
+        for child in children { child.setTraining(training) }
+    }
+
+    /// Switches to inference behaviour (like PyTorch's `eval()`).
+    public func eval() { setTraining(false) }
+    /// Switches to training behaviour (like PyTorch's `train()`).
+    public func train() { setTraining(true) }
+
+    // MARK: Reflection
+
+    /// Every stored property of this layer (including those of superclasses) with its label.
+    private var storedProperties: [(label: String, value: Any)] {
+        var result: [(String, Any)] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror {
+            for child in m.children { if let label = child.label { result.append((label, child.value)) } }
+            mirror = m.superclassMirror
+        }
+        return result
+    }
+
+    /// Strips an optional so `Variable?` and `Variable` properties are found alike.
+    private static func unwrap(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first?.value
+    }
+
+    /// The direct sub-layers, named by property (`layers.0` for an array element).
+    public var namedChildren: [(name: String, layer: Layer)] {
+        storedProperties.flatMap { label, value -> [(String, Layer)] in
+            if let layer = Layer.unwrap(value) as? Layer { return [(label, layer)] }
+            if let layers = value as? [Layer] { return layers.enumerated().map { ("\(label).\($0.offset)", $0.element) } }
+            return []
+        }
+    }
+
+    var children: [Layer] { namedChildren.map(\.layer) }
+
+    /// Parameters declared by this layer itself (not its sub-layers).
+    private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
+        storedProperties.compactMap { label, value in
+            (Layer.unwrap(value) as? Variable<Scalar>).map { (label, $0) }
+        }
+    }
+
+    /// Parameters of this layer and its sub-layers, keyed by dotted property path.
+    /// - Parameter includeFrozen: also list parameters of frozen layers (for saving).
+    public func namedParameters(includeFrozen: Bool = true) -> [(name: String, variable: Variable<Scalar>)] {
+        guard includeFrozen || isTrainable else { return [] }
+        var result = ownParameters
+        for (prefix, child) in namedChildren {
+            result += child.namedParameters(includeFrozen: includeFrozen).map { ("\(prefix).\($0.name)", $0.variable) }
+        }
+        return result
+    }
+
+    /// The parameters an optimiser should update (those of trainable layers).
+    public var trainableParameters: [(name: String, variable: Variable<Scalar>)] {
+        namedParameters(includeFrozen: false).filter { $0.variable.requiresGradient }
+    }
+
+    /// Non-trainable state of this layer and its sub-layers, keyed by dotted property path.
+    public func namedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
+        var result: [(String, Buffer<Scalar>)] = []
+        for (label, value) in storedProperties {
+            if let b = Layer.unwrap(value) as? Buffer<Scalar> { result.append((label, b)) }
+        }
+        for (prefix, child) in namedChildren {
+            result += child.namedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }
+        }
+        return result
+    }
+
+    /// The number of scalars in trainable parameters.
+    public var trainableParameterCount: Int {
+        namedParameters().filter { $0.variable.requiresGradient }.map { $0.variable.value.count }.reduce(0, +)
+    }
+
+    /// The number of scalars in frozen parameters and buffers.
+    public var nonTrainableParameterCount: Int {
+        namedParameters().filter { !$0.variable.requiresGradient }.map { $0.variable.value.count }.reduce(0, +)
+            + namedBuffers().map { $0.buffer.value.count }.reduce(0, +)
+    }
+
+    /// Clears the gradient of every parameter.
+    public func zeroGradients() {
+        for (_, p) in namedParameters() { p.zeroGradient() }
+    }
+
+    /// A label for error messages: the name if set, else the type.
+    public var displayName: String { name ?? typeName }
+}

@@ -1,0 +1,100 @@
+/// PReLU (He et al. 2015): `max(0, x) + α·min(0, x)` with α learned — one per unit (seed 003)
+/// or one shared by all units. α starts at 0.25 as in PyTorch.
+public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
+    /// Whether every unit has its own α.
+    public let perUnit: Bool
+    /// The starting slope.
+    public let initialAlpha: Double
+    /// The learned slopes `[units]` or `[1]`.
+    public var alpha: Variable<Scalar>?
+
+    public init(perUnit: Bool = true, initialAlpha: Double = 0.25, name: String? = nil) {
+        self.perUnit = perUnit
+        self.initialAlpha = initialAlpha
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        let shape = perUnit ? [inputShape.reduce(1, *)] : [1]
+        if let alpha, alpha.shape != shape {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "\(alpha.shape) units", got: inputShape)
+        }
+        if alpha == nil { alpha = Variable(Tensor(shape: shape, repeating: Scalar(initialAlpha)), requiresGradient: isTrainable) }
+        return inputShape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard let alpha else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
+        return input.relu() + input.minimum(Variable(Tensor(0))) * alpha
+    }
+}
+
+/// Randomised leaky ReLU (Xu et al. 2015): in training each negative input is multiplied by a
+/// slope drawn uniformly from [lower, upper]; in inference by their mean. The notes give no range;
+/// PyTorch's [1/8, 1/3] is the default.
+public final class RReLU<Scalar: TensorScalar>: Layer<Scalar> {
+    public let lower: Double
+    public let upper: Double
+    /// The slope generator (seeded when the model is built).
+    public var generator = SeededGenerator(seed: 0)
+
+    public init(lower: Double = 1.0 / 8, upper: Double = 1.0 / 3, name: String? = nil) throws {
+        guard 0 <= lower && lower <= upper else {
+            throw LayerError.invalidArgument(layer: name ?? "RReLU", message: "needs 0 ≤ lower ≤ upper, got \(lower), \(upper)")
+        }
+        self.lower = lower
+        self.upper = upper
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        self.generator = SeededGenerator(seed: generator.next())
+        return inputShape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        let negative = input.minimum(Variable(Tensor(0)))
+        guard isTraining else { return input.relu() + negative * Scalar((lower + upper) / 2) }
+        let slopes = Tensor<Scalar>.randomUniform(input.shape, in: Scalar(lower)...Scalar(upper), using: &generator)
+        return input.relu() + negative * Variable(slopes)
+    }
+}
+
+/// Maxout (Goodfellow et al. 2013): `units` outputs, each the maximum of `pieces` affine maps of the input.
+public final class Maxout<Scalar: TensorScalar>: Layer<Scalar> {
+    public let units: Int
+    public let pieces: Int
+    public let kernelInitializer: Initializer
+    /// `[inputSize, units·pieces]`; output unit u takes the maximum over columns u·pieces ..< (u+1)·pieces.
+    public var weight: Variable<Scalar>?
+    /// `[units·pieces]`.
+    public var bias: Variable<Scalar>?
+
+    public init(_ units: Int, pieces: Int, kernelInitializer: Initializer = .glorotUniform, name: String? = nil) throws {
+        guard units > 0, pieces > 0 else {
+            throw LayerError.invalidArgument(layer: name ?? "Maxout", message: "units and pieces must be positive, got \(units), \(pieces)")
+        }
+        self.units = units
+        self.pieces = pieces
+        self.kernelInitializer = kernelInitializer
+        super.init(name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        guard inputShape.count == 1, let size = inputShape.first, weight == nil || weight!.shape[0] == size else {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "[features]", got: inputShape)
+        }
+        if weight == nil {
+            let width = units * pieces
+            weight = Variable(kernelInitializer.makeTensor([size, width], fanIn: size, fanOut: units, generator: &generator),
+                              requiresGradient: isTrainable)
+            bias = Variable(.zeros([width]), requiresGradient: isTrainable)
+        }
+        return [units]
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard let weight else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
+        return Variable.linear(input, weight, bias).reshaped([input.shape[0], units, pieces]).max(alongAxes: [2])
+    }
+}

@@ -1,0 +1,53 @@
+/// Weight penalties added to the loss (seeds 000, 002, 003). They apply to weights only — the
+/// parameters named `weight` (Dense, Maxout kernels); biases, BatchNorm's γ/β and PReLU's α are
+/// not penalised.
+///
+/// `l1` adds `α₁·Σ|w|` (gradient `α₁·sign(w)`; seed 000 writes `Σwᵢ`, the standard form is `Σ|wᵢ|`),
+/// `l2` adds `α₂·Σw²` (Keras' `l2(α₂)`). PyTorch's `weight_decay = λ` on SGD equals `l2 = λ/2`.
+public struct Regularization: Sendable, Hashable {
+    public var l1: Double
+    public var l2: Double
+
+    public init(l1: Double = 0, l2: Double = 0) {
+        precondition(l1 >= 0 && l2 >= 0, "Regularization: coefficients must be ≥ 0, got l1 \(l1), l2 \(l2)")
+        self.l1 = l1
+        self.l2 = l2
+    }
+
+    /// Whether a parameter is penalised (its property name is `weight`).
+    public static func isPenalized(_ name: String) -> Bool { name == "weight" || name.hasSuffix(".weight") }
+
+    /// The penalty on the penalised parameters among `parameters`, or `nil` when there is none.
+    public func penalty<Scalar: TensorScalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) -> Variable<Scalar>? {
+        guard l1 > 0 || l2 > 0 else { return nil }
+        var terms: [Variable<Scalar>] = []
+        for (name, w) in parameters where Regularization.isPenalized(name) {
+            if l1 > 0 { terms.append(w.abs().sum() * Scalar(l1)) }
+            if l2 > 0 { terms.append(w.squared().sum() * Scalar(l2)) }
+        }
+        guard let first = terms.first else { return nil }
+        return terms.dropFirst().reduce(first, +)
+    }
+}
+
+/// The max-norm constraint (Srebro & Shraibman 2005, used with dropout by Srivastava et al.):
+/// after each update, the incoming weight vector of every unit (a column of a `[in, out]` kernel)
+/// is rescaled to norm `maxNorm` when it is longer.
+public struct MaxNormConstraint: Sendable, Hashable {
+    public var maxNorm: Double
+
+    public init(maxNorm: Double) {
+        precondition(maxNorm > 0, "MaxNormConstraint: maxNorm must be > 0, got \(maxNorm)")
+        self.maxNorm = maxNorm
+    }
+
+    /// Rescales the columns of every penalised (`weight`) rank-2 parameter in place.
+    public func apply<Scalar: TensorScalar>(to parameters: [(name: String, variable: Variable<Scalar>)]) {
+        for (name, w) in parameters where Regularization.isPenalized(name) && w.value.rank == 2 {
+            let norms = w.value.mapped(.square).sum(alongAxes: [0]).mapped(.sqrt)
+            let limit = Scalar(maxNorm)
+            let scales = Tensor(shape: norms.shape, scalars: norms.scalars.map { $0 > limit ? limit / $0 : 1 })
+            w.value = w.value * scales
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// A stack of layers applied in order (Keras `Sequential`, PyTorch `nn.Sequential`).
+///
+/// ```swift
+/// let model = Sequential<Float>(inputShape: [784], seed: 0) {
+///     Dense(256, activation: .relu)
+///     Dense(10)
+/// }
+/// ```
+/// Parameters are named `layers.<index>.<property>`: `layers.0.weight`, `layers.0.bias`, ….
+public final class Sequential<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The layers, in order.
+    public private(set) var layers: [Layer<Scalar>]
+    /// The input shape (features, without the batch axis) once known.
+    public private(set) var inputShape: [Int]?
+    /// Each layer's output shape once built.
+    public private(set) var outputShapes: [[Int]] = []
+
+    /// Creates a model from layers; with an input shape (or a first Dense with `inputSize`), the
+    /// weights are created at once from `seed`.
+    public init(_ layers: [Layer<Scalar>], inputShape: [Int]? = nil, seed: UInt64 = 0, name: String? = nil) throws {
+        self.layers = layers
+        super.init(name: name)
+        if let shape = inputShape ?? (layers.first as? Dense<Scalar>)?.inputSize.map({ [$0] }) {
+            var generator = SeededGenerator(seed: seed)
+            _ = try build(inputShape: shape, generator: &generator)
+        }
+    }
+
+    /// Creates a model from a list of layers written one per line.
+    public convenience init(inputShape: [Int]? = nil, seed: UInt64 = 0, name: String? = nil,
+                            @LayerBuilder<Scalar> _ content: () -> [Layer<Scalar>]) throws {
+        try self.init(content(), inputShape: inputShape, seed: seed, name: name)
+    }
+
+    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        var shape = inputShape
+        var shapes: [[Int]] = []
+        for layer in layers {
+            shape = try layer.build(inputShape: shape, generator: &generator)
+            shapes.append(shape)
+        }
+        self.inputShape = inputShape
+        outputShapes = shapes
+        return shape
+    }
+
+    public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        layers.reduce(input) { x, layer in layer(x) }
+    }
+
+    /// Appends a layer (building it when the model's input shape is known).
+    public func add(_ layer: Layer<Scalar>, seed: UInt64 = 0) throws {
+        layers.append(layer)
+        if let inputShape {
+            var generator = SeededGenerator(seed: seed)
+            _ = try build(inputShape: inputShape, generator: &generator)
+        }
+    }
+
+    /// Removes and returns the last layer.
+    @discardableResult
+    public func pop() -> Layer<Scalar>? {
+        let last = layers.popLast()
+        if !outputShapes.isEmpty { outputShapes.removeLast() }
+        return last
+    }
+
+    /// The layer at `index`.
+    public subscript(index: Int) -> Layer<Scalar> { layers[index] }
+
+    /// The output shape of the whole model (features only).
+    public var outputShape: [Int]? { outputShapes.last ?? inputShape }
+}
+
+/// Collects the layers of a ``Sequential`` written one per line.
+@resultBuilder
+public enum LayerBuilder<Scalar: TensorScalar> {
+    public static func buildExpression(_ layer: Layer<Scalar>) -> [Layer<Scalar>] { [layer] }
+    public static func buildExpression(_ layers: [Layer<Scalar>]) -> [Layer<Scalar>] { layers }
+    public static func buildBlock(_ parts: [Layer<Scalar>]...) -> [Layer<Scalar>] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [Layer<Scalar>]?) -> [Layer<Scalar>] { part ?? [] }
+    public static func buildEither(first part: [Layer<Scalar>]) -> [Layer<Scalar>] { part }
+    public static func buildEither(second part: [Layer<Scalar>]) -> [Layer<Scalar>] { part }
+    public static func buildArray(_ parts: [[Layer<Scalar>]]) -> [Layer<Scalar>] { parts.flatMap { $0 } }
+}

@@ -1,0 +1,64 @@
+import RealModule
+
+/// Adam (Kingma & Ba 2015; seeds 000, 001, 002) and, with decoupled weight decay, AdamW
+/// (Loshchilov & Hutter 2019).
+///
+/// PyTorch form: `m ← β₁·m + (1 − β₁)·g`, `v ← β₂·v + (1 − β₂)·g²`, `m̂ = m/(1 − β₁ᵗ)`,
+/// `v̂ = v/(1 − β₂ᵗ)`, `θ ← θ − η·m̂/(√v̂ + ε)`; defaults η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
+/// Because of the bias correction the first step is `η·sign(g)` (up to ε).
+/// Seed 001 swaps the names of the moments (v for the first, m for the second) and uses β₂ = 0.99.
+/// `weightDecay` adds `λ·θ` to the gradient (L2, PyTorch `Adam`); in ``AdamW`` it instead
+/// shrinks the weights directly: `θ ← θ − η·λ·θ` before the step.
+public class Adam: Optimizer {
+    /// Adam's hyper-parameters.
+    public struct Configuration: Sendable, Hashable {
+        public var beta1 = 0.9
+        public var beta2 = 0.999
+        public var epsilon = 1e-8
+        public var weightDecay = 0.0
+        public var decoupledWeightDecay = false
+    }
+
+    /// The hyper-parameters.
+    public var configuration: Configuration
+
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0) {
+        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas must be in [0, 1)")
+        configuration = Configuration(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+        super.init(learningRate: learningRate)
+    }
+
+    public override var slotNames: [String] { ["m", "v"] }
+
+    public override func rule(step t: Int) -> UpdateRule { .adam(configuration, learningRate: learningRate, step: t) }
+}
+
+/// Adam with decoupled weight decay (PyTorch `AdamW`, default λ = 0.01; it decays every parameter
+/// it is given, biases included, as PyTorch and Keras do).
+public final class AdamW: Adam {
+    public override init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0.01) {
+        super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
+        configuration.decoupledWeightDecay = true
+    }
+}
+
+extension TensorScalar {
+    static func adamKernel(_ c: Adam.Configuration, learningRate: Double, step t: Int,
+                           _ p: UnsafeMutableBufferPointer<Self>, _ g: UnsafeBufferPointer<Self>,
+                           _ m: UnsafeMutableBufferPointer<Self>, _ v: UnsafeMutableBufferPointer<Self>) {
+        let b1 = Self(c.beta1), b2 = Self(c.beta2), eps = Self(c.epsilon)
+        let correction1 = 1 - Double.pow(c.beta1, Double(t)), correction2 = 1 - Double.pow(c.beta2, Double(t))
+        // θ −= η/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε), with the constants folded once.
+        let stepSize = Self(learningRate / correction1), rootCorrection = Self(1 / correction2.squareRoot())
+        let coupled = c.decoupledWeightDecay ? 0 : Self(c.weightDecay)
+        let shrink = c.decoupledWeightDecay ? Self(1 - learningRate * c.weightDecay) : 1
+        for i in p.indices {
+            let gi = g[i] + coupled * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            p[i] = shrink * p[i] - stepSize * m[i] / (v[i].squareRoot() * rootCorrection + eps)
+        }
+    }
+}

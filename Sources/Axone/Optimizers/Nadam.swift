@@ -1,0 +1,64 @@
+import RealModule
+
+/// Nadam: Adam with Nesterov momentum (Dozat 2016), in PyTorch's form with its momentum schedule.
+///
+/// `μₜ = β₁·(1 − ½·0.96^(t·ψ))` (ψ = 0.004), `Πₜ = Π μᵢ`; with m, v as in Adam and
+/// `d = √(v/(1 − β₂ᵗ)) + ε`:
+/// `θ ← θ − η·(1 − μₜ)/(1 − Πₜ)·g/d − η·μₜ₊₁/(1 − Πₜ·μₜ₊₁)·m/d`.
+/// (Keras 3 uses another schedule; a constant-β₁ textbook Nadam drifts from both, see SPEC §7.)
+public final class Nadam: Optimizer {
+    /// Nadam's hyper-parameters.
+    public struct Configuration: Sendable, Hashable {
+        public var beta1 = 0.9
+        public var beta2 = 0.999
+        public var epsilon = 1e-8
+        public var weightDecay = 0.0
+        public var momentumDecay = 0.004
+    }
+
+    /// The hyper-parameters.
+    public var configuration: Configuration
+    /// Π μᵢ over the steps taken (saved with the optimiser state).
+    public private(set) var muProduct = 1.0
+    private var productStep = 0
+
+    public init(learningRate: Double = 2e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, momentumDecay: Double = 0.004) {
+        configuration = Configuration(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                                      momentumDecay: momentumDecay)
+        super.init(learningRate: learningRate)
+    }
+
+    public override var slotNames: [String] { ["m", "v"] }
+
+    private func mu(_ t: Int) -> Double {
+        configuration.beta1 * (1 - 0.5 * Double.pow(0.96, Double(t) * configuration.momentumDecay))
+    }
+
+    public override func rule(step t: Int) -> UpdateRule {
+        let current = mu(t)
+        // Incremental in normal training; recomputed after a restore or reset.
+        muProduct = t == productStep + 1 ? muProduct * current : (1...t).map(mu).reduce(1, *)
+        productStep = t
+        return .nadam(configuration, learningRate: learningRate, step: t, mu: current, nextMu: mu(t + 1),
+                      muProduct: muProduct)
+    }
+}
+
+extension TensorScalar {
+    static func nadamKernel(_ c: Nadam.Configuration, learningRate: Double, step t: Int, mu: Double, nextMu: Double,
+                            muProduct: Double, _ p: UnsafeMutableBufferPointer<Self>, _ g: UnsafeBufferPointer<Self>,
+                            _ m: UnsafeMutableBufferPointer<Self>, _ v: UnsafeMutableBufferPointer<Self>) {
+        let b1 = Self(c.beta1), b2 = Self(c.beta2), eps = Self(c.epsilon), wd = Self(c.weightDecay)
+        let rootCorrection = Self(1 / (1 - Double.pow(c.beta2, Double(t))).squareRoot())
+        let gradientStep = Self(learningRate * (1 - mu) / (1 - muProduct))
+        let momentumStep = Self(learningRate * nextMu / (1 - muProduct * nextMu))
+        for i in p.indices {
+            let gi = g[i] + wd * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            let d = v[i].squareRoot() * rootCorrection + eps
+            p[i] -= (gradientStep * gi + momentumStep * m[i]) / d
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// The hyper-parameters of one optimiser step, passed to the update kernel.
+public enum UpdateRule: Sendable, Hashable {
+    case sgd(SGD.Configuration, learningRate: Double)
+    case adagrad(Adagrad.Configuration, learningRate: Double)
+    case adaDelta(AdaDelta.Configuration, learningRate: Double)
+    case rmsProp(RMSProp.Configuration, learningRate: Double)
+    case adam(Adam.Configuration, learningRate: Double, step: Int)
+    case nadam(Nadam.Configuration, learningRate: Double, step: Int, mu: Double, nextMu: Double,
+               muProduct: Double)
+
+    /// The number of per-parameter state tensors (slots) the rule keeps.
+    var slotCount: Int {
+        switch self {
+        case .sgd(let c, _): c.momentum == 0 ? 0 : 1
+        case .adagrad, .rmsProp: 1
+        case .adaDelta, .adam, .nadam: 2
+        }
+    }
+}
+
+/// A gradient-descent optimiser: updates parameters in place from their gradients and keeps
+/// per-parameter state (slots), keyed by parameter name so it can be saved and restored.
+///
+/// Subclasses describe one step with ``rule(step:)``; the element-wise work runs in one
+/// vectorised kernel per parameter. Formulas and defaults follow PyTorch (SPEC §7); each subclass
+/// documents its formula and the Keras/notes variants it offers.
+open class Optimizer {
+    /// The step size η (a schedule or callback may change it between steps).
+    public var learningRate: Double
+    /// The number of steps taken so far (t in the bias corrections).
+    public internal(set) var iterations = 0
+    /// Per-parameter slots: one `Tensor<Scalar>` per parameter holding its slots end to end
+    /// (`slotCount × parameter size`), stored type-erased.
+    private var slots: [String: Any] = [:]
+
+    public init(learningRate: Double) {
+        precondition(learningRate >= 0 && learningRate.isFinite, "learning rate must be ≥ 0, got \(learningRate)")
+        self.learningRate = learningRate
+    }
+
+    /// The names of the slots, in kernel order (e.g. `["m", "v"]` for Adam).
+    open var slotNames: [String] { [] }
+
+    /// The value each slot starts from (zeros unless a rule says otherwise, e.g. Keras' Adagrad).
+    open var slotInitialValues: [Double] { slotNames.map { _ in 0 } }
+
+    /// The update of step `t` (1-based).
+    open func rule(step t: Int) -> UpdateRule { preconditionFailure("\(type(of: self)) must override rule(step:)") }
+
+    /// Applies one update to every parameter that has a gradient.
+    public func step<Scalar: TensorScalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) {
+        iterations += 1
+        let rule = rule(step: iterations)
+        for (name, parameter) in parameters where parameter.requiresGradient {
+            guard let gradient = parameter.gradient else { continue }
+            let size = parameter.value.count
+            precondition(gradient.shape == parameter.value.shape,
+                         "optimizer: gradient \(gradient.shape) for parameter \(name) of shape \(parameter.value.shape)")
+            var state = slots[name] as? Tensor<Scalar> ?? Tensor(
+                shape: [rule.slotCount * size],
+                scalars: slotInitialValues.prefix(rule.slotCount).flatMap { [Scalar](repeating: Scalar($0), count: size) })
+            slots[name] = nil   // keep the slot storage uniquely referenced so it is updated in place
+            state.withUnsafeMutableBufferPointer { s in
+                let pointers = (0..<rule.slotCount).map { UnsafeMutableBufferPointer(rebasing: s[($0 * size)..<(($0 + 1) * size)]) }
+                parameter.value.withUnsafeMutableBufferPointer { p in
+                    gradient.withUnsafeBufferPointer { g in Scalar.update(rule, parameter: p, gradient: g, slots: pointers) }
+                }
+            }
+            slots[name] = state
+        }
+    }
+
+    /// Every slot tensor, named `<parameter>.<slot>` (a checkpoint adds the `optimizer.` prefix).
+    public func stateTensors<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) -> [(name: String, tensor: Tensor<Scalar>)] {
+        slots.keys.sorted().flatMap { key -> [(String, Tensor<Scalar>)] in
+            guard let state = slots[key] as? Tensor<Scalar>, !slotNames.isEmpty else { return [] }
+            let pieces = state.split(sizes: slotNames.map { _ in state.count / slotNames.count })
+            return zip(slotNames, pieces).map { ("\(key).\($0)", $1) }
+        }
+    }
+
+    /// Restores slots saved by ``stateTensors(_:)`` (flattened per slot) and the step count.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when a parameter misses one of its slots.
+    public func restoreState<Scalar: TensorScalar>(_ tensors: [String: Tensor<Scalar>], iterations: Int) throws {
+        var restored: [String: Any] = [:]
+        let parameters = Set(tensors.keys.compactMap { key in key.lastIndex(of: ".").map { String(key[..<$0]) } })
+        for parameter in parameters {
+            let pieces = try slotNames.map { slot in
+                guard let t = tensors["\(parameter).\(slot)"] else {
+                    throw TensorError.invalidArgument("optimizer state: missing slot '\(slot)' of \(parameter)")
+                }
+                return t.reshaped([-1])
+            }
+            restored[parameter] = Tensor.concatenate(pieces)
+        }
+        slots = restored
+        self.iterations = iterations
+    }
+
+    /// Forgets all slots and the step count.
+    public func reset() {
+        slots = [:]
+        iterations = 0
+    }
+}
