@@ -6,5 +6,5 @@ struct AxoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
-        subcommands: [])
+        subcommands: [DemoCommand.self, GradcheckCommand.self])
 }

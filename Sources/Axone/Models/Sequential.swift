@@ -7,13 +7,16 @@
 /// }
 /// ```
 /// Parameters are named `layers.<index>.<property>`: `layers.0.weight`, `layers.0.bias`, ….
-public final class Sequential<Scalar: TensorScalar>: Layer<Scalar> {
+public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     /// The layers, in order.
     public private(set) var layers: [Layer<Scalar>]
-    /// The input shape (features, without the batch axis) once known.
-    public private(set) var inputShape: [Int]?
+    /// The input shape given to ``build(inputShape:generator:)``.
+    private var builtInputShape: [Int]?
     /// Each layer's output shape once built.
     public private(set) var outputShapes: [[Int]] = []
+
+    public override var inputShape: [Int]? { builtInputShape }
+    public override var outputShape: [Int]? { outputShapes.last ?? builtInputShape }
 
     /// Creates a model from layers; with an input shape (or a first Dense with `inputSize`), the
     /// weights are created at once from `seed`.
@@ -39,7 +42,7 @@ public final class Sequential<Scalar: TensorScalar>: Layer<Scalar> {
             shape = try layer.build(inputShape: shape, generator: &generator)
             shapes.append(shape)
         }
-        self.inputShape = inputShape
+        builtInputShape = inputShape
         outputShapes = shapes
         return shape
     }
@@ -67,9 +70,6 @@ public final class Sequential<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// The layer at `index`.
     public subscript(index: Int) -> Layer<Scalar> { layers[index] }
-
-    /// The output shape of the whole model (features only).
-    public var outputShape: [Int]? { outputShapes.last ?? inputShape }
 }
 
 /// Collects the layers of a ``Sequential`` written one per line.

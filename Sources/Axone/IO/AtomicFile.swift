@@ -1,0 +1,43 @@
+import Foundation
+
+/// Writes files so that readers only ever see the old or the new content: the bytes go to a
+/// temporary file in the same directory, are flushed to disk, then renamed over the target.
+public enum AtomicFile {
+    /// Replaces the file at `path` with `data` atomically.
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw IOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); return }
+                offset += written
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw IOError.cannotWrite(path: path, reason: failure)
+        }
+    }
+}
+
+/// Errors reading or writing Axone's files.
+public enum IOError: Error, Equatable, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotWrite(path, reason): "cannot write \(path): \(reason)"
+        case let .cannotRead(path, reason): "cannot read \(path): \(reason)"
+        }
+    }
+}

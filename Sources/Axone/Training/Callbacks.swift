@@ -1,0 +1,157 @@
+import Foundation
+
+/// Stops training when a monitored quantity stops improving (Keras `EarlyStopping`), optionally
+/// restoring the weights of the best epoch.
+public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
+    public let monitor: String
+    public let patience: Int
+    public let minDelta: Double
+    public let restoreBestWeights: Bool
+    /// The best value seen and its epoch.
+    public private(set) var best: (value: Double, epoch: Int)?
+    /// The epoch at which training was stopped, if it was.
+    public private(set) var stoppedEpoch: Int?
+    private var wait = 0
+    private var bestWeights: ModelSnapshot<Scalar>?
+
+    /// - Parameter monitor: a log key; lower is better unless it contains `accuracy`, `precision`,
+    ///   `recall` or `f1`.
+    public init(monitor: String = "val_loss", patience: Int = 0, minDelta: Double = 0, restoreBestWeights: Bool = false) {
+        self.monitor = monitor
+        self.patience = patience
+        self.minDelta = minDelta
+        self.restoreBestWeights = restoreBestWeights
+    }
+
+    public override func trainingWillBegin(model: Model<Scalar>) throws {
+        best = nil; wait = 0; stoppedEpoch = nil; bestWeights = nil
+    }
+
+    public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
+        guard let value = logs[monitor] else {
+            throw TrainingError.invalidArgument("EarlyStopping: '\(monitor)' is not logged; logged: \(logs.entries.map(\.key))")
+        }
+        let sign = higherIsBetter(monitor) ? -1.0 : 1.0
+        if best == nil || sign * value < sign * best!.value - minDelta {
+            best = (value, epoch)
+            wait = 0
+            if restoreBestWeights { bestWeights = ModelSnapshot(model) }
+            return
+        }
+        wait += 1
+        if wait > patience {
+            stoppedEpoch = epoch
+            model.stopTraining = true
+        }
+    }
+
+    public override func trainingDidEnd(model: Model<Scalar>) throws {
+        if restoreBestWeights, let bestWeights { bestWeights.restore(into: model) }
+    }
+}
+
+/// Whether a larger value of the logged quantity `key` is better.
+func higherIsBetter(_ key: String) -> Bool {
+    ["accuracy", "precision", "recall", "f1"].contains { key.contains($0) }
+}
+
+/// A copy of a model's parameters and buffers, to restore later.
+public struct ModelSnapshot<Scalar: TensorScalar> {
+    let parameters: [Tensor<Scalar>]
+    let buffers: [Tensor<Scalar>]
+
+    /// Copies the current values (copy-on-write: nothing is duplicated until training changes them).
+    public init(_ model: Layer<Scalar>) {
+        parameters = model.namedParameters().map(\.variable.value)
+        buffers = model.namedBuffers().map(\.buffer.value)
+    }
+
+    /// Writes the saved values back.
+    public func restore(into model: Layer<Scalar>) {
+        for ((_, p), value) in zip(model.namedParameters(), parameters) { p.value = value }
+        for ((_, b), value) in zip(model.namedBuffers(), buffers) { b.value = value }
+    }
+}
+
+/// Sets the learning rate at the start of every epoch from a schedule (Keras `LearningRateScheduler`).
+public final class LearningRateScheduler<Scalar: TensorScalar>: Callback<Scalar> {
+    public let schedule: (Int) -> Double
+
+    /// - Parameter schedule: the learning rate for a 0-based epoch.
+    public init(_ schedule: @escaping (Int) -> Double) { self.schedule = schedule }
+
+    /// Follows a ``LearningRateSchedule`` with t = the epoch.
+    public convenience init(_ schedule: LearningRateSchedule) { self.init { schedule($0) } }
+
+    public override func epochWillBegin(_ epoch: Int, model: Model<Scalar>) throws {
+        model.configuration?.optimizer.learningRate = schedule(epoch)
+    }
+}
+
+/// Multiplies the learning rate by `factor` when `monitor` has not improved for `patience` epochs
+/// (seed 000: "divide by 2 when the validation loss stops improving").
+public final class ReduceLROnPlateau<Scalar: TensorScalar>: Callback<Scalar> {
+    public let monitor: String
+    /// The plateau detector.
+    public private(set) var scheduler: PlateauScheduler
+
+    public init(monitor: String = "val_loss", factor: Double = 0.5, patience: Int = 10, minDelta: Double = 1e-4,
+                cooldown: Int = 0, minimumLearningRate: Double = 0) {
+        self.monitor = monitor
+        scheduler = PlateauScheduler(factor: factor, patience: patience, minDelta: minDelta, cooldown: cooldown,
+                                     minimum: minimumLearningRate)
+    }
+
+    public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
+        guard let value = logs[monitor], let optimizer = model.configuration?.optimizer else {
+            throw TrainingError.invalidArgument("ReduceLROnPlateau: '\(monitor)' is not logged; logged: \(logs.entries.map(\.key))")
+        }
+        let sign = higherIsBetter(monitor) ? -1.0 : 1.0
+        optimizer.learningRate = scheduler.update(monitored: sign * value, learningRate: optimizer.learningRate)
+    }
+}
+
+/// Stops training as soon as a batch loss is NaN or infinite (Keras `TerminateOnNaN`).
+public final class TerminateOnNaN<Scalar: TensorScalar>: Callback<Scalar> {
+    /// The epoch and batch where the loss stopped being finite, if it did.
+    public private(set) var terminatedAt: (epoch: Int, batch: Int)?
+    private var epoch = 0
+
+    public override init() {}
+
+    public override func epochWillBegin(_ epoch: Int, model: Model<Scalar>) throws { self.epoch = epoch }
+
+    public override func batchDidEnd(_ batch: Int, logs: Logs, model: Model<Scalar>) throws {
+        guard let loss = logs["loss"], !loss.isFinite else { return }
+        terminatedAt = (epoch, batch)
+        model.stopTraining = true
+        throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch)
+    }
+}
+
+/// Writes each epoch's logs to a CSV file in the Keras CSVLogger layout, rewriting the file
+/// atomically after every epoch so a crash never leaves it half-written.
+public final class CSVLogger<Scalar: TensorScalar>: Callback<Scalar> {
+    public let path: String
+    private var history = History()
+
+    public init(path: String) { self.path = path }
+
+    public override func trainingWillBegin(model: Model<Scalar>) throws { history = History() }
+
+    public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
+        history.append(epoch: epoch, logs: logs.entries)
+        try AtomicFile.write(Data(history.csv.utf8), to: path)
+    }
+}
+
+/// A callback made of closures, for quick hooks.
+public final class LambdaCallback<Scalar: TensorScalar>: Callback<Scalar> {
+    private let onEpochEnd: (Int, Logs, Model<Scalar>) throws -> Void
+
+    public init(onEpochEnd: @escaping (Int, Logs, Model<Scalar>) throws -> Void) { self.onEpochEnd = onEpochEnd }
+
+    public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
+        try onEpochEnd(epoch, logs, model)
+    }
+}

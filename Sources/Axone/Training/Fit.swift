@@ -1,0 +1,115 @@
+import Foundation
+
+/// How much `fit` prints (Keras `verbose`).
+public enum Verbosity: Int, Sendable {
+    /// Nothing.
+    case silent = 0
+    /// A live progress bar on a terminal; one line per epoch otherwise.
+    case progressBar = 1
+    /// One line per epoch.
+    case oneLinePerEpoch = 2
+}
+
+extension Model {
+    /// Trains on tensors (Keras `fit(x, y, …)`); see ``fit(_:epochs:batchSize:validationSplit:validationData:shuffle:classWeight:callbacks:verbose:seed:)``.
+    @discardableResult
+    public func fit(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, epochs: Int = 1, batchSize: Int = 32,
+                    validationSplit: Double = 0, validationData: (x: Tensor<Scalar>, y: Tensor<Scalar>)? = nil,
+                    shuffle: Bool = true, classWeight: [Int: Double]? = nil, callbacks: [Callback<Scalar>] = [],
+                    verbose: Verbosity = .progressBar, seed: UInt64 = 0) throws -> History {
+        try fit(TensorDataset(features: x, targets: y), epochs: epochs, batchSize: batchSize,
+                validationSplit: validationSplit,
+                validationData: try validationData.map { try TensorDataset(features: $0.x, targets: $0.y) },
+                shuffle: shuffle, classWeight: classWeight, callbacks: callbacks, verbose: verbose, seed: seed)
+    }
+
+    /// Trains for `epochs` passes over `data` in mini-batches of `batchSize` (the last, partial
+    /// batch is kept: 1000 examples at batch 20 make 50 iterations per epoch).
+    ///
+    /// - Parameters:
+    ///   - validationSplit: the fraction of examples held out for validation, taken from the end of
+    ///     the data before any shuffling (as Keras does).
+    ///   - validationData: a separate validation set (takes precedence over `validationSplit`).
+    ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
+    ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
+    ///   - seed: drives the shuffling; with a fixed BLAS thread count two runs give identical histories.
+    /// - Returns: the loss, metrics and learning rate of every epoch.
+    @discardableResult
+    public func fit<Data: BatchProvider>(
+        _ data: Data, epochs: Int = 1, batchSize: Int = 32, validationSplit: Double = 0,
+        validationData: Data? = nil, shuffle: Bool = true, classWeight: [Int: Double]? = nil,
+        callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0
+    ) throws -> History where Data.Scalar == Scalar {
+        guard let configuration else { throw TrainingError.notCompiled }
+        guard epochs >= 0, batchSize > 0 else {
+            throw TrainingError.invalidArgument("fit: epochs must be ≥ 0 and batchSize > 0, got \(epochs) and \(batchSize)")
+        }
+        guard (0..<1).contains(validationSplit) else {
+            throw TrainingError.invalidArgument("fit: validationSplit must be in [0, 1), got \(validationSplit)")
+        }
+        try validate(data, what: "training data")
+        if let validationData { try validate(validationData, what: "validation data") }
+
+        let heldOut = validationData == nil ? Int((Double(data.count) * validationSplit).rounded(.down)) : 0
+        var trainIndices = Array(0..<(data.count - heldOut))
+        let validationIndices = Array((data.count - heldOut)..<data.count)
+        guard !trainIndices.isEmpty else { throw TrainingError.invalidArgument("fit: no training examples left after the validation split") }
+        let parameters = trainableParameters
+        let steps = (trainIndices.count + batchSize - 1) / batchSize
+        var generator = SeededGenerator(seed: seed)
+        var history = History()
+        let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
+        stopTraining = false
+
+        setTraining(true)
+        defer { setTraining(false) }
+        for callback in callbacks { try callback.trainingWillBegin(model: self) }
+        for epoch in 0..<epochs where !stopTraining {
+            for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
+            if shuffle { trainIndices.shuffle(using: &generator) }
+            let start = DispatchTime.now()
+            var accumulator = MetricAccumulator(metrics: configuration.metrics)
+            var lossSum = 0.0
+            for step in 0..<steps {
+                let batch = trainIndices[(step * batchSize)..<Swift.min((step + 1) * batchSize, trainIndices.count)]
+                let (x, y) = data.batch(batch)
+                let weights = classWeight.map { Model.sampleWeights(for: y, classWeight: $0) }
+                let outputs = forward(Variable(x))
+                var loss = configuration.loss(outputs, y, sampleWeights: weights)
+                if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }
+                zeroGradients()
+                try loss.backward()
+                configuration.optimizer.step(parameters)
+                configuration.maxNorm?.apply(to: parameters)
+                let value = Double(loss.value.scalar)
+                lossSum += value * Double(batch.count)
+                accumulator.add(outputs: outputs.value, targets: y)
+                let batchLogs = Logs([("loss", value)])
+                for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
+                display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
+            }
+            var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
+            for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
+            if validationData != nil || !validationIndices.isEmpty {
+                let validation = validationData.map {
+                    evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration)
+                } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration)
+                setTraining(true)
+                for (key, value) in validation.entries { logs["val_\(key)"] = value }
+            }
+            logs["lr"] = configuration.optimizer.learningRate
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            for callback in callbacks { try callback.epochDidEnd(epoch, logs: logs, model: self) }
+            history.append(epoch: epoch, logs: logs.entries)
+            display.epochDidEnd(epoch: epoch, seconds: seconds, logs: logs)
+        }
+        for callback in callbacks { try callback.trainingDidEnd(model: self) }
+        return history
+    }
+
+    /// Per-example weights from class weights (classes without a weight count 1).
+    static func sampleWeights(for targets: Tensor<Scalar>, classWeight: [Int: Double]) -> Tensor<Scalar> {
+        let labels = targets.rank == 2 && targets.shape[1] > 1 ? targets.argmaxRows() : targets.scalars.map { Int($0) }
+        return Tensor(shape: [labels.count], scalars: labels.map { Scalar(classWeight[$0] ?? 1) })
+    }
+}

@@ -1,0 +1,139 @@
+/// A quantity reported during training and evaluation (Keras `metrics=[…]`).
+///
+/// Classification metrics read the predicted class as the arg-max of the model's output row (or,
+/// with one output, `output ≥ threshold` where the threshold is 0.5 for probabilities and 0 for
+/// logits/scores — Axone uses 0.5 when the output lies in [0, 1], which covers sigmoid outputs).
+public enum Metric: Sendable, Hashable, CustomStringConvertible {
+    /// Fraction of examples whose predicted class is the target (1 − the 0/1 loss, seed 003).
+    case accuracy
+    /// Fraction of examples whose target is among the k highest outputs.
+    case topKAccuracy(Int)
+    /// Macro-averaged precision over the classes.
+    case precision
+    /// Macro-averaged recall over the classes.
+    case recall
+    /// Macro-averaged F1 score (the mean of per-class F1).
+    case f1
+    /// Mean squared error.
+    case meanSquaredError
+    /// Mean absolute error.
+    case meanAbsoluteError
+
+    /// The names accepted by ``init(name:)``.
+    public static let names = ["accuracy", "top_k_accuracy", "precision", "recall", "f1", "mse", "mae"]
+
+    /// Parses a Keras-style name (`accuracy`, `top5_accuracy`, `mse`, …).
+    public init(name: String) throws {
+        let lower = name.lowercased()
+        switch lower {
+        case "accuracy", "acc": self = .accuracy
+        case "precision": self = .precision
+        case "recall": self = .recall
+        case "f1", "f1_score": self = .f1
+        case "mse", "mean_squared_error": self = .meanSquaredError
+        case "mae", "mean_absolute_error": self = .meanAbsoluteError
+        case "top_k_accuracy": self = .topKAccuracy(5)
+        default:
+            if lower.hasPrefix("top"), lower.hasSuffix("_accuracy"),
+               let k = Int(lower.dropFirst(3).dropLast("_accuracy".count)), k > 0 {
+                self = .topKAccuracy(k)
+            } else {
+                throw LayerError.unknownName(kind: "metric", name: name, known: Metric.names)
+            }
+        }
+    }
+
+    /// The key in logs and history (`accuracy`, `top5_accuracy`, …).
+    public var description: String {
+        switch self {
+        case .accuracy: "accuracy"
+        case .topKAccuracy(let k): "top\(k)_accuracy"
+        case .precision: "precision"
+        case .recall: "recall"
+        case .f1: "f1"
+        case .meanSquaredError: "mse"
+        case .meanAbsoluteError: "mae"
+        }
+    }
+}
+
+/// Accumulates predictions batch by batch and computes metrics over everything seen.
+public struct MetricAccumulator: Sendable {
+    /// `confusion[target][predicted]` counts (classification only).
+    public private(set) var confusion: [[Int]] = []
+    private var topKHits: [Int: Int] = [:]
+    private var squaredError = 0.0, absoluteError = 0.0, elements = 0, examples = 0
+    let metrics: [Metric]
+
+    public init(metrics: [Metric]) { self.metrics = metrics }
+
+    /// Adds a batch of outputs `[n, k]` and targets (`[n]` class indices or `[n, k]` values/one-hot).
+    public mutating func add<Scalar: TensorScalar>(outputs: Tensor<Scalar>, targets: Tensor<Scalar>) {
+        let n = outputs.shape.first ?? 0, k = outputs.rank > 1 ? outputs.rowSize : 1
+        examples += n
+        if metrics.contains(where: { $0 == .meanSquaredError || $0 == .meanAbsoluteError }) && targets.shape == outputs.shape {
+            for (o, t) in zip(outputs.scalars, targets.scalars) {
+                let d = Double(o - t)
+                squaredError += d * d
+                absoluteError += Swift.abs(d)
+            }
+            elements += outputs.count
+        }
+        guard metrics.contains(where: { $0 != .meanSquaredError && $0 != .meanAbsoluteError }) else { return }
+        let classes = Swift.max(k, 2)
+        if confusion.isEmpty { confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes) }
+        let labels = MetricAccumulator.classLabels(targets, outputs: outputs)
+        let predicted = MetricAccumulator.predictedClasses(outputs)
+        for (t, p) in zip(labels, predicted) where t >= 0 && t < classes { confusion[t][p] += 1 }
+        for case .topKAccuracy(let topK) in metrics {
+            outputs.withUnsafeBufferPointer { o in
+                for (i, t) in labels.enumerated() where t >= 0 && t < k {
+                    let target = o[i * k + t]
+                    var higher = 0
+                    for j in 0..<k where o[i * k + j] > target { higher += 1 }
+                    if higher < topK { topKHits[topK, default: 0] += 1 }
+                }
+            }
+        }
+    }
+
+    /// The predicted class of each row: arg-max, or a threshold for a single output.
+    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>) -> [Int] {
+        if outputs.rank == 2 && outputs.shape[1] > 1 { return outputs.argmaxRows() }
+        let probabilities = outputs.scalars.allSatisfy { $0 >= 0 && $0 <= 1 }
+        let threshold: Scalar = probabilities ? 0.5 : 0
+        return outputs.scalars.map { $0 >= threshold ? 1 : 0 }
+    }
+
+    /// Class indices from `[n]` indices, one-hot/probability rows, or single 0/1 (or ±1) targets.
+    static func classLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, outputs: Tensor<Scalar>) -> [Int] {
+        if targets.rank == 2 && targets.shape[1] > 1 { return targets.argmaxRows() }
+        if outputs.rank == 2 && outputs.shape[1] == 1 { return targets.scalars.map { $0 > 0 ? 1 : 0 } }
+        return targets.scalars.map { Int($0) }
+    }
+
+    /// The value of `metric` over everything added.
+    public func value(of metric: Metric) -> Double {
+        let total = confusion.joined().reduce(0, +)
+        let classes = confusion.indices
+        func truePositives(_ c: Int) -> Double { Double(confusion[c][c]) }
+        func predictedCount(_ c: Int) -> Double { Double(classes.map { confusion[$0][c] }.reduce(0, +)) }
+        func actualCount(_ c: Int) -> Double { Double(confusion[c].reduce(0, +)) }
+        func precision(_ c: Int) -> Double { predictedCount(c) == 0 ? 0 : truePositives(c) / predictedCount(c) }
+        func recall(_ c: Int) -> Double { actualCount(c) == 0 ? 0 : truePositives(c) / actualCount(c) }
+        func macro(_ f: (Int) -> Double) -> Double { classes.isEmpty ? 0 : classes.map(f).reduce(0, +) / Double(classes.count) }
+        switch metric {
+        case .accuracy: return total == 0 ? 0 : Double(classes.map { confusion[$0][$0] }.reduce(0, +)) / Double(total)
+        case .topKAccuracy(let k): return examples == 0 ? 0 : Double(topKHits[k] ?? 0) / Double(examples)
+        case .precision: return macro(precision)
+        case .recall: return macro(recall)
+        case .f1:
+            return macro { c in
+                let (p, r) = (precision(c), recall(c))
+                return p + r == 0 ? 0 : 2 * p * r / (p + r)
+            }
+        case .meanSquaredError: return elements == 0 ? 0 : squaredError / Double(elements)
+        case .meanAbsoluteError: return elements == 0 ? 0 : absoluteError / Double(elements)
+        }
+    }
+}
