@@ -33,9 +33,11 @@ extension Variable {
         if let bias { precondition(bias.value.shape == [n], "linear: bias of shape \(bias.value.shape) for \(n) units") }
         let out = Tensor<Scalar>(shape: [m, n]) { y in
             if let b = bias?.value {
-                b.withUnsafeBufferPointer { pb in for r in 0..<m { for j in 0..<n { y[r * n + j] = pb[j] } } }
+                b.withUnsafeBufferPointer { pb in
+                    for r in 0..<m { copyElements(from: pb.baseAddress!, to: y.baseAddress! + r * n, count: n) }
+                }
             } else {
-                y.initialize(repeating: 0)
+                Scalar.fill(0, into: y)
             }
             guard m > 0, n > 0, k > 0 else { return }
             xv.withUnsafeBufferPointer { px in

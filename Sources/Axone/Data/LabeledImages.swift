@@ -129,3 +129,17 @@ public struct LabeledImages: Sendable, Equatable {
         self.classCount = classCount
     }
 }
+
+extension LabeledImages: BatchProvider {
+    public typealias Scalar = Float
+
+    public var featureShape: [Int] { [pixelsPerImage] }
+    public var targetShape: [Int] { [] }
+
+    /// Pixels scaled to [0, 1] as `[n, rows·columns]` and class indices as `[n]`.
+    public func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Float>, targets: Tensor<Float>) {
+        var images = Tensor<Float>.zeros([0])
+        batch(indices: indices, into: &images)
+        return (images, Tensor(shape: [indices.count], scalars: indices.map { Float(labels[$0]) }))
+    }
+}

@@ -29,7 +29,8 @@ public enum Synthetic2D: String, Sendable, CaseIterable {
                 (x, y) = (r * Double.cos(t), r * Double.sin(t))
             case .spirals:
                 label = i % classes
-                let r = rng.nextUnit()
+                // Radii start at 0.15: nearer the centre the arms touch and no classifier can separate them.
+                let r = 0.15 + 0.85 * rng.nextUnit()
                 let t = 4 * r + 2 * Double.pi * Double(label) / Double(classes)
                 (x, y) = (r * Double.cos(t), r * Double.sin(t))
             case .blobs:

@@ -38,10 +38,8 @@ public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
             return style == .vanilla ? input * Scalar(keep) : input
         }
         guard rate > 0 else { return input }
-        let scale = style == .inverted ? Scalar(1 / keep) : 1
-        let mask = Tensor<Scalar>(shape: input.shape) { m in
-            for i in m.indices { m[i] = generator.nextUnit() < keep ? scale : 0 }
-        }
+        let scale = style == .inverted ? 1 / keep : 1
+        let mask = Tensor<Scalar>.random(input.shape, .bernoulli(probability: keep, value: scale), using: &generator)
         return input * Variable(mask)
     }
 }

@@ -8,37 +8,49 @@ extension Variable {
         precondition(z.rank == 2 && targets.shape == z.shape,
                      TensorError.incompatibleShapes(operation: "softmaxCrossEntropy", lhs: z.shape, rhs: targets.shape).description)
         let (n, classes) = (z.shape[0], z.shape[1])
-        let logProbabilities = z.logSoftmax()
-        let weights = sampleWeights?.scalars ?? [Scalar](repeating: 1, count: n)
-        precondition(weights.count == n, "softmaxCrossEntropy: \(weights.count) sample weights for \(n) examples")
-        var total: Scalar = 0
-        logProbabilities.withUnsafeBufferPointer { lp in
-            targets.withUnsafeBufferPointer { t in
-                for i in 0..<n {
-                    var row: Scalar = 0
-                    for k in 0..<classes { row -= t[i * classes + k] * lp[i * classes + k] }
-                    total += weights[i] * row
+        precondition(sampleWeights.map { $0.count == n } ?? true, "softmaxCrossEntropy: sample weights for \(n) examples expected")
+        func run(gradientScale: Scalar, into gradient: UnsafeMutableBufferPointer<Scalar>?) -> Scalar {
+            z.withUnsafeBufferPointer { pz in
+                targets.withUnsafeBufferPointer { pt in
+                    func call(_ w: UnsafeBufferPointer<Scalar>?) -> Scalar {
+                        Scalar.softmaxCrossEntropy(logits: pz, targets: pt, weights: w, rows: n, columns: classes,
+                                                   gradientScale: gradientScale, gradient: gradient)
+                    }
+                    return sampleWeights.map { $0.withUnsafeBufferPointer(call) } ?? call(nil)
                 }
             }
         }
-        let loss = Tensor(total / Scalar(Swift.max(n, 1)))
+        let inverseCount = 1 / Scalar(Swift.max(n, 1))
+        let loss = Tensor(run(gradientScale: 0, into: nil) * inverseCount)
         return Variable(loss, inputs: [logits]) { g in
-            let scale = g.scalar / Scalar(Swift.max(n, 1))
-            return [Tensor(shape: z.shape) { dz in
-                logProbabilities.withUnsafeBufferPointer { lp in
-                    targets.withUnsafeBufferPointer { t in
-                        for i in 0..<n {
-                            var mass: Scalar = 0
-                            for k in 0..<classes { mass += t[i * classes + k] }
-                            let w = scale * weights[i]
-                            for k in 0..<classes {
-                                let j = i * classes + k
-                                dz[j] = w * (Scalar.exp(lp[j]) * mass - t[j])
-                            }
-                        }
-                    }
-                }
-            }]
+            [Tensor(shape: z.shape) { dz in _ = run(gradientScale: g.scalar * inverseCount, into: dz) }]
         }
+    }
+}
+
+extension TensorScalar {
+    public static func softmaxCrossEntropy(logits: UnsafeBufferPointer<Self>, targets: UnsafeBufferPointer<Self>,
+                                           weights: UnsafeBufferPointer<Self>?, rows: Int, columns: Int,
+                                           gradientScale: Self, gradient: UnsafeMutableBufferPointer<Self>?) -> Self {
+        var total: Self = 0
+        for i in 0..<rows {
+            let z = logits.baseAddress! + i * columns, t = targets.baseAddress! + i * columns
+            var m = z[0]
+            for k in 1..<columns { m = Swift.max(m, z[k]) }
+            var sum: Self = 0, mass: Self = 0, dot: Self = 0
+            for k in 0..<columns {
+                sum += Self.exp(z[k] - m)
+                mass += t[k]
+                dot += t[k] * (z[k] - m)
+            }
+            let logSum = Self.log(sum), w = weights?[i] ?? 1
+            // −Σₖ tₖ·(zₖ − m − log Σ e^(z − m)) = mass·log Σ − Σₖ tₖ·(zₖ − m)
+            total += w * (mass * logSum - dot)
+            if let gradient {
+                let scale = gradientScale * w, g = gradient.baseAddress! + i * columns
+                for k in 0..<columns { g[k] = scale * (Self.exp(z[k] - m - logSum) * mass - t[k]) }
+            }
+        }
+        return total
     }
 }

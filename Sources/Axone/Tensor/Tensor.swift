@@ -26,7 +26,8 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
 
     /// Creates a tensor of the given shape filled with one value.
     public init(shape: [Int], repeating value: Scalar) {
-        self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in shape \(shape)")
+        self.init(shape: shape) { Scalar.fill(value, into: $0) }
     }
 
     /// Creates a rank-0 tensor holding one value.

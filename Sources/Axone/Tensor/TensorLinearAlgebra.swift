@@ -11,18 +11,17 @@ extension Tensor {
         precondition(k == kb, TensorError.incompatibleShapes(
             operation: "matmul\(transposeA ? " (a transposed)" : "")\(transposeB ? " (b transposed)" : "")",
             lhs: a.shape, rhs: b.shape).description)
-        var result = Tensor.zeros([m, n])
-        guard m > 0, n > 0, k > 0 else { return result }
-        result.withUnsafeMutableBufferPointer { c in
+        return Tensor(shape: [m, n]) { c in
+            guard m > 0, n > 0, k > 0 else { Scalar.fill(0, into: c); return }
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
+                    // β = 0: BLAS does not read C, so it may start uninitialised.
                     Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 alpha: 1, a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
                                 beta: 0, c: c.baseAddress!, ldc: n)
                 }
             }
         }
-        return result
     }
 
     /// The transpose of a rank-2 tensor.

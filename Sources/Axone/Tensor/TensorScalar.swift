@@ -49,6 +49,24 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
                                       rows: Int, columns: Int, logarithmic: Bool,
                                       into dx: UnsafeMutableBufferPointer<Self>)
 
+    /// Sets every element to `value`.
+    static func fill(_ value: Self, into y: UnsafeMutableBufferPointer<Self>)
+
+    /// Fills with independent draws from `distribution`.
+    static func fillRandom(_ distribution: RandomDistribution, using generator: inout SeededGenerator,
+                           into y: UnsafeMutableBufferPointer<Self>)
+
+    /// One optimiser step for one parameter (see ``UpdateRule``); `slots` are its state tensors.
+    static func update(_ rule: UpdateRule, parameter: UnsafeMutableBufferPointer<Self>,
+                       gradient: UnsafeBufferPointer<Self>, slots: [UnsafeMutableBufferPointer<Self>])
+
+    /// Softmax cross-entropy of `rows × columns` logits against target distributions: returns
+    /// `Σᵢ wᵢ·(−Σₖ tᵢₖ·log softmax(zᵢ)ₖ)` and, when `gradient` is given, writes
+    /// `gradientScale·wᵢ·(softmax(zᵢ)·Σₖtᵢₖ − tᵢ)` into it.
+    static func softmaxCrossEntropy(logits: UnsafeBufferPointer<Self>, targets: UnsafeBufferPointer<Self>,
+                                    weights: UnsafeBufferPointer<Self>?, rows: Int, columns: Int,
+                                    gradientScale: Self, gradient: UnsafeMutableBufferPointer<Self>?) -> Self
+
     /// Out-of-place transpose of a row-major `rows × columns` matrix.
     static func transpose(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int,
                           into y: UnsafeMutableBufferPointer<Self>)

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Tensor {
     /// The number of elements in one entry of the first (batch) axis.
     var rowSize: Int { rank == 0 ? 1 : shape.dropFirst().reduce(1, *) }
@@ -21,7 +23,7 @@ extension Tensor {
             withUnsafeBufferPointer { src in
                 for (r, i) in indices.enumerated() {
                     precondition(i >= 0 && i < shape[0], "rows(at:): index \(i) out of bounds for shape \(shape)")
-                    for j in 0..<size { out[r * size + j] = src[i * size + j] }
+                    copyElements(from: src.baseAddress! + i * size, to: out.baseAddress! + r * size, count: size)
                 }
             }
         }
@@ -72,4 +74,13 @@ extension Tensor {
             return Tensor(shape: pieceShape, scalars: piece)
         }
     }
+}
+
+/// Copies `count` elements with `memcpy` (element-wise copies in unspecialised generic code would
+/// go through the value witness table for every element).
+@inline(__always)
+func copyElements<Scalar: TensorScalar>(from source: UnsafePointer<Scalar>, to destination: UnsafeMutablePointer<Scalar>,
+                                        count: Int) {
+    guard count > 0 else { return }
+    memcpy(destination, source, count * MemoryLayout<Scalar>.stride)
 }

@@ -28,7 +28,7 @@ extension Model {
     ///
     /// - Parameters:
     ///   - validationSplit: the fraction of examples held out for validation, taken from the end of
-    ///     the data before any shuffling (as Keras does).
+    ///     the data before any shuffling (as Keras does; see ``ValidationSplit/last(_:of:)``).
     ///   - validationData: a separate validation set (takes precedence over `validationSplit`).
     ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
     ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
@@ -50,13 +50,13 @@ extension Model {
         try validate(data, what: "training data")
         if let validationData { try validate(validationData, what: "validation data") }
 
-        let heldOut = validationData == nil ? Int((Double(data.count) * validationSplit).rounded(.down)) : 0
-        var trainIndices = Array(0..<(data.count - heldOut))
-        let validationIndices = Array((data.count - heldOut)..<data.count)
-        guard !trainIndices.isEmpty else { throw TrainingError.invalidArgument("fit: no training examples left after the validation split") }
+        let split = validationData == nil && validationSplit > 0
+            ? try ValidationSplit.last(validationSplit, of: data.count)
+            : ValidationSplit(training: Array(0..<data.count), validation: [])
+        let trainIndices = split.training, validationIndices = split.validation
+        var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
         let parameters = trainableParameters
-        let steps = (trainIndices.count + batchSize - 1) / batchSize
-        var generator = SeededGenerator(seed: seed)
+        let steps = sampler.batchesPerEpoch
         var history = History()
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
@@ -66,12 +66,12 @@ extension Model {
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in 0..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
-            if shuffle { trainIndices.shuffle(using: &generator) }
+            let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
             var accumulator = MetricAccumulator(metrics: configuration.metrics)
             var lossSum = 0.0
-            for step in 0..<steps {
-                let batch = trainIndices[(step * batchSize)..<Swift.min((step + 1) * batchSize, trainIndices.count)]
+            for (step, positions) in batches.enumerated() {
+                let batch = positions.map { trainIndices[$0] }[...]
                 let (x, y) = data.batch(batch)
                 let weights = classWeight.map { Model.sampleWeights(for: y, classWeight: $0) }
                 let outputs = forward(Variable(x))
