@@ -27,8 +27,22 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
     public static let names = ["zeros", "ones", "constant", "random_uniform", "random_normal", "glorot_uniform",
                                "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal", "orthogonal"]
 
-    /// Parses a Keras-style name (`he_normal`, `glorot_uniform`, `xavier_normal`, …).
+    /// Parses a Keras-style name (`he_normal`, `glorot_uniform`, `xavier_normal`, …); parameters
+    /// follow colons as ``description`` writes them: `constant:0.5`, `random_uniform:-0.1:0.1`,
+    /// `random_normal:0:0.01`, `orthogonal:1`.
     public init(name: String) throws {
+        let parts = name.split(separator: ":").map(String.init)
+        if parts.count > 1 {
+            let values = parts.dropFirst().compactMap(Double.init)
+            switch (parts[0].lowercased(), values.count == parts.count - 1 ? values : []) {
+            case ("constant", let v) where v.count == 1: self = .constant(v[0])
+            case ("random_uniform", let v) where v.count == 2: self = .uniform(low: v[0], high: v[1])
+            case ("random_normal", let v) where v.count == 2: self = .normal(mean: v[0], standardDeviation: v[1])
+            case ("orthogonal", let v) where v.count == 1: self = .orthogonal(gain: v[0])
+            default: throw LayerError.unknownName(kind: "initializer", name: name, known: Initializer.names)
+            }
+            return
+        }
         switch name.lowercased() {
         case "zeros": self = .zeros
         case "ones": self = .ones
@@ -46,20 +60,21 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The name accepted back by ``init(name:)``.
     public var description: String {
         switch self {
         case .zeros: "zeros"
         case .ones: "ones"
-        case .constant(let c): "constant(\(c))"
-        case let .uniform(low, high): "random_uniform(\(low), \(high))"
-        case let .normal(mean, std): "random_normal(\(mean), \(std))"
+        case .constant(let c): "constant:\(c)"
+        case let .uniform(low, high): "random_uniform:\(low):\(high)"
+        case let .normal(mean, std): "random_normal:\(mean):\(std)"
         case .glorotUniform: "glorot_uniform"
         case .glorotNormal: "glorot_normal"
         case .heUniform: "he_uniform"
         case .heNormal: "he_normal"
         case .lecunUniform: "lecun_uniform"
         case .lecunNormal: "lecun_normal"
-        case .orthogonal(let gain): "orthogonal(\(gain))"
+        case .orthogonal(let gain): "orthogonal:\(gain)"
         }
     }
 

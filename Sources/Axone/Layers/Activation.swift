@@ -25,7 +25,20 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
                                "softplus", "softmax", "log_softmax"]
 
     /// Parses a Keras-style name (`relu`, `leaky_relu`, `softmax`, …; `identity` and `None` mean linear).
+    /// LeakyReLU and ELU take their α after a colon: `leaky_relu:0.2`, `elu:0.5`.
     public init(name: String) throws {
+        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+        if parts.count == 2 {
+            guard let alpha = Double(parts[1]), alpha.isFinite else {
+                throw LayerError.unknownName(kind: "activation", name: name, known: Activation.names)
+            }
+            switch parts[0].lowercased() {
+            case "leaky_relu", "leakyrelu": self = .leakyRelu(alpha: alpha)
+            case "elu": self = .elu(alpha: alpha)
+            default: throw LayerError.unknownName(kind: "activation", name: name, known: Activation.names)
+            }
+            return
+        }
         switch name.lowercased() {
         case "linear", "identity", "none": self = .linear
         case "step", "heaviside": self = .step
@@ -42,7 +55,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The Keras-style name.
+    /// The Keras-style name (with `:α` when α is not the default), accepted back by ``init(name:)``.
     public var description: String {
         switch self {
         case .linear: "linear"
@@ -50,8 +63,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid: "sigmoid"
         case .tanh: "tanh"
         case .relu: "relu"
-        case .leakyRelu: "leaky_relu"
-        case .elu: "elu"
+        case .leakyRelu(let alpha): alpha == 0.01 ? "leaky_relu" : "leaky_relu:\(alpha)"
+        case .elu(let alpha): alpha == 1 ? "elu" : "elu:\(alpha)"
         case .selu: "selu"
         case .softplus: "softplus"
         case .softmax: "softmax"
@@ -110,4 +123,10 @@ public final class ActivationLayer<Scalar: TensorScalar>: Layer<Scalar> {
     public override var typeName: String { "Activation" }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { activation(input) }
+
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.activation = activation.description
+        return s
+    }
 }

@@ -47,6 +47,13 @@ public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
         return inputShape
     }
 
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.momentum = momentum
+        s.epsilon = epsilon
+        return s
+    }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let gamma, let beta, let runningMean, let runningVariance else {
             preconditionFailure(LayerError.notBuilt(layer: displayName).description)

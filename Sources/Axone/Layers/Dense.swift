@@ -61,6 +61,16 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
         return [units]
     }
 
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.units = units
+        s.activation = activation.description
+        if !useBias { s.useBias = false }
+        s.kernelInitializer = kernelInitializer.description
+        if biasInitializer != .zeros { s.biasInitializer = biasInitializer.description }
+        return s
+    }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let weight else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
         return activation(Variable.linear(input, weight, bias))

@@ -32,6 +32,13 @@ public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
         return inputShape
     }
 
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.rate = rate
+        if style != .inverted { s.style = style.rawValue }
+        return s
+    }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let keep = 1 - rate
         guard isTraining else {
@@ -63,6 +70,12 @@ public final class GaussianNoise<Scalar: TensorScalar>: Layer<Scalar> {
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
         self.generator = SeededGenerator(seed: generator.next())
         return inputShape
+    }
+
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.standardDeviation = standardDeviation
+        return s
     }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {

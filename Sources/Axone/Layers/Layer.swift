@@ -165,6 +165,14 @@ open class Layer<Scalar: TensorScalar> {
         for (_, p) in namedParameters() { p.zeroGradient() }
     }
 
+    /// How the layer is written in an architecture file (its type, name and hyper-parameters).
+    open var specification: LayerSpecification {
+        var specification = LayerSpecification(type: typeName)
+        specification.name = name
+        if !isTrainable { specification.trainable = false }
+        return specification
+    }
+
     /// A label for error messages: the name if set, else the type.
     public var displayName: String { name ?? typeName }
 }

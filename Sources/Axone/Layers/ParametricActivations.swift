@@ -23,6 +23,13 @@ public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
         return inputShape
     }
 
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.perUnit = perUnit
+        s.alpha = initialAlpha
+        return s
+    }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let alpha else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
         return input.relu() + input.minimum(Variable(Tensor(0))) * alpha
@@ -50,6 +57,13 @@ public final class RReLU<Scalar: TensorScalar>: Layer<Scalar> {
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
         self.generator = SeededGenerator(seed: generator.next())
         return inputShape
+    }
+
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.lower = lower
+        s.upper = upper
+        return s
     }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
@@ -91,6 +105,14 @@ public final class Maxout<Scalar: TensorScalar>: Layer<Scalar> {
             bias = Variable(.zeros([width]), requiresGradient: isTrainable)
         }
         return [units]
+    }
+
+    public override var specification: LayerSpecification {
+        var s = super.specification
+        s.units = units
+        s.pieces = pieces
+        s.kernelInitializer = kernelInitializer.description
+        return s
     }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {

@@ -31,7 +31,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 
     /// Creates a model from a list of layers written one per line.
     public convenience init(inputShape: [Int]? = nil, seed: UInt64 = 0, name: String? = nil,
-                            @LayerBuilder<Scalar> _ content: () -> [Layer<Scalar>]) throws {
+                            @LayerBuilder<Scalar> _ content: () throws -> [Layer<Scalar>]) throws {
         try self.init(content(), inputShape: inputShape, seed: seed, name: name)
     }
 

@@ -16,11 +16,12 @@ extension Model {
     public func fit(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, epochs: Int = 1, batchSize: Int = 32,
                     validationSplit: Double = 0, validationData: (x: Tensor<Scalar>, y: Tensor<Scalar>)? = nil,
                     shuffle: Bool = true, classWeight: [Int: Double]? = nil, callbacks: [Callback<Scalar>] = [],
-                    verbose: Verbosity = .progressBar, seed: UInt64 = 0) throws -> History {
+                    verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0) throws -> History {
         try fit(TensorDataset(features: x, targets: y), epochs: epochs, batchSize: batchSize,
                 validationSplit: validationSplit,
                 validationData: try validationData.map { try TensorDataset(features: $0.x, targets: $0.y) },
-                shuffle: shuffle, classWeight: classWeight, callbacks: callbacks, verbose: verbose, seed: seed)
+                shuffle: shuffle, classWeight: classWeight, callbacks: callbacks, verbose: verbose, seed: seed,
+                initialEpoch: initialEpoch)
     }
 
     /// Trains for `epochs` passes over `data` in mini-batches of `batchSize` (the last, partial
@@ -32,17 +33,21 @@ extension Model {
     ///   - validationData: a separate validation set (takes precedence over `validationSplit`).
     ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
     ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
-    ///   - seed: drives the shuffling; with a fixed BLAS thread count two runs give identical histories.
+    ///   - seed: drives the shuffling: epoch e visits the examples in an order drawn from (seed, e)
+    ///     alone, so with a fixed BLAS thread count two runs give bit-identical histories.
+    ///   - initialEpoch: the epoch to start from (Keras `initial_epoch`): epochs `initialEpoch..<epochs`
+    ///     run, so training resumed from a checkpoint shuffles exactly as an uninterrupted run.
     /// - Returns: the loss, metrics and learning rate of every epoch.
     @discardableResult
     public func fit<Data: BatchProvider>(
         _ data: Data, epochs: Int = 1, batchSize: Int = 32, validationSplit: Double = 0,
         validationData: Data? = nil, shuffle: Bool = true, classWeight: [Int: Double]? = nil,
-        callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0
+        callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0
     ) throws -> History where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
-        guard epochs >= 0, batchSize > 0 else {
-            throw TrainingError.invalidArgument("fit: epochs must be ≥ 0 and batchSize > 0, got \(epochs) and \(batchSize)")
+        guard epochs >= 0, batchSize > 0, (0...Swift.max(epochs, 0)).contains(initialEpoch) else {
+            throw TrainingError.invalidArgument(
+                "fit: needs epochs ≥ 0, batchSize > 0 and 0 ≤ initialEpoch ≤ epochs, got \(epochs), \(batchSize), \(initialEpoch)")
         }
         guard (0..<1).contains(validationSplit) else {
             throw TrainingError.invalidArgument("fit: validationSplit must be in [0, 1), got \(validationSplit)")
@@ -64,8 +69,9 @@ extension Model {
         setTraining(true)
         defer { setTraining(false) }
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
-        for epoch in 0..<epochs where !stopTraining {
+        for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
+            sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
             var accumulator = MetricAccumulator(metrics: configuration.metrics)

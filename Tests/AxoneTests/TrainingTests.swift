@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import Axone
+
+/// Small classification data: 3 Gaussian blobs in 2-D (generated in code).
+func blobs(count: Int = 90, seed: UInt64 = 0) -> (x: Tensor<Float>, y: Tensor<Float>) {
+    let data: (points: Tensor<Float>, labels: Tensor<Float>) = Synthetic2D.blobs.generate(count: count, noise: 0.2, classes: 3, seed: seed)
+    return (data.points, data.labels)
+}
+
+func smallModel(seed: UInt64 = 1, dropout: Double = 0) throws -> Sequential<Float> {
+    let model = try Sequential<Float>(inputShape: [2], seed: seed) {
+        Dense(8, activation: .tanh)
+        try Dropout(rate: dropout)
+        Dense(3)
+    }
+    model.compile(optimizer: Adam(learningRate: 0.05), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+    return model
+}
+
+func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters().map(\.variable.value) }
+
+@Suite struct TrainingTests {
+    @Test func anMLPSolvesXOR() throws {
+        // Seed 003:484 — XOR is not linearly separable; one hidden layer solves it.
+        let x = Tensor<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Tensor<Float>(shape: [4], scalars: [0, 1, 1, 0])
+        let model = try Sequential<Float>(inputShape: [2], seed: 3) {
+            Dense(4, activation: .tanh)
+            Dense(2)
+        }
+        model.compile(optimizer: Adam(learningRate: 0.05), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        let history = try model.fit(x, y, epochs: 300, batchSize: 4, verbose: .silent)
+        #expect(history["loss"].last! < 0.05)
+        #expect(try model.evaluate(x, y)["accuracy"] == 1)
+        #expect(try model.predict(x).argmaxRows() == [0, 1, 1, 0])
+    }
+
+    @Test func theSameSeedGivesABitIdenticalHistory() throws {
+        let (x, y) = blobs()
+        func run() throws -> (History, [Tensor<Float>]) {
+            let model = try smallModel(dropout: 0.2)
+            let history = try model.fit(x, y, epochs: 4, batchSize: 16, validationSplit: 0.2, verbose: .silent, seed: 7)
+            return (history, weights(model))
+        }
+        let (a, wa) = try run(), (b, wb) = try run()
+        #expect(a == b)
+        #expect(wa == wb)
+        let other = try smallModel(dropout: 0.2)
+        #expect(try other.fit(x, y, epochs: 4, batchSize: 16, verbose: .silent, seed: 8)["loss"] != a["loss"])
+    }
+
+    @Test func trainingInTwoCallsEqualsOneCall() throws {
+        // fit(…, initialEpoch:) continues the shuffling sequence; the optimiser keeps its moments.
+        let (x, y) = blobs()
+        let once = try smallModel(dropout: 0.1)
+        try once.fit(x, y, epochs: 4, batchSize: 16, verbose: .silent, seed: 5)
+        let twice = try smallModel(dropout: 0.1)
+        try twice.fit(x, y, epochs: 2, batchSize: 16, verbose: .silent, seed: 5)
+        try twice.fit(x, y, epochs: 4, batchSize: 16, verbose: .silent, seed: 5, initialEpoch: 2)
+        #expect(weights(once) == weights(twice))
+    }
+
+    @Test func earlyStoppingRestoresTheBestEpoch() throws {
+        let (x, y) = blobs()
+        // Validation labels are rotated, so the better the model fits, the worse the validation loss.
+        let flipped = Tensor(shape: y.shape, scalars: y.scalars.map { Float((Int($0) + 1) % 3) })
+        let model = try smallModel()
+        var snapshots: [[Tensor<Float>]] = []
+        let recorder = LambdaCallback<Float> { _, _, model in snapshots.append(weights(model)) }
+        let stopping = EarlyStopping<Float>(monitor: "val_loss", patience: 2, restoreBestWeights: true)
+        let history = try model.fit(x, y, epochs: 20, batchSize: 16, validationData: (x, flipped),
+                                    callbacks: [recorder, stopping], verbose: .silent)
+        let best = try #require(stopping.best)
+        #expect(history.epochs.count == best.epoch + 4)          // best, then patience + 1 worse epochs
+        #expect(stopping.stoppedEpoch == best.epoch + 3)
+        #expect(best.value == history["val_loss"].min())
+        #expect(weights(model) == snapshots[best.epoch])
+        #expect(weights(model) != snapshots.last!)
+    }
+
+    @Test func reduceLROnPlateauHalvesAfterPatienceFlatEpochs() throws {
+        let (x, y) = blobs()
+        let model = try smallModel()
+        model.compile(optimizer: SGD(learningRate: 0.1), loss: .categoricalCrossEntropy())
+        // minDelta 10: no epoch counts as an improvement after the first.
+        let plateau = ReduceLROnPlateau<Float>(monitor: "loss", factor: 0.5, patience: 2, minDelta: 10)
+        let history = try model.fit(x, y, epochs: 6, batchSize: 30, callbacks: [plateau], verbose: .silent)
+        #expect(history["lr"] == [0.1, 0.1, 0.1, 0.05, 0.05, 0.025])
+    }
+
+    @Test func csvLoggerWritesOneRowPerEpoch() throws {
+        let (x, y) = blobs()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("axone-log-\(UUID()).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let history = try smallModel().fit(x, y, epochs: 3, batchSize: 16, validationSplit: 0.2,
+                                           callbacks: [CSVLogger(path: path)], verbose: .silent)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "epoch,loss,accuracy,val_loss,val_accuracy,lr")
+        #expect(lines.count == 4)
+        #expect(lines[1].hasPrefix("0,\(history["loss"][0]),"))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == history.csv)
+    }
+
+    @Test func terminateOnNaNStopsWithAClearError() throws {
+        let x = Tensor<Float>([[1], [2], [3]]), y = Tensor<Float>([[1], [2], [3]])
+        let model = try Sequential<Float>(inputShape: [1], seed: 0) { Dense(1) }
+        model.compile(optimizer: SGD(learningRate: 1e30), loss: .meanSquaredError)
+        let guardCallback = TerminateOnNaN<Float>()
+        #expect(throws: TrainingError.self) {
+            try model.fit(x, y, epochs: 50, batchSize: 3, callbacks: [guardCallback], verbose: .silent)
+        }
+        #expect(guardCallback.terminatedAt != nil)
+        #expect(TrainingError.nonFiniteLoss(epoch: 0, batch: 1).description.contains("lower the learning rate"))
+    }
+
+    @Test func badDataGivesTypedErrors() throws {
+        let (x, y) = blobs()
+        let model = try smallModel()
+        let outOfRange = Tensor(shape: y.shape, scalars: y.scalars.map { $0 == 2 ? 7 : $0 })
+        #expect(throws: TrainingError.labelOutOfRange(label: 7, classes: 3)) { try model.fit(x, outOfRange, verbose: .silent) }
+        #expect(throws: TrainingError.dataShape(expected: [2], got: [5], what: "training data features")) {
+            try model.fit(Tensor<Float>.zeros([90, 5]), y, verbose: .silent)
+        }
+        #expect(throws: TensorError.self) { try model.fit(x, y.rows(0..<10), verbose: .silent) }
+        #expect(throws: TrainingError.dataShape(expected: [2], got: [4, 3], what: "inputs")) {
+            try model.predict(Tensor<Float>.zeros([4, 3]))
+        }
+        let uncompiled = try Sequential<Float>(inputShape: [2]) { Dense(3) }
+        #expect(throws: TrainingError.notCompiled) { try uncompiled.fit(x, y, verbose: .silent) }
+        #expect(TrainingError.labelOutOfRange(label: 7, classes: 3).description
+                == "label 7.0 is out of range for a model with 3 outputs (expected an integer in 0..<3)")
+    }
+
+    @Test func predictIsBatchIndependentAndUsesInferenceMode() throws {
+        let (x, _) = blobs()
+        let model = try smallModel(dropout: 0.5)
+        let a = try model.predict(x, batchSize: 7), b = try model.predict(x, batchSize: 1000)
+        #expect(a == b)
+        #expect(model.isTraining)   // restored after predict
+        let once = try model.predictMonteCarlo(x, samples: 1)
+        #expect(once != a)          // dropout is active in Monte-Carlo passes
+        let averaged = try model.predictMonteCarlo(x, samples: 400)
+        // The average of inverted-dropout passes approaches the deterministic prediction (Float, absolute 0.15).
+        #expect(zip(averaged.scalars, a.scalars).allSatisfy { abs($0 - $1) < 0.15 })
+    }
+
+    @Test func classWeightsScaleEachExamplesLoss() throws {
+        let (x, y) = blobs(count: 30)
+        let model = try smallModel()
+        model.compile(optimizer: SGD(learningRate: 0), loss: .categoricalCrossEntropy())
+        let plain = try model.fit(x, y, epochs: 1, batchSize: 30, verbose: .silent)["loss"][0]
+        let doubled = try model.fit(x, y, epochs: 1, batchSize: 30, classWeight: [0: 2, 1: 2, 2: 2], verbose: .silent)["loss"][0]
+        #expect(abs(doubled - 2 * plain) < 1e-5)
+        // Only class 0 weighted 3×: loss = (Σ_{y=0} 3·lᵢ + Σ_{y≠0} lᵢ)/n, computed here from the per-example losses.
+        let logits = try model.predict(x)
+        let perExample = (0..<30).map { i in -Double(logits.logSoftmax()[i, Int(y.scalars[i])]) }
+        let expected = (0..<30).map { y.scalars[$0] == 0 ? 3 * perExample[$0] : perExample[$0] }.reduce(0, +) / 30
+        let weighted = try model.fit(x, y, epochs: 1, batchSize: 30, classWeight: [0: 3], verbose: .silent)["loss"][0]
+        #expect(abs(weighted - expected) < 1e-5)
+    }
+
+    @Test func validationSplitHoldsOutTheLastExamples() throws {
+        let (x, y) = blobs()
+        let model = try smallModel()
+        let history = try model.fit(x, y, epochs: 2, batchSize: 16, validationSplit: 0.2, verbose: .silent)
+        let last = try model.evaluate(x.rows(72..<90), y.rows(72..<90))
+        #expect(abs(history["val_loss"].last! - last["loss"]!) < 1e-6)
+        #expect(history.keys == ["loss", "accuracy", "val_loss", "val_accuracy", "lr"])
+    }
+}
