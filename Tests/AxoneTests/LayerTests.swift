@@ -31,6 +31,7 @@ private func columnMoments(_ x: Tensor<Double>) -> [(mean: Double, variance: Dou
     /// (mean 6, s² 10) give means (0.3, 0.6), variances (0.9 + 0.25, 0.9 + 1) = (1.15, 1.9);
     /// batch 2 columns [0, 0, 0, 0, 10] (mean 2, s² 80/4 = 20) and [−1, 1, −1, 1, 0] (mean 0, s² 1)
     /// give means (0.27 + 0.2, 0.54) = (0.47, 0.54), variances (1.035 + 2, 1.71 + 0.1) = (3.035, 1.81).
+    /// Double, absolute 1e-12.
     @Test func runningStatisticsUseMomentumAndUnbiasedVariance() throws {
         let bn = try built(BatchNormalization<Double>(), inputShape: [2])
         _ = bn(Variable(Tensor([[1, 2], [2, 4], [3, 6], [4, 8], [5, 10]])))
@@ -43,6 +44,7 @@ private func columnMoments(_ x: Tensor<Double>) -> [(mean: Double, variance: Dou
 
     /// Eval mode: y = γ·(x − running mean)/√(running var + ε) + β, row by row (a single example
     /// gives the same output as inside a batch), and the running statistics stay put.
+    /// Reference computed by loops in the test; Double, relative 1e-14.
     @Test func evalModeUsesRunningStatistics() throws {
         let bn = try built(BatchNormalization<Double>(epsilon: 1e-3), inputShape: [2])
         bn.runningMean!.value = Tensor(shape: [2], scalars: [0.5, -1])
@@ -175,7 +177,7 @@ private func columnMoments(_ x: Tensor<Double>) -> [(mean: Double, variance: Dou
     }
 
     /// Dense y = g(x·W + b), W stored [in, out]. By hand: x = [1, 0, −1], W = [[1, 2], [3, 4], [5, 6]],
-    /// b = [0.5, −1] → x·W + b = [1 − 5 + 0.5, 2 − 6 − 1] = [−3.5, −5].
+    /// b = [0.5, −1] → x·W + b = [1 − 5 + 0.5, 2 − 6 − 1] = [−3.5, −5] (exact in Double).
     @Test func denseForwardByHand() throws {
         let layer = try built(Dense<Double>(2), inputShape: [3])
         layer.weight!.value = Tensor([[1, 2], [3, 4], [5, 6]])

@@ -18,6 +18,7 @@ private enum Data {
     static let labels = Tensor<Double>(shape: [4], scalars: [0, 2, 2, 1])
     static let oneHot = Tensor<Double>([[1, 0, 0], [0, 0, 1], [0, 0, 1], [0, 1, 0]])
     static let weights4 = Tensor<Double>(shape: [4], scalars: [1.0, 2.0, 0.5, 1.0])
+    static let classProbabilities = Tensor<Double>([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.25, 0.5]])
     static let scores = Tensor<Double>([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
     static let scoreLabels = Tensor<Double>(shape: [3], scalars: [0, 1, 2])
 }
@@ -48,6 +49,12 @@ private let lossCases: [LossCase] = [
           targets: Data.binaryTargets, weights: Data.weights3, expected: 1.2553025994816707),
     .init(name: "BCE logits", loss: .binaryCrossEntropy(fromLogits: true), predictions: Data.binaryLogits,
           targets: Data.binaryTargets, weights: nil, expected: 0.7754366436452104),
+    .init(name: "BCE logits weighted", loss: .binaryCrossEntropy(fromLogits: true), predictions: Data.binaryLogits,
+          targets: Data.binaryTargets, weights: Data.weights3, expected: 1.1817644157809701),
+    // From probabilities: −(ln 0.7 + ln 0.6 + ln 0.25)/3 (numpy `-np.log(P[np.arange(3), L]).mean()`).
+    .init(name: "CE probabilities", loss: .categoricalCrossEntropy(fromLogits: false),
+          predictions: Data.classProbabilities, targets: Tensor(shape: [3], scalars: [0, 2, 1]),
+          weights: nil, expected: 0.7512649762748712),
     .init(name: "CE labels", loss: .categoricalCrossEntropy(), predictions: Data.logits, targets: Data.labels,
           weights: nil, expected: 1.3319349858163694),
     .init(name: "CE one-hot", loss: .categoricalCrossEntropy(), predictions: Data.logits, targets: Data.oneHot,
@@ -109,6 +116,7 @@ private let lossCases: [LossCase] = [
 
     /// BCE from logits equals BCE of sigmoid probabilities (numpy check above), and stays exact for
     /// logits far outside the clipping range: by hand softplus(100) − 0 = 100 and softplus(−100) + 100 = 100.
+    /// Double, absolute 1e-12.
     @Test func binaryCrossEntropyFromLogitsIsStable() {
         let fromLogits = Loss.binaryCrossEntropy(fromLogits: true)
         let viaSigmoid = Loss.binaryCrossEntropy()(Variable(Data.binaryLogits).sigmoid(), Data.binaryTargets)
@@ -118,7 +126,7 @@ private let lossCases: [LossCase] = [
     }
 
     /// SPEC §4/§8: zero logits over 10 classes give ln 10 = 2.302585092994046 (Python `math.log(10)`);
-    /// seed 003: −log 0.8 = 0.2231435513142097 from probabilities [0.8, 0.2] (Double, 1e-12).
+    /// seed 003: −log 0.8 = 0.2231435513142097 from probabilities [0.8, 0.2] (Double, absolute 1e-12).
     @Test func seedValuesOfCrossEntropy() {
         let initial = Loss.categoricalCrossEntropy()(Variable(Tensor<Double>.zeros([5, 10])),
                                                      Tensor(shape: [5], scalars: [0, 3, 9, 4, 4]))
@@ -128,7 +136,8 @@ private let lossCases: [LossCase] = [
         expectClose(fromProbabilities.value.scalar, 0.2231435513142097, absolute: 1e-12)
     }
 
-    /// A correctly classified example costs nothing in the perceptron loss and, beyond the margin, in the hinge.
+    /// A correctly classified example costs nothing in the perceptron loss and, beyond the margin, in the
+    /// hinge (exact comparisons in Double: every term is a sum of short binary fractions).
     @Test func correctlyClassifiedExamplesCostNothing() {
         let scores = Variable(Tensor<Double>([[5, 1, 2], [0, 0.5, -3]]))
         let labels = Tensor<Double>(shape: [2], scalars: [0, 1])

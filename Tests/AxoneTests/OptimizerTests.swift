@@ -206,7 +206,7 @@ private func expectTrajectoriesMatch(_ actual: [[Double]], _ expected: [[Double]
         expectTrajectoriesMatch(try mlp.run(c.make(), steps: 0..<10, lr: decaying), expectedMLP, tolerance: 1e-10)
     }
 
-    /// The hand-written MLP gradient is itself right: it equals Axone's backprop (Double, 1e-12).
+    /// The hand-written MLP gradient is itself right: it equals Axone's backprop (Double, absolute 1e-12).
     @Test func referenceGradientOfTheMLPAgreesWithBackprop() throws {
         let mlp = try Problem.mlp()
         #expect(mlp.parameters.map(\.name) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"])
@@ -231,7 +231,7 @@ private func expectTrajectoriesMatch(_ actual: [[Double]], _ expected: [[Double]
         expectClose(p.value, Tensor(shape: [4], scalars: signStep), relative: 0, absolute: 1.0001e-7)
     }
 
-    /// PyTorch's and Keras' momentum agree at a constant learning rate (quadratic, 1e-12) and part
+    /// PyTorch's and Keras' momentum agree at a constant learning rate (quadratic, Double, absolute 1e-12) and part
     /// once it changes (MLP with decaying rate: they differ by more than 1e-6).
     @Test(arguments: [false, true])
     func momentumStylesAgreeOnlyAtConstantRate(nesterov: Bool) throws {

@@ -54,6 +54,8 @@ private func plateauRates(_ scheduler: PlateauScheduler, values: [Double], start
         #expect(LearningRateSchedule.exponential(initial: 0.1, rate: 0.1)(-5) == 0.1)
     }
 
+    /// Plateau rates are compared exactly (Double): halving and clamping to the minimum are exact.
+    ///
     /// Seed 000: "divide the learning rate by 2 when the validation loss stops improving". With
     /// patience 3 the rate halves on the 3rd flat epoch after the last improvement and again 3 epochs
     /// later (traced by hand: improvements at epochs 1–3, flat from epoch 4, halvings at 6 and 9).
