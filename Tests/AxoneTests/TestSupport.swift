@@ -43,3 +43,31 @@ func randomTensor(_ shape: [Int], seed: UInt64 = 1, scale: Double = 1) -> Tensor
     var rng = SeededGenerator(seed: seed)
     return Tensor<Double>.randomNormal(shape, standardDeviation: scale, using: &rng)
 }
+
+/// Gradient-checks a layer in Double with central differences: the input and every parameter the
+/// layer lists in `namedParameters()` (the objective is the output under a fixed random projection).
+/// `beforeEachForward` runs before every forward pass (e.g. to re-seed a random layer so that each
+/// finite-difference evaluation sees the same noise). Tolerance: relative error below `tolerance`.
+func expectLayerGradientsMatch(_ layer: Layer<Double>, input: Tensor<Double>, tolerance: Double = 1e-6,
+                               sourceLocation: SourceLocation = #_sourceLocation,
+                               beforeEachForward: () -> Void = {}) throws {
+    let x = Variable(input, requiresGradient: true)
+    var rng = SeededGenerator(seed: 98)
+    beforeEachForward()
+    let projection = Variable(Tensor<Double>.randomNormal(layer(x).shape, using: &rng))
+    let parameters = [("input", x)] + layer.namedParameters()
+    let report = try GradientCheck.run(parameters: parameters) {
+        beforeEachForward()
+        return (layer(x) * projection).sum()
+    }
+    #expect(report.parameters.count == parameters.count, sourceLocation: sourceLocation)
+    #expect(report.maxRelativeError < tolerance, "\(report)", sourceLocation: sourceLocation)
+}
+
+/// Builds a single layer for inputs of `inputShape` (features only) with a fixed generator.
+@discardableResult
+func built<L: Layer<Double>>(_ layer: L, inputShape: [Int], seed: UInt64 = 0) throws -> L {
+    var generator = SeededGenerator(seed: seed)
+    _ = try layer.build(inputShape: inputShape, generator: &generator)
+    return layer
+}

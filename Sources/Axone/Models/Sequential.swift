@@ -29,7 +29,8 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         }
     }
 
-    /// Creates a model from a list of layers written one per line.
+    /// Creates a model from a list of layers written one per line. The list may use throwing
+    /// constructors (`try Dropout(rate: 0.5)`, `try BatchNormalization()`).
     public convenience init(inputShape: [Int]? = nil, seed: UInt64 = 0, name: String? = nil,
                             @LayerBuilder<Scalar> _ content: () throws -> [Layer<Scalar>]) throws {
         try self.init(content(), inputShape: inputShape, seed: seed, name: name)
@@ -51,12 +52,18 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
     }
 
-    /// Appends a layer (building it when the model's input shape is known).
+    /// Appends a layer (building it when the model's input shape is known). When the layer does
+    /// not fit the model's output, the error is thrown and the model is left as it was.
     public func add(_ layer: Layer<Scalar>, seed: UInt64 = 0) throws {
         layers.append(layer)
         if let inputShape {
             var generator = SeededGenerator(seed: seed)
-            _ = try build(inputShape: inputShape, generator: &generator)
+            do {
+                _ = try build(inputShape: inputShape, generator: &generator)
+            } catch {
+                layers.removeLast()
+                throw error
+            }
         }
     }
 
