@@ -6,5 +6,6 @@ struct AxoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
-        subcommands: [DemoCommand.self, GradcheckCommand.self])
+        subcommands: [DemoCommand.self,
+                      GradcheckCommand.self])
 }

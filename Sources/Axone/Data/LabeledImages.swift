@@ -138,8 +138,17 @@ extension LabeledImages: BatchProvider {
 
     /// Pixels scaled to [0, 1] as `[n, rows·columns]` and class indices as `[n]`.
     public func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Float>, targets: Tensor<Float>) {
-        var images = Tensor<Float>.zeros([0])
-        batch(indices: indices, into: &images)
-        return (images, Tensor(shape: [indices.count], scalars: indices.map { Float(labels[$0]) }))
+        var images = Tensor<Float>.zeros([0]), targets = Tensor<Float>.zeros([0])
+        batch(indices, features: &images, targets: &targets)
+        return (images, targets)
+    }
+
+    /// Gathers into `features` and `targets`, reusing their storage when the batch size is unchanged.
+    public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>) {
+        batch(indices: indices, into: &features)
+        if targets.count != indices.count { targets = Tensor(shape: [indices.count], repeating: 0) }
+        targets.withUnsafeMutableBufferPointer { t in
+            for (row, index) in indices.enumerated() { t[row] = Float(labels[index]) }
+        }
     }
 }

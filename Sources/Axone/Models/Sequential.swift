@@ -48,6 +48,16 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         return shape
     }
 
+    /// The planned pass over the Dense stack, made on first use and dropped when the layers change.
+    private var plan: DenseNetworkPlan<Scalar>??
+
+    override func densePlan() -> DenseNetworkPlan<Scalar>? {
+        if case .some(let cached) = plan { return cached }
+        let made = DenseNetworkPlan(self)
+        plan = .some(made)
+        return made
+    }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
     }
@@ -56,6 +66,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     /// not fit the model's output, the error is thrown and the model is left as it was.
     public func add(_ layer: Layer<Scalar>, seed: UInt64 = 0) throws {
         layers.append(layer)
+        plan = nil
         if let inputShape {
             var generator = SeededGenerator(seed: seed)
             do {
@@ -71,6 +82,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     @discardableResult
     public func pop() -> Layer<Scalar>? {
         let last = layers.popLast()
+        plan = nil
         if !outputShapes.isEmpty { outputShapes.removeLast() }
         return last
     }

@@ -4,7 +4,7 @@
 /// with PyTorch's defaults η = 1, ρ = 0.9, ε = 1e-6.
 public final class AdaDelta: Optimizer {
     /// AdaDelta's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var rho = 0.9
         public var epsilon = 1e-6
         public var weightDecay = 0.0

@@ -4,7 +4,7 @@
 /// Keras/seed 000 form (`epsilonInsideRoot`, ε = 1e-7, s₀ = 0.1 in Keras): `θ ← θ − η·g/√(s + ε)`.
 public final class Adagrad: Optimizer {
     /// Adagrad's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var epsilon = 1e-10
         public var weightDecay = 0.0
         public var epsilonInsideRoot = false

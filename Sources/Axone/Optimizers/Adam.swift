@@ -11,7 +11,7 @@ import RealModule
 /// shrinks the weights directly: `θ ← θ − η·λ·θ` before the step.
 public class Adam: Optimizer {
     /// Adam's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var beta1 = 0.9
         public var beta2 = 0.999
         public var epsilon = 1e-8

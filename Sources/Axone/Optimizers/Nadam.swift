@@ -8,7 +8,7 @@ import RealModule
 /// (Keras 3 uses another schedule; a constant-β₁ textbook Nadam drifts from both, see SPEC §7.)
 public final class Nadam: Optimizer {
     /// Nadam's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var beta1 = 0.9
         public var beta2 = 0.999
         public var epsilon = 1e-8

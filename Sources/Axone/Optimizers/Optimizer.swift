@@ -49,25 +49,37 @@ open class Optimizer {
 
     /// Applies one update to every parameter that has a gradient.
     public func step<Scalar: TensorScalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) {
-        iterations += 1
-        let rule = rule(step: iterations)
+        let rule = beginStep()
         for (name, parameter) in parameters where parameter.requiresGradient {
             guard let gradient = parameter.gradient else { continue }
-            let size = parameter.value.count
             precondition(gradient.shape == parameter.value.shape,
                          "optimizer: gradient \(gradient.shape) for parameter \(name) of shape \(parameter.value.shape)")
-            var state = slots[name] as? Tensor<Scalar> ?? Tensor(
-                shape: [rule.slotCount * size],
-                scalars: slotInitialValues.prefix(rule.slotCount).flatMap { [Scalar](repeating: Scalar($0), count: size) })
-            slots[name] = nil   // keep the slot storage uniquely referenced so it is updated in place
-            state.withUnsafeMutableBufferPointer { s in
-                let pointers = (0..<rule.slotCount).map { UnsafeMutableBufferPointer(rebasing: s[($0 * size)..<(($0 + 1) * size)]) }
-                parameter.value.withUnsafeMutableBufferPointer { p in
-                    gradient.withUnsafeBufferPointer { g in Scalar.update(rule, parameter: p, gradient: g, slots: pointers) }
-                }
-            }
-            slots[name] = state
+            gradient.withUnsafeBufferPointer { update(name, rule, parameter: &parameter.value, gradient: $0) }
         }
+    }
+
+    /// Starts a step: counts it and returns its update rule (for callers that update parameters
+    /// one by one with ``update(_:_:parameter:gradient:)``).
+    public func beginStep() -> UpdateRule {
+        iterations += 1
+        return rule(step: iterations)
+    }
+
+    /// Updates one parameter in place from its gradient, creating its slots on first use.
+    public func update<Scalar: TensorScalar>(_ name: String, _ rule: UpdateRule, parameter: inout Tensor<Scalar>,
+                                             gradient: UnsafeBufferPointer<Scalar>) {
+        let size = parameter.count, count = rule.slotCount
+        precondition(gradient.count == size, "optimizer: \(gradient.count) gradient values for parameter \(name) of \(size)")
+        let initial = slotInitialValues
+        var state = slots[name] as? Tensor<Scalar> ?? Tensor(shape: [count * size]) { s in
+            for k in 0..<count { Scalar.fill(Scalar(initial[k]), into: UnsafeMutableBufferPointer(rebasing: s[(k * size)..<((k + 1) * size)])) }
+        }
+        slots[name] = nil   // keep the slot storage uniquely referenced so it is updated in place
+        state.withUnsafeMutableBufferPointer { s in
+            let pointers = (0..<count).map { UnsafeMutableBufferPointer(rebasing: s[($0 * size)..<(($0 + 1) * size)]) }
+            parameter.withUnsafeMutableBufferPointer { Scalar.update(rule, parameter: $0, gradient: gradient, slots: pointers) }
+        }
+        slots[name] = state
     }
 
     /// Every slot tensor, named `<parameter>.<slot>` (a checkpoint adds the `optimizer.` prefix).

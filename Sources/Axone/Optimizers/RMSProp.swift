@@ -4,7 +4,7 @@
 /// Keras form (`epsilonInsideRoot`, ρ = 0.9, ε = 1e-7): `θ ← θ − η·g/√(s + ε)`.
 public final class RMSProp: Optimizer {
     /// RMSProp's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var alpha = 0.99
         public var epsilon = 1e-8
         public var weightDecay = 0.0

@@ -11,10 +11,10 @@
 /// the two agree exactly while η is constant.
 public final class SGD: Optimizer {
     /// The velocity formula.
-    public enum MomentumStyle: String, Sendable, Hashable { case pytorch, keras }
+    public enum MomentumStyle: String, Sendable, Hashable, Codable { case pytorch, keras }
 
     /// SGD's hyper-parameters.
-    public struct Configuration: Sendable, Hashable {
+    public struct Configuration: Sendable, Hashable, Codable {
         public var momentum = 0.0
         public var nesterov = false
         public var weightDecay = 0.0

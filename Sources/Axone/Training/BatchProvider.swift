@@ -12,6 +12,15 @@ public protocol BatchProvider<Scalar> {
     var targetShape: [Int] { get }
     /// The features `[indices.count] + featureShape` and targets of the examples at `indices`, in order.
     func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Scalar>, targets: Tensor<Scalar>)
+    /// The same batch written into existing tensors, which a provider may reuse to avoid allocating
+    /// every step (the default calls ``batch(_:)``).
+    func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>)
+}
+
+extension BatchProvider {
+    public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>) {
+        (features, targets) = batch(indices)
+    }
 }
 
 /// Examples held as two tensors with the same first (batch) axis.

@@ -147,9 +147,16 @@ public final class CSVLogger<Scalar: TensorScalar>: Callback<Scalar> {
 
 /// A callback made of closures, for quick hooks.
 public final class LambdaCallback<Scalar: TensorScalar>: Callback<Scalar> {
+    private let onEpochStart: (Int, Model<Scalar>) throws -> Void
     private let onEpochEnd: (Int, Logs, Model<Scalar>) throws -> Void
 
-    public init(onEpochEnd: @escaping (Int, Logs, Model<Scalar>) throws -> Void) { self.onEpochEnd = onEpochEnd }
+    public init(onEpochStart: @escaping (Int, Model<Scalar>) throws -> Void = { _, _ in },
+                onEpochEnd: @escaping (Int, Logs, Model<Scalar>) throws -> Void) {
+        self.onEpochStart = onEpochStart
+        self.onEpochEnd = onEpochEnd
+    }
+
+    public override func epochWillBegin(_ epoch: Int, model: Model<Scalar>) throws { try onEpochStart(epoch, model) }
 
     public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
         try onEpochEnd(epoch, logs, model)

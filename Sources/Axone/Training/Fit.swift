@@ -62,6 +62,8 @@ extension Model {
         var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
         let parameters = trainableParameters
         let steps = sampler.batchesPerEpoch
+        let plan = plannedStep(for: configuration.loss)
+        var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
         var history = History()
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
@@ -78,18 +80,14 @@ extension Model {
             var lossSum = 0.0
             for (step, positions) in batches.enumerated() {
                 let batch = positions.map { trainIndices[$0] }[...]
-                let (x, y) = data.batch(batch)
+                data.batch(batch, features: &x, targets: &y)
                 let weights = classWeight.map { Model.sampleWeights(for: y, classWeight: $0) }
-                let outputs = forward(Variable(x))
-                var loss = configuration.loss(outputs, y, sampleWeights: weights)
-                if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }
-                zeroGradients()
-                try loss.backward()
-                configuration.optimizer.step(parameters)
+                let (loss, outputs) = try trainStep(x, y, sampleWeights: weights, plan: plan,
+                                                    configuration: configuration, parameters: parameters)
                 configuration.maxNorm?.apply(to: parameters)
-                let value = Double(loss.value.scalar)
+                let value = Double(loss)
                 lossSum += value * Double(batch.count)
-                accumulator.add(outputs: outputs.value, targets: y)
+                accumulator.add(outputs: outputs, targets: y)
                 let batchLogs = Logs([("loss", value)])
                 for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
                 display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
@@ -111,6 +109,26 @@ extension Model {
         }
         for callback in callbacks { try callback.trainingDidEnd(model: self) }
         return history
+    }
+
+    /// One optimisation step on a batch: the planned graph-free step when the model has one,
+    /// otherwise forward, backward through the recorded graph, and the optimiser.
+    private func trainStep(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, sampleWeights: Tensor<Scalar>?,
+                           plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
+                           parameters: [(name: String, variable: Variable<Scalar>)]) throws -> (loss: Scalar, outputs: Tensor<Scalar>) {
+        if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
+            return x.withUnsafeBufferPointer {
+                plan.trainStep($0, rows: x.shape[0], targets: y, smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
+                               optimizer: configuration.optimizer, regularization: configuration.regularization)
+            }
+        }
+        let outputs = forward(Variable(x))
+        var loss = configuration.loss(outputs, y, sampleWeights: sampleWeights)
+        if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }
+        zeroGradients()
+        try loss.backward()
+        configuration.optimizer.step(parameters)
+        return (loss.value.scalar, outputs.value)
     }
 
     /// Per-example weights from class weights (classes without a weight count 1).

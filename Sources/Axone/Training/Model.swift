@@ -42,6 +42,20 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The output shape of one example, once known.
     open var outputShape: [Int]? { nil }
 
+    /// Whether `fit`, `predict` and `evaluate` may use a planned, graph-free pass when the model
+    /// allows one (a stack of Dense layers trained with softmax cross-entropy from logits). The maths
+    /// is the same as the autodiff path; turn it off to compare the two.
+    public var usesPlannedPasses = true
+
+    /// The planned pass for this model, if its structure allows one.
+    func densePlan() -> DenseNetworkPlan<Scalar>? { nil }
+
+    /// The planned training step for `loss`, when allowed and possible.
+    func plannedStep(for loss: Loss) -> DenseNetworkPlan<Scalar>? {
+        guard usesPlannedPasses, case .categoricalCrossEntropy(fromLogits: true, _) = loss else { return nil }
+        return densePlan()
+    }
+
     /// Configures training (Keras `model.compile(optimizer=…, loss=…, metrics=[…])`).
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = [],
                         regularization: Regularization? = nil, maxNorm: MaxNormConstraint? = nil) {
@@ -60,9 +74,12 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         let probe = data.batch([0][...]).targets
         try configuration.loss.validate(predictionShape: [probe.shape[0]] + outputShape, targetShape: probe.shape)
         if data.targetShape.isEmpty, let classes = outputShape.first {
-            let all = data.batch(Array(0..<data.count)[...]).targets.scalars
-            if let bad = all.first(where: { $0 != $0.rounded() || $0 < 0 || Int($0) >= Swift.max(classes, 2) }) {
-                throw TrainingError.labelOutOfRange(label: Double(bad), classes: Swift.max(classes, 2))
+            // Chunked, so a compact provider never materialises all its features at once.
+            for start in stride(from: 0, to: data.count, by: 4096) {
+                let labels = data.batch(Array(start..<Swift.min(start + 4096, data.count))[...]).targets.scalars
+                if let bad = labels.first(where: { $0 != $0.rounded() || $0 < 0 || Int($0) >= Swift.max(classes, 2) }) {
+                    throw TrainingError.labelOutOfRange(label: Double(bad), classes: Swift.max(classes, 2))
+                }
             }
         }
     }
@@ -100,10 +117,21 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
         }
         let n = x.shape[0], size = Swift.max(batchSize, 1)
-        let pieces = stride(from: 0, to: n, by: size).map { start in
-            withoutGradients { forward(Variable(x.rows(start..<Swift.min(start + size, n)))).value }
-        }
+        let pieces = stride(from: 0, to: n, by: size).map { start in inferenceOutputs(x.rows(start..<Swift.min(start + size, n))) }
         return pieces.isEmpty ? Tensor.zeros([0] + (outputShape ?? [])) : Tensor.concatenate(pieces)
+    }
+
+    /// The outputs for one batch without recording a graph: through the planned pass when there is one.
+    private func inferenceOutputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        if usesPlannedPasses, let plan = densePlan() {
+            return x.withUnsafeBufferPointer { input in
+                let out = plan.forward(input, rows: x.shape[0])
+                return Tensor(shape: [x.shape[0], out.count / Swift.max(x.shape[0], 1)]) {
+                    copyElements(from: out.baseAddress!, to: $0.baseAddress!, count: out.count)
+                }
+            }
+        }
+        return withoutGradients { forward(Variable(x)).value }
     }
 
     /// This layer and every layer below it.
@@ -141,9 +169,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
             let (x, y) = data.batch(batch)
-            let outputs = withoutGradients { forward(Variable(x)) }
-            lossSum += Double(withoutGradients { configuration.loss(outputs, y).value.scalar }) * Double(batch.count)
-            accumulator.add(outputs: outputs.value, targets: y)
+            let outputs = inferenceOutputs(x)
+            lossSum += Double(withoutGradients { configuration.loss(Variable(outputs), y).value.scalar }) * Double(batch.count)
+            accumulator.add(outputs: outputs, targets: y)
         }
         var logs = Logs([("loss", lossSum / Double(Swift.max(indices.count, 1)))])
         for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }

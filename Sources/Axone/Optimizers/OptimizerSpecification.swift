@@ -1,0 +1,73 @@
+import Foundation
+
+/// An optimiser's type, hyper-parameters and step count as JSON, so a checkpoint can recreate it
+/// (its slots are stored as tensors beside it).
+public struct OptimizerSpecification: Codable, Equatable, Sendable {
+    public var type: String
+    public var learningRate: Double
+    public var iterations: Int
+    public var sgd: SGD.Configuration?
+    public var adagrad: Adagrad.Configuration?
+    public var initialAccumulatorValue: Double?
+    public var adaDelta: AdaDelta.Configuration?
+    public var rmsProp: RMSProp.Configuration?
+    public var adam: Adam.Configuration?
+    public var nadam: Nadam.Configuration?
+
+    enum CodingKeys: String, CodingKey {
+        case type, iterations, sgd, adagrad, rmsProp = "rmsprop", adaDelta = "adadelta", adam, nadam
+        case learningRate = "learning_rate", initialAccumulatorValue = "initial_accumulator_value"
+    }
+
+    /// Describes `optimizer`.
+    public init(_ optimizer: Optimizer) {
+        type = String(describing: Swift.type(of: optimizer))
+        learningRate = optimizer.learningRate
+        iterations = optimizer.iterations
+        switch optimizer {
+        case let o as SGD: sgd = o.configuration
+        case let o as Adagrad: adagrad = o.configuration; initialAccumulatorValue = o.initialAccumulatorValue
+        case let o as AdaDelta: adaDelta = o.configuration
+        case let o as RMSProp: rmsProp = o.configuration
+        case let o as Adam: adam = o.configuration
+        case let o as Nadam: nadam = o.configuration
+        default: break
+        }
+    }
+
+    /// A new optimiser of this type and configuration, with its step count (slots are restored separately).
+    public func makeOptimizer() throws -> Optimizer {
+        func missing() -> TensorError { .invalidArgument("optimizer '\(type)': its configuration is missing from the checkpoint") }
+        let optimizer: Optimizer
+        switch type {
+        case "SGD":
+            guard let c = sgd else { throw missing() }
+            optimizer = SGD(learningRate: learningRate, momentum: c.momentum, nesterov: c.nesterov,
+                            weightDecay: c.weightDecay, style: c.style)
+        case "Adagrad":
+            guard let c = adagrad else { throw missing() }
+            optimizer = Adagrad(learningRate: learningRate, epsilon: c.epsilon, weightDecay: c.weightDecay,
+                                epsilonInsideRoot: c.epsilonInsideRoot, initialAccumulatorValue: initialAccumulatorValue ?? 0)
+        case "AdaDelta":
+            guard let c = adaDelta else { throw missing() }
+            optimizer = AdaDelta(learningRate: learningRate, rho: c.rho, epsilon: c.epsilon, weightDecay: c.weightDecay)
+        case "RMSProp":
+            guard let c = rmsProp else { throw missing() }
+            optimizer = RMSProp(learningRate: learningRate, alpha: c.alpha, epsilon: c.epsilon, weightDecay: c.weightDecay,
+                                epsilonInsideRoot: c.epsilonInsideRoot)
+        case "Adam", "AdamW":
+            guard let c = adam else { throw missing() }
+            let adam = type == "AdamW" ? AdamW(learningRate: learningRate) : Adam(learningRate: learningRate)
+            adam.configuration = c
+            optimizer = adam
+        case "Nadam":
+            guard let c = nadam else { throw missing() }
+            optimizer = Nadam(learningRate: learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
+                              weightDecay: c.weightDecay, momentumDecay: c.momentumDecay)
+        default:
+            throw TensorError.invalidArgument("unknown optimizer type '\(type)' in the checkpoint")
+        }
+        optimizer.iterations = iterations
+        return optimizer
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Axone
+import Foundation
+
+/// The peers' benchmark task (shared/peers): Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax
+/// cross-entropy, Adam 1e-3, reshuffled every epoch; epoch time = median of epochs 2…N.
+struct MLPBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.")
+
+    @Option(help: "BLAS threads.") var threads = 2
+    @Option(help: "Epochs (the median skips the first).") var epochs = 10
+    @Option(help: "Batch size.") var batch = 128
+    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+
+    func run() throws {
+        printInvocation()
+        BLAS.setThreadCount(threads)
+        let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
+        let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
+        let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:784-256-128-10"), seed: seed)
+        model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        var epochSeconds: [Double] = []
+        var last = DispatchTime.now()
+        let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
+            epochSeconds.append(seconds)
+            print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
+        }
+        try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
+        let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
+        let median = timed.sorted()[timed.count / 2]
+        let images = test.allImages()
+        let labels = test.labels
+        var accuracy = 0.0
+        let inference = medianSeconds(repeats: 7) {
+            let predicted = (try? model.predict(images, batchSize: 1000))?.argmaxRows() ?? []
+            accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+        }
+        let rss = peakResidentMiB()
+        print("framework,threads,median_epoch_s,samples_per_s,test_acc_pct,infer_samples_per_s,peak_rss_mib")
+        print(String(format: "RESULT,axone,%d,%.4f,%.0f,%.2f,%.0f,%.0f", threads, median, Double(train.count) / median,
+                     accuracy * 100, Double(labels.count) / inference, rss))
+    }
+}
+
+/// The process's peak resident set size in MiB (`VmHWM` in /proc/self/status).
+func peakResidentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kib / 1024
+}

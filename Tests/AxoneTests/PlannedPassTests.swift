@@ -1,0 +1,50 @@
+import Testing
+@testable import Axone
+
+/// The planned (graph-free) pass must compute the same maths as the autodiff path.
+@Suite struct PlannedPassTests {
+    func model(seed: UInt64, activation: Activation) throws -> Sequential<Double> {
+        let model = try Sequential<Double>(inputShape: [5], seed: seed) {
+            Dense(7, activation: activation)
+            Dense(6, activation: .tanh)
+            Dense(4)
+        }
+        model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
+                      metrics: [.accuracy], regularization: Regularization(l1: 1e-3, l2: 1e-3))
+        return model
+    }
+
+    @Test(arguments: [Activation.relu, .sigmoid, .softplus, .elu(), .selu, .leakyRelu(alpha: 0.1), .linear])
+    func plannedTrainingMatchesAutodiff(activation: Activation) throws {
+        var rng = SeededGenerator(seed: 3)
+        let x = Tensor<Double>.randomNormal([37, 5], using: &rng)
+        let y = Tensor<Double>(shape: [37], scalars: (0..<37).map { Double($0 % 4) })
+        let planned = try model(seed: 9, activation: activation), taped = try model(seed: 9, activation: activation)
+        taped.usesPlannedPasses = false
+        #expect(planned.densePlan() != nil)
+        let a = try planned.fit(x, y, epochs: 3, batchSize: 8, classWeight: [1: 2], verbose: .silent)
+        let b = try taped.fit(x, y, epochs: 3, batchSize: 8, classWeight: [1: 2], verbose: .silent)
+        // Double, relative 1e-10: only the summation order of the bias gradients differs.
+        for key in a.keys { for (u, v) in zip(a[key], b[key]) { #expect(abs(u - v) <= 1e-10 * max(abs(v), 1)) } }
+        for (p, q) in zip(planned.namedParameters(), taped.namedParameters()) {
+            expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12)
+        }
+        expectClose(try planned.predict(x), try taped.predict(x), relative: 1e-10, absolute: 1e-12)
+    }
+
+    @Test func layersOutsideThePlanFallBackToAutodiff() throws {
+        let withDropout = try Sequential<Float>(inputShape: [3]) {
+            Dense(4, activation: .relu)
+            try Dropout(rate: 0.5)
+            Dense(2)
+        }
+        #expect(withDropout.densePlan() == nil)
+        let softmaxHead = try Sequential<Float>(inputShape: [3]) { Dense(2, activation: .softmax) }
+        #expect(softmaxHead.densePlan() == nil)
+        let dense = try Sequential<Float>(inputShape: [3]) { Dense(2) }
+        #expect(dense.plannedStep(for: .meanSquaredError) == nil)
+        #expect(dense.plannedStep(for: .categoricalCrossEntropy()) != nil)
+        try dense.add(try Dropout(rate: 0.1))
+        #expect(dense.densePlan() == nil)                 // the plan is dropped when layers change
+    }
+}
