@@ -19,7 +19,9 @@ deps:
 demo: deps
 	$(SWIFT) run -c release axone demo
 
+# The CLI tests run the built `axone`, so build it first.
 test: deps
+	$(SWIFT) build
 	$(SWIFT) test
 
 bench: deps

@@ -6,6 +6,6 @@ struct AxoneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
-        subcommands: [DemoCommand.self,
+        subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self,
                       GradcheckCommand.self])
 }

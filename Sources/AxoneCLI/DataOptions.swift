@@ -1,0 +1,83 @@
+import ArgumentParser
+import Axone
+import Foundation
+
+/// Examples loaded by the CLI: images kept as bytes, or a CSV table as tensors.
+enum CommandData: BatchProvider {
+    case images(LabeledImages)
+    case table(TensorDataset<Float>)
+
+    typealias Scalar = Float
+
+    private var provider: any BatchProvider<Float> {
+        switch self {
+        case .images(let images): images
+        case .table(let table): table
+        }
+    }
+
+    var count: Int { provider.count }
+    var featureShape: [Int] { provider.featureShape }
+    var targetShape: [Int] { provider.targetShape }
+    func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Float>, targets: Tensor<Float>) { provider.batch(indices) }
+
+    /// Every example's features (for `predict`).
+    var allFeatures: Tensor<Float> { batch(Array(0..<count)[...]).features }
+}
+
+/// Where the examples come from: a named data set, an IDX pair, or a CSV file.
+struct DataOptions: ParsableArguments {
+    @Option(help: "A named data set: fashion-mnist (Debian package dataset-fashion-mnist).")
+    var dataset: String?
+    @Option(help: "IDX images file (.gz or not); needs --labels.") var images: String?
+    @Option(help: "IDX labels file (.gz or not).") var labels: String?
+    @Option(help: "CSV file: numeric feature columns and a label column; an optional header row.") var csv: String?
+    @Option(help: "The CSV label column: a header name or a 0-based index (default: the last column).")
+    var labelColumn: String?
+    @Option(help: "Where the named data sets are installed.") var dataDirectory = FashionMNIST.defaultDirectory
+
+    /// Loads the training (or test) part. `classification` decides whether CSV targets are class indices.
+    func load(split: FashionMNIST.Split, classification: Bool) throws -> CommandData {
+        switch (dataset, images, labels, csv) {
+        case (let name?, nil, nil, nil):
+            guard name.lowercased() == "fashion-mnist" else {
+                throw ValidationError("unknown data set '\(name)'; known: fashion-mnist")
+            }
+            return .images(try FashionMNIST.load(directory: dataDirectory, split: split))
+        case (nil, let images?, let labels?, nil):
+            return .images(try LabeledImages(imagesPath: images, labelsPath: labels, classCount: 10))
+        case (nil, nil, nil, let path?):
+            let column: CSVColumn = labelColumn.map { Int($0).map(CSVColumn.index) ?? .named($0) } ?? .last
+            let table = try CSVData<Float>(contentsOfFile: path, labelColumn: column)
+            let targets = classification
+                ? Tensor(shape: [table.count], scalars: try table.classLabels().map(Float.init))
+                : table.targets
+            return .table(try TensorDataset(features: table.features, targets: targets))
+        default:
+            throw ValidationError("give the data as --dataset fashion-mnist, as --images FILE --labels FILE, or as --csv FILE")
+        }
+    }
+}
+
+/// Where a model comes from: a preset (`mlp:784-256-128-10`), an architecture JSON file, or a saved model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "A preset such as mlp:784-256-128-10[:tanh], an architecture .json file, or a saved .safetensors model.")
+    var model: String
+
+    /// Whether `model` names a saved model file.
+    var isSavedModel: Bool { model.hasSuffix(".safetensors") }
+
+    /// The model: loaded with its weights, or built from its architecture with weights from `seed`.
+    func make(seed: UInt64) throws -> Sequential<Float> {
+        if isSavedModel { return try ModelFile.load(from: model, as: Float.self).model }
+        return try Sequential<Float>(architecture: architecture(), seed: seed)
+    }
+
+    private func architecture() throws -> Architecture {
+        if model.hasPrefix("mlp:") { return try Architecture(preset: model) }
+        guard model.hasSuffix(".json") else {
+            throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(model)'")
+        }
+        return try Architecture(json: String(contentsOfFile: model, encoding: .utf8))
+    }
+}

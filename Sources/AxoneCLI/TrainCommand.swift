@@ -1,0 +1,98 @@
+import ArgumentParser
+import Axone
+import Foundation
+
+/// `axone train`: trains a model on a data set and writes the model and its history.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model and write it (safetensors) with its history (CSV).",
+        discussion: """
+            Examples:
+              axone train --model mlp:784-256-128-10 --dataset fashion-mnist --epochs 10 --output fmnist.safetensors
+              axone train --model arch.json --csv train.csv --label-column species --optimizer sgd --learning-rate 0.1
+              axone train --model fmnist.safetensors --dataset fashion-mnist --epochs 20 --resume
+            """)
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var data: DataOptions
+    @Option(help: "Loss: \(Loss.names.joined(separator: ", ")).") var loss = "categorical_crossentropy"
+    @Option(help: "Optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer = OptimizerChoice.adam
+    @Option(help: "Learning rate (default: the optimizer's PyTorch default).") var learningRate: Double?
+    @Option(help: "Momentum for sgd/momentum/nesterov.") var momentum = 0.9
+    @Option(help: "Coupled weight decay (L2 through the optimizer, PyTorch style; decoupled for adamw).") var weightDecay = 0.0
+    @Option(help: "L1 penalty on weights (not biases).") var l1 = 0.0
+    @Option(help: "L2 penalty α·Σw² on weights (not biases).") var l2 = 0.0
+    @Option(help: "Max-norm constraint on each unit's incoming weights.") var maxNorm: Double?
+    @Option(help: "Metrics, comma-separated: \(Metric.names.joined(separator: ", ")).") var metrics = "accuracy"
+    @Option(help: "Examples per mini-batch.") var batchSize = 128
+    @Option(help: "Epochs to train (in total, when resuming).") var epochs = 10
+    @Option(help: "Fraction of the training data held out for validation (the last examples).") var validationSplit = 0.0
+    @Option(help: "Stop when val_loss has not improved for this many epochs (restoring the best weights).") var earlyStopping: Int?
+    @Option(help: "Halve the learning rate when val_loss has not improved for this many epochs.") var reduceLRPatience: Int?
+    @Option(help: "Seed of the weights, shuffling and dropout.") var seed: UInt64 = 0
+    @Option(help: "BLAS threads (a fixed count makes runs bit-reproducible).") var threads = 2
+    @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
+    @Option(help: "Where to write the trained model.") var output = "model.safetensors"
+    @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
+    @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
+
+    func run() throws {
+        BLAS.setThreadCount(threads)
+        let loss = try Loss(name: loss)
+        let metrics = try self.metrics.split(separator: ",").map { try Metric(name: String($0)) }
+        let train = try data.load(split: .train, classification: loss.acceptsClassIndices)
+        let test = data.dataset != nil ? try data.load(split: .test, classification: loss.acceptsClassIndices) : nil
+
+        let checkpoint = resume ? try ModelFile.load(from: model.model, as: Float.self) : nil
+        if resume && checkpoint?.training == nil {
+            throw ValidationError("--resume needs a training checkpoint written by axone train; \(model.model) holds weights only")
+        }
+        let network = try checkpoint?.model ?? model.make(seed: seed)
+        let optimizer = try checkpoint?.training?.optimizer ?? self.optimizer.make(
+            learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        network.compile(optimizer: optimizer, loss: loss, metrics: metrics,
+                        regularization: l1 > 0 || l2 > 0 ? Regularization(l1: l1, l2: l2) : nil,
+                        maxNorm: maxNorm.map(MaxNormConstraint.init(maxNorm:)))
+        if verbose > 0 { print(network.summary()) }
+
+        var callbacks: [Callback<Float>] = [CSVLogger(path: history)]
+        let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
+        if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
+        if let reduceLRPatience { callbacks.append(ReduceLROnPlateau(monitor: monitored, patience: reduceLRPatience)) }
+        let start = checkpoint?.training?.epoch ?? 0
+        let record = try network.fit(train, epochs: epochs, batchSize: batchSize, validationSplit: test == nil ? validationSplit : 0,
+                                     validationData: test, callbacks: callbacks,
+                                     verbose: Verbosity(rawValue: verbose) ?? .progressBar, seed: checkpoint?.training?.seed ?? seed,
+                                     initialEpoch: start)
+        try ModelFile.save(network, to: output, training: TrainingCheckpoint(
+            optimizer: optimizer, epoch: start + record.epochs.count, seed: checkpoint?.training?.seed ?? seed))
+        if let test {
+            let result = try network.evaluate(test)
+            print("Test: " + result.entries.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+        }
+        print("Wrote \(output) and \(history).")
+    }
+}
+
+/// The optimizers the CLI can create.
+enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+    case sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw, nadam
+
+    func make(learningRate: Double?, momentum: Double, weightDecay: Double) throws -> Optimizer {
+        guard learningRate.map({ $0 > 0 && $0.isFinite }) ?? true else {
+            throw ValidationError("--learning-rate must be a positive number, got \(learningRate!)")
+        }
+        switch self {
+        case .sgd: return SGD(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .momentum: return SGD(learningRate: learningRate ?? 0.01, momentum: momentum, weightDecay: weightDecay)
+        case .nesterov: return SGD(learningRate: learningRate ?? 0.01, momentum: momentum, nesterov: true, weightDecay: weightDecay)
+        case .adagrad: return Adagrad(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .adadelta: return AdaDelta(learningRate: learningRate ?? 1, weightDecay: weightDecay)
+        case .rmsprop: return RMSProp(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .adam: return Adam(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay)
+        case .adamw: return AdamW(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay == 0 ? 0.01 : weightDecay)
+        case .nadam: return Nadam(learningRate: learningRate ?? 2e-3, weightDecay: weightDecay)
+        }
+    }
+}
