@@ -7,5 +7,5 @@ struct AxoneCommand: ParsableCommand {
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self,
-                      GradcheckCommand.self])
+                      GradcheckCommand.self, ExperimentCommand.self])
 }

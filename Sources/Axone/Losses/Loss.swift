@@ -62,6 +62,8 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// Checks that targets of `targetShape` fit predictions of `predictionShape` (both with the batch axis).
     public func validate(predictionShape: [Int], targetShape: [Int]) throws {
         if targetShape == predictionShape { return }
+        // One target per example for a single output (e.g. 0/1 labels for a sigmoid unit).
+        if targetShape.count == 1, predictionShape == [targetShape[0], 1] { return }
         if acceptsClassIndices, targetShape.count == 1, predictionShape.count == 2, targetShape[0] == predictionShape[0] {
             return
         }
@@ -75,6 +77,8 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         precondition((try? validate(predictionShape: predictions.shape, targetShape: targets.shape)) != nil,
                      "loss \(self): predictions \(predictions.shape) do not fit targets \(targets.shape)")
         let batch = predictions.shape.first ?? 1
+        let targets = targets.rank == 1 && predictions.shape == [batch, 1] && !acceptsClassIndices
+            ? targets.reshaped([batch, 1]) : targets
         func weightedMean(_ perExample: Variable<Scalar>) -> Variable<Scalar> {
             guard let sampleWeights else { return perExample.mean() }
             return (perExample * Variable(sampleWeights.reshaped([batch]))).sum() * (1 / Scalar(batch))
@@ -108,9 +112,10 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             let margins = ((predictions - correct) + Scalar(margin)).relu() * Variable(1 - oneHot)
             return weightedMean(margins.sum(alongAxes: [1]))
         case .perceptron:
-            if predictions.shape.count == 2, predictions.shape[1] == 1, targets.shape == predictions.shape {
-                let signs = targets.mapped(.scale(2)).mapped(.shift(-1))
-                let t = Variable(targets.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? signs : targets)
+            if predictions.shape.count == 2, predictions.shape[1] == 1 {
+                let column = targets.reshaped([batch, 1])
+                let signs = column.mapped(.scale(2)).mapped(.shift(-1))
+                let t = Variable(column.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? signs : column)
                 return weightedMean(perExampleSum((-(t * predictions)).relu()))
             }
             let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
