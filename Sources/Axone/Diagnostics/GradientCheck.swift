@@ -42,10 +42,13 @@ public struct GradientCheck: Sendable, CustomStringConvertible {
     /// Each element of each parameter is perturbed in place by ±`step` and restored; `loss` must
     /// rebuild the computation from the parameters' current values and return a one-element result.
     /// Run it in `Double`: in `Float`, rounding dominates any `step` small enough to be accurate.
+    /// - Parameter elementsPerParameter: check at most this many elements of each parameter, evenly
+    ///   spaced through it (every element when `nil`) — two loss evaluations per element add up fast.
     public static func run<Scalar: TensorScalar>(
         parameters: [(name: String, variable: Variable<Scalar>)],
         step: Scalar = 1e-6,
         scheme: FiniteDifferenceScheme = .central,
+        elementsPerParameter: Int? = nil,
         loss: () throws -> Variable<Scalar>
     ) throws -> GradientCheck {
         for (_, p) in parameters { p.zeroGradient() }
@@ -57,7 +60,8 @@ public struct GradientCheck: Sendable, CustomStringConvertible {
             let analytic = p.gradient ?? .zeros(p.shape)
             var worst = ParameterGradientCheck(name: name, maxRelativeError: 0, maxAbsoluteError: 0, worstIndex: 0)
             try withoutGradients {
-                for i in 0..<p.value.count {
+                let count = p.value.count, sampled = Swift.min(count, Swift.max(elementsPerParameter ?? count, 1))
+                for i in (0..<sampled).map({ $0 * count / sampled }) {
                     let original = p.value.scalars[i]
                     p.value.withUnsafeMutableBufferPointer { $0[i] = original + step }
                     let plus = try loss().value.scalar
