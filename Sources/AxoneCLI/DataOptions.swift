@@ -68,16 +68,15 @@ struct ModelOptions: ParsableArguments {
     var isSavedModel: Bool { model.hasSuffix(".safetensors") }
 
     /// The model: loaded with its weights, or built from its architecture with weights from `seed`.
-    func make(seed: UInt64) throws -> Sequential<Float> {
-        if isSavedModel { return try ModelFile.load(from: model, as: Float.self).model }
-        return try Sequential<Float>(architecture: architecture(), seed: seed)
-    }
+    func make(seed: UInt64) throws -> Sequential<Float> { try makeModel(model, seed: seed) }
+}
 
-    private func architecture() throws -> Architecture {
-        if model.hasPrefix("mlp:") { return try Architecture(preset: model) }
-        guard model.hasSuffix(".json") else {
-            throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(model)'")
-        }
-        return try Architecture(json: String(contentsOfFile: model, encoding: .utf8))
+/// A model from a preset (`mlp:784-256-128-10`), an architecture `.json` file or a saved `.safetensors` model.
+func makeModel(_ description: String, seed: UInt64) throws -> Sequential<Float> {
+    if description.hasSuffix(".safetensors") { return try ModelFile.load(from: description, as: Float.self).model }
+    if description.hasPrefix("mlp:") { return try Sequential(architecture: Architecture(preset: description), seed: seed) }
+    guard description.hasSuffix(".json") else {
+        throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(description)'")
     }
+    return try Sequential(architecture: Architecture(json: String(contentsOfFile: description, encoding: .utf8)), seed: seed)
 }

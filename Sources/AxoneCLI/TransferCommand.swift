@@ -69,9 +69,3 @@ struct TransferCommand: ParsableCommand {
                                Dense(50, activation: .relu), Dense(50, activation: .relu), head], inputShape: [784], seed: seed)
     }
 }
-
-/// `axone experiment`: the seeds' experiments.
-struct ExperimentCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "experiment", abstract: "Run an experiment from the course notes.", subcommands: [TransferCommand.self])
-}
