@@ -5,12 +5,14 @@ let package = Package(
     name: "Axone",
     products: [
         .library(name: "Axone", targets: ["Axone"]),
+        .library(name: "AxoneONNX", targets: ["AxoneONNX"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -18,6 +20,11 @@ let package = Package(
         .target(
             name: "Axone",
             dependencies: ["COpenBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // ONNX export lives in its own target so the core library does not depend on SwiftProtobuf.
+        .target(
+            name: "AxoneONNX",
+            dependencies: ["Axone", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .executableTarget(
             name: "AxoneCLI",
@@ -27,6 +34,6 @@ let package = Package(
             name: "AxoneBench",
             dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AxoneTests", dependencies: ["Axone"]),
+        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX"]),
     ]
 )

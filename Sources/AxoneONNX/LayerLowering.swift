@@ -1,0 +1,99 @@
+import Axone
+
+/// How each layer becomes ONNX operators, in inference mode; the table is on ``ONNXExport``.
+extension GraphBuilder {
+    /// Lowers the layers of `model` in order, naming them `<prefix>.layers.<index>` (`layers.<index>`
+    /// at the top level) as Axone names their parameters.
+    mutating func lowerLayers(of model: Sequential<Float>, prefix: String) throws {
+        guard var shape = model.inputShape, model.outputShapes.count == model.layers.count else {
+            throw ONNXExportError.notBuilt(path: prefix.isEmpty ? "model" : prefix)
+        }
+        for (index, layer) in model.layers.enumerated() {
+            try lower(layer, path: prefix.isEmpty ? "layers.\(index)" : "\(prefix).layers.\(index)", inputShape: shape)
+            shape = model.outputShapes[index]
+        }
+    }
+
+    /// Appends the nodes computing `layer`'s inference output; `inputShape` excludes the batch axis.
+    private mutating func lower(_ layer: Layer<Float>, path: String, inputShape: [Int]) throws {
+        switch layer {
+        case let dense as Dense<Float>:
+            try applyAffine(of: dense, path: path)
+            applyActivation(dense.activation, in: path)
+        case let activation as ActivationLayer<Float>:
+            applyActivation(activation.activation, in: path)
+        case let norm as BatchNormalization<Float>:
+            // Inputs X, scale, B, input_mean, input_var; training_mode defaults to 0 (inference).
+            let operands = try ["gamma", "beta", "runningMean", "runningVariance"].map {
+                try addParameter($0, of: norm, path: path)
+            }
+            apply("BatchNormalization", in: path, extraInputs: operands, attributes: [.float("epsilon", Float(norm.epsilon))])
+        case let dropout as Dropout<Float>:
+            if dropout.style == .vanilla && dropout.rate > 0 {
+                let keep = addInitializer("\(path).keep_probability", Tensor(Float(1 - dropout.rate)))
+                apply("Mul", in: path, extraInputs: [keep])
+            }
+        case is GaussianNoise<Float>:
+            break
+        case is Flatten<Float>:
+            apply("Flatten", in: path, attributes: [.int("axis", 1)])
+        case let prelu as PReLU<Float>:
+            // One slope per feature, laid out as the features so it broadcasts over the batch axis.
+            let slope = try addParameter("alpha", of: prelu, path: path, shape: prelu.perUnit ? inputShape : nil)
+            apply("PRelu", in: path, extraInputs: [slope])
+        case let rrelu as RReLU<Float>:
+            apply("LeakyRelu", in: path, attributes: [.float("alpha", Float((rrelu.lower + rrelu.upper) / 2))])
+        case let maxout as Maxout<Float>:
+            // Output unit u is the maximum over columns u·pieces ..< (u+1)·pieces: a row-major reshape.
+            try applyAffine(of: maxout, path: path)
+            let shape = addInitializer("\(path).pieces_shape", int64s: [-1, Int64(maxout.units), Int64(maxout.pieces)])
+            apply("Reshape", in: path, extraInputs: [shape])
+            apply("ReduceMax", in: path, attributes: [.ints("axes", [2]), .int("keepdims", 0)])
+        case let nested as Sequential<Float>:
+            try lowerLayers(of: nested, prefix: path)
+        default:
+            throw ONNXExportError.unsupportedLayer(path: path, type: layer.typeName)
+        }
+    }
+
+    /// `x·W (+ b)` from the layer's `weight` `[in, out]` and `bias` (when it has one).
+    private mutating func applyAffine(of layer: Layer<Float>, path: String) throws {
+        apply("MatMul", in: path, extraInputs: [try addParameter("weight", of: layer, path: path)])
+        if layer.namedParameters().contains(where: { $0.name == "bias" }) {
+            apply("Add", in: path, extraInputs: [try addParameter("bias", of: layer, path: path)])
+        }
+    }
+
+    /// Adds the layer's parameter or buffer `property` as the initializer `<path>.<property>` — the
+    /// name Axone's checkpoints use — optionally with another `shape`, and returns that name.
+    private mutating func addParameter(_ property: String, of layer: Layer<Float>, path: String,
+                                       shape: [Int]? = nil) throws -> String {
+        let value = layer.namedParameters().first { $0.name == property }?.variable.value
+            ?? layer.namedBuffers().first { $0.name == property }?.buffer.value
+        guard let value else { throw ONNXExportError.notBuilt(path: path) }
+        return addInitializer("\(path).\(property)", value, shape: shape)
+    }
+
+    /// Appends the nodes of `activation` (none for linear).
+    private mutating func applyActivation(_ activation: Activation, in scope: String) {
+        switch activation {
+        case .linear:
+            break
+        case .step:
+            let zero = addInitializer("\(scope).step_threshold", Tensor(Float(0)))
+            apply("GreaterOrEqual", in: scope, extraInputs: [zero])
+            apply("Cast", in: scope, attributes: [.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))])
+        case .sigmoid: apply("Sigmoid", in: scope)
+        case .tanh: apply("Tanh", in: scope)
+        case .relu: apply("Relu", in: scope)
+        case .leakyRelu(let alpha): apply("LeakyRelu", in: scope, attributes: [.float("alpha", Float(alpha))])
+        case .elu(let alpha): apply("Elu", in: scope, attributes: [.float("alpha", Float(alpha))])
+        case .selu:
+            apply("Selu", in: scope, attributes: [.float("alpha", ElementwiseFunction<Float>.seluAlpha),
+                                                  .float("gamma", ElementwiseFunction<Float>.seluLambda)])
+        case .softplus: apply("Softplus", in: scope)
+        case .softmax: apply("Softmax", in: scope, attributes: [.int("axis", -1)])
+        case .logSoftmax: apply("LogSoftmax", in: scope, attributes: [.int("axis", -1)])
+        }
+    }
+}
