@@ -28,7 +28,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",

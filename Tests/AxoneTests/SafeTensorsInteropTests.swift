@@ -3,7 +3,7 @@ import Testing
 @testable import Axone
 
 /// Files cross between Axone and the reference Python `safetensors` package in both directions
-/// (see ``ReferenceSafeTensors`` for the venv these tests set up on first use).
+/// (through ``PythonOracle``, which sets up the venv on first use).
 @Suite(.serialized) struct SafeTensorsInteropTests {
     /// Loads a file with `safetensors.numpy.load_file` and prints, as JSON, its metadata (from
     /// `safe_open(...).metadata()`) and each tensor's numpy dtype, shape and raw bytes in hex.
@@ -73,7 +73,7 @@ import Testing
         ]
         for expected in expectations {
             let path = directory + "/\(expected.file).safetensors"
-            let output = try ReferenceSafeTensors.run(Self.describeScript, arguments: [path])
+            let output = try PythonOracle.run(Self.describeScript, arguments: [path], importing: "safetensors, safetensors.numpy, numpy", packages: ["safetensors", "numpy"])
             let json = try JSONSerialization.jsonObject(with: Data(output.utf8))
             let loaded = try #require(json as? [String: Any], "\(output)")
             #expect(loaded["metadata"] as? [String: String] == metadata)
@@ -95,7 +95,7 @@ import Testing
         let directory = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
         let path = directory + "/numpy.safetensors", bf16Path = directory + "/bf16.safetensors"
-        _ = try ReferenceSafeTensors.run(Self.writeScript, arguments: [path, bf16Path])
+        _ = try PythonOracle.run(Self.writeScript, arguments: [path, bf16Path], importing: "safetensors, safetensors.numpy, numpy", packages: ["safetensors", "numpy"])
 
         let file = try SafeTensors(contentsOf: path)
         #expect(file.metadata == ["format": "np", "note": "ünïcode ☃"])
