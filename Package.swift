@@ -17,9 +17,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CAxoneKernels"),
         .target(
             name: "Axone",
-            dependencies: ["COpenBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["COpenBLAS", "CZlib", "CAxoneKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // ONNX export lives in its own target so the core library does not depend on SwiftProtobuf.
         .target(

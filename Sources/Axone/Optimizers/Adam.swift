@@ -54,11 +54,7 @@ extension TensorScalar {
         let stepSize = Self(learningRate / correction1), rootCorrection = Self(1 / correction2.squareRoot())
         let coupled = c.decoupledWeightDecay ? 0 : Self(c.weightDecay)
         let shrink = c.decoupledWeightDecay ? Self(1 - learningRate * c.weightDecay) : 1
-        for i in p.indices {
-            let gi = g[i] + coupled * p[i]
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            p[i] = shrink * p[i] - stepSize * m[i] / (v[i].squareRoot() * rootCorrection + eps)
-        }
+        adamStep(parameter: p, gradient: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
+                 rootCorrection: rootCorrection, epsilon: eps, coupled: coupled, shrink: shrink)
     }
 }

@@ -1,3 +1,4 @@
+import CAxoneKernels
 import COpenBLAS
 import RealModule
 
@@ -21,6 +22,12 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// One Adam step over a parameter (see `axone_adam_f32`): a vectorised C kernel per type.
+    static func adamStep(parameter: UnsafeMutableBufferPointer<Self>, gradient: UnsafeBufferPointer<Self>,
+                         m: UnsafeMutableBufferPointer<Self>, v: UnsafeMutableBufferPointer<Self>,
+                         beta1: Self, beta2: Self, stepSize: Self, rootCorrection: Self, epsilon: Self,
+                         coupled: Self, shrink: Self)
 
     /// `y[i] = f(x[i])`.
     static func apply(_ function: ElementwiseFunction<Self>, _ x: UnsafeBufferPointer<Self>,
@@ -75,6 +82,14 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
 extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
 
+    public static func adamStep(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+                                m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
+                                beta1: Float, beta2: Float, stepSize: Float, rootCorrection: Float, epsilon: Float,
+                                coupled: Float, shrink: Float) {
+        axone_adam_f32(parameter.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress, parameter.count,
+                       beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
+    }
+
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -88,6 +103,14 @@ extension Float: TensorScalar {
 
 extension Double: TensorScalar {
     public static var dtypeName: String { "F64" }
+
+    public static func adamStep(parameter: UnsafeMutableBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>,
+                                m: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
+                                beta1: Double, beta2: Double, stepSize: Double, rootCorrection: Double, epsilon: Double,
+                                coupled: Double, shrink: Double) {
+        axone_adam_f64(parameter.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress, parameter.count,
+                       beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
+    }
 
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
