@@ -5,7 +5,7 @@
 /// expected activation is unchanged and inference needs no rescaling. The notes teach the
 /// *vanilla* form — no scaling in training, multiply by the keep probability 1 − rate at test time
 /// (seed 003 writes p where 1 − p is meant) — and call it not recommended; it is offered for teaching.
-public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
+public final class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     /// Which of the two equivalent-in-expectation formulations is used.
     public enum Style: String, Sendable { case inverted, vanilla }
 
@@ -13,9 +13,6 @@ public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
     public let rate: Double
     /// The formulation.
     public let style: Style
-    /// The generator of the masks (seeded when the model is built; part of a checkpoint).
-    public var generator: SeededGenerator
-
     /// Creates a dropout layer. - Precondition: `0 ≤ rate < 1`.
     public init(rate: Double, style: Style = .inverted, name: String? = nil) throws {
         guard rate >= 0 && rate < 1 else {
@@ -23,13 +20,7 @@ public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
         }
         self.rate = rate
         self.style = style
-        self.generator = SeededGenerator(seed: 0)
         super.init(name: name)
-    }
-
-    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
-        self.generator = SeededGenerator(seed: generator.next())
-        return inputShape
     }
 
     public override var specification: LayerSpecification {
@@ -52,12 +43,9 @@ public final class Dropout<Scalar: TensorScalar>: Layer<Scalar> {
 }
 
 /// Adds Gaussian noise N(0, σ²) to its input in training (a regulariser, seeds 000 and 002); identity in inference.
-public final class GaussianNoise<Scalar: TensorScalar>: Layer<Scalar> {
+public final class GaussianNoise<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     /// The noise's standard deviation σ.
     public let standardDeviation: Double
-    /// The noise generator (seeded when the model is built).
-    public var generator = SeededGenerator(seed: 0)
-
     public init(standardDeviation: Double, name: String? = nil) throws {
         guard standardDeviation >= 0 else {
             throw LayerError.invalidArgument(layer: name ?? "GaussianNoise",
@@ -65,11 +53,6 @@ public final class GaussianNoise<Scalar: TensorScalar>: Layer<Scalar> {
         }
         self.standardDeviation = standardDeviation
         super.init(name: name)
-    }
-
-    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
-        self.generator = SeededGenerator(seed: generator.next())
-        return inputShape
     }
 
     public override var specification: LayerSpecification {

@@ -39,12 +39,9 @@ public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
 /// Randomised leaky ReLU (Xu et al. 2015): in training each negative input is multiplied by a
 /// slope drawn uniformly from [lower, upper]; in inference by their mean. The notes give no range;
 /// PyTorch's [1/8, 1/3] is the default.
-public final class RReLU<Scalar: TensorScalar>: Layer<Scalar> {
+public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     public let lower: Double
     public let upper: Double
-    /// The slope generator (seeded when the model is built).
-    public var generator = SeededGenerator(seed: 0)
-
     public init(lower: Double = 1.0 / 8, upper: Double = 1.0 / 3, name: String? = nil) throws {
         guard 0 <= lower && lower <= upper else {
             throw LayerError.invalidArgument(layer: name ?? "RReLU", message: "needs 0 ≤ lower ≤ upper, got \(lower), \(upper)")
@@ -52,11 +49,6 @@ public final class RReLU<Scalar: TensorScalar>: Layer<Scalar> {
         self.lower = lower
         self.upper = upper
         super.init(name: name)
-    }
-
-    public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
-        self.generator = SeededGenerator(seed: generator.next())
-        return inputShape
     }
 
     public override var specification: LayerSpecification {

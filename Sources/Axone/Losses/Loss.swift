@@ -130,11 +130,13 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         var distribution: Tensor<Scalar>
         if targets.rank == 1 {
             distribution = .zeros([targets.count, classes])
-            for (i, label) in targets.scalars.enumerated() {
-                let k = Int(label)
-                precondition(Scalar(k) == label && k >= 0 && k < classes,
-                             "loss: label \(label) is not a class index in 0..<\(classes)")
-                distribution[i, k] = 1
+            distribution.withUnsafeMutableBufferPointer { d in
+                for (i, label) in targets.scalars.enumerated() {
+                    let k = Int(label)
+                    precondition(Scalar(k) == label && k >= 0 && k < classes,
+                                 "loss: label \(label) is not a class index in 0..<\(classes)")
+                    d[i * classes + k] = 1
+                }
             }
         } else {
             distribution = targets

@@ -11,6 +11,9 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     private struct LayerPlan {
         let dense: Dense<Scalar>
         let function: ElementwiseFunction<Scalar>
+        /// Whether the derivative needs the pre-activation (softplus); every other activation's
+        /// derivative follows from its output (x > 0 ⇔ y > 0 for the ReLU family), so it is applied in place.
+        let keepsPreActivation: Bool
         let inputSize: Int
         let units: Int
         let weightName: String
@@ -33,7 +36,9 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
             guard let dense = layer as? Dense<Scalar>, let weight = dense.weight,
                   let function = dense.activation.elementwise(Scalar.self) else { return nil }
             if case .leakyRelu(let alpha) = dense.activation, alpha <= 0 { return nil }
-            plans.append(LayerPlan(dense: dense, function: function, inputSize: weight.shape[0], units: weight.shape[1],
+            let keeps = if case .softplus = dense.activation { true } else { false }
+            plans.append(LayerPlan(dense: dense, function: function, keepsPreActivation: keeps,
+                                   inputSize: weight.shape[0], units: weight.shape[1],
                                    weightName: "layers.\(index).weight", biasName: "layers.\(index).bias"))
         }
         guard !plans.isEmpty else { return nil }
@@ -52,7 +57,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         guard rows > capacity else { return }
         for buffer in preActivations + activations + deltas { buffer.deallocate() }
         targetDistribution.deallocate()
-        preActivations = layers.map { .allocate(capacity: rows * $0.units) }
+        preActivations = layers.map { .allocate(capacity: $0.keepsPreActivation ? rows * $0.units : 0) }
         activations = layers.map { .allocate(capacity: rows * $0.units) }
         deltas = layers.map { .allocate(capacity: rows * $0.units) }
         targetDistribution = .allocate(capacity: rows * layers.last!.units)
@@ -68,7 +73,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         reserve(rows: rows)
         var x = input
         for (l, layer) in layers.enumerated() {
-            let z = slice(preActivations[l], rows * layer.units), a = slice(activations[l], rows * layer.units)
+            let a = slice(activations[l], rows * layer.units)
+            let z = layer.keepsPreActivation ? slice(preActivations[l], rows * layer.units) : a
             layer.dense.bias?.value.withUnsafeBufferPointer { b in
                 for r in 0..<rows { copyElements(from: b.baseAddress!, to: z.baseAddress! + r * layer.units, count: layer.units) }
             } ?? Scalar.fill(0, into: z)
@@ -77,7 +83,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
                             a: x.baseAddress!, lda: layer.inputSize, b: w.baseAddress!, ldb: layer.units,
                             beta: 1, c: z.baseAddress!, ldc: layer.units)
             }
-            Scalar.apply(layer.function, UnsafeBufferPointer(z), into: a)
+            if layer.keepsPreActivation || layer.function != .identity { Scalar.apply(layer.function, UnsafeBufferPointer(z), into: a) }
             x = UnsafeBufferPointer(a)
         }
         return x
@@ -105,10 +111,10 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
             let layer = layers[l]
             let delta = slice(deltas[l], rows * layer.units)
             if l < last {
-                // dZ = dA ⊙ f′(Z), in place over dA.
-                Scalar.applyDerivative(layer.function, x: UnsafeBufferPointer(slice(preActivations[l], rows * layer.units)),
-                                       y: UnsafeBufferPointer(slice(activations[l], rows * layer.units)),
-                                       upstream: UnsafeBufferPointer(delta), into: delta)
+                // dZ = dA ⊙ f′(Z), in place over dA; Z is only kept where the output does not determine f′.
+                let y = UnsafeBufferPointer(slice(activations[l], rows * layer.units))
+                let x = layer.keepsPreActivation ? UnsafeBufferPointer(slice(preActivations[l], rows * layer.units)) : y
+                Scalar.applyDerivative(layer.function, x: x, y: y, upstream: UnsafeBufferPointer(delta), into: delta)
             }
             let previous = l == 0 ? input : UnsafeBufferPointer(slice(activations[l - 1], rows * layer.inputSize))
             Scalar.gemm(transposeA: true, transposeB: false, m: layer.inputSize, n: layer.units, k: rows, alpha: 1,

@@ -117,6 +117,19 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
         }
         let n = x.shape[0], size = Swift.max(batchSize, 1)
+        if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
+            // Batches are read in place and written straight into the result.
+            let features = x.count / Swift.max(n, 1)
+            return Tensor(shape: [n, width]) { out in
+                x.withUnsafeBufferPointer { input in
+                    for start in stride(from: 0, to: n, by: size) {
+                        let end = Swift.min(start + size, n)
+                        let y = plan.forward(UnsafeBufferPointer(rebasing: input[(start * features)..<(end * features)]), rows: end - start)
+                        copyElements(from: y.baseAddress!, to: out.baseAddress! + start * width, count: y.count)
+                    }
+                }
+            }
+        }
         let pieces = stride(from: 0, to: n, by: size).map { start in inferenceOutputs(x.rows(start..<Swift.min(start + size, n))) }
         return pieces.isEmpty ? Tensor.zeros([0] + (outputShape ?? [])) : Tensor.concatenate(pieces)
     }
