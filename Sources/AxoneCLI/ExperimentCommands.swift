@@ -62,20 +62,29 @@ struct PerceptronCommand: ParsableCommand {
 /// An MLP solving XOR with one hidden layer.
 struct XORCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "xor", abstract: "A 2-2-1 network (tanh hidden layer, sigmoid output) learns XOR (seed 003:484).")
-    @Option(help: "Seed.") var seed: UInt64 = 1
+        commandName: "xor",
+        abstract: "A 2-2-1 network (tanh hidden layer, sigmoid output) learns XOR (seed 003:484), from several seeds.",
+        discussion: "Two hidden units suffice, but gradient descent can stall in a local minimum from some starting points.")
+    @Option(help: "Number of seeds (initialisations) to try.") var seeds = 10
+    @Option(help: "Hidden units.") var hidden = 2
 
     func run() throws {
         let x = Tensor<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Tensor<Float>([[0], [1], [1], [0]])
-        let model = try Sequential<Float>(inputShape: [2], seed: seed) {
-            Dense(2, activation: .tanh)
-            Dense(1, activation: .sigmoid)
+        var solved = 0
+        for seed in UInt64(0)..<UInt64(seeds) {
+            let model = try Sequential<Float>(inputShape: [2], seed: seed) {
+                Dense(hidden, activation: .tanh)
+                Dense(1, activation: .sigmoid)
+            }
+            model.compile(optimizer: Adam(learningRate: 0.1), loss: .binaryCrossEntropy(), metrics: [.accuracy])
+            let history = try model.fit(x, y, epochs: 500, batchSize: 4, verbose: .silent, seed: seed)
+            let outputs = try model.predict(x).scalars.map { String(format: "%.3f", $0) }.joined(separator: " ")
+            let accuracy = history["accuracy"].last ?? 0
+            if accuracy == 1 { solved += 1 }
+            print(String(format: "seed %d: loss %.4f, accuracy %.0f %%, outputs for 00 01 10 11: %@", seed,
+                         history["loss"].last ?? .nan, accuracy * 100, outputs))
         }
-        model.compile(optimizer: Adam(learningRate: 0.1), loss: .binaryCrossEntropy(), metrics: [.accuracy])
-        let history = try model.fit(x, y, epochs: 500, batchSize: 4, verbose: .silent, seed: seed)
-        print(model.summary())
-        print(String(format: "loss %.4f after 500 epochs; outputs %@", history["loss"].last!,
-                     try model.predict(x).scalars.map { String(format: "%.3f", $0) }.joined(separator: " ")))
+        print("2-\(hidden)-1 solved XOR from \(solved) of \(seeds) initialisations.")
     }
 }
 
@@ -148,7 +157,7 @@ struct OptimizersCommand: ParsableCommand {
             let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:784-256-10"), seed: options.seed)
             model.compile(optimizer: make(), loss: .categoricalCrossEntropy())
             let history = try model.fit(subset, epochs: options.epochs, batchSize: 128, verbose: .silent, seed: options.seed)
-            print(String(format: "%-14@ loss after epoch 1: %.4f, after epoch %d: %.4f", name as NSString, history["loss"][0],
+            print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " loss after epoch 1: %.4f, after epoch %d: %.4f", history["loss"][0],
                          options.epochs, history["loss"].last!))
             series.append(.init(name: name, x: history.epochs.map { Double($0 + 1) }, y: history["loss"]))
         }
