@@ -5,12 +5,14 @@ let package = Package(
     name: "Axone",
     products: [
         .library(name: "Axone", targets: ["Axone"]),
+        .library(name: "AxonePlayground", targets: ["AxonePlayground"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -19,14 +21,19 @@ let package = Package(
             name: "Axone",
             dependencies: ["COpenBLAS", "CZlib", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        .target(
+            name: "AxonePlayground",
+            dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxonePlayground", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",
             dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AxoneTests", dependencies: ["Axone"]),
+        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxonePlayground"]),
     ]
 )

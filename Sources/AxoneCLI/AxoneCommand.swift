@@ -2,10 +2,10 @@ import ArgumentParser
 import Axone
 
 @main
-struct AxoneCommand: ParsableCommand {
+struct AxoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self,
-                      GradcheckCommand.self])
+                      GradcheckCommand.self, PlaygroundCommand.self])
 }
