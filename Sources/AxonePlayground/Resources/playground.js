@@ -13,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 let catalogue = null;
 let session = null;      // {id, settings, data, status}: the last create/reset answer
 let pending = 0;         // settings requests not yet answered (exposed for tests as data-pending)
+let reopening = false;   // a new session is being opened after the old one timed out
 let queue = Promise.resolve();
 
 // --- HTTP ---------------------------------------------------------------------------------
@@ -126,8 +127,11 @@ async function poll() {
       if (status.playing) delay = POLL_PLAYING_MS;
     }
   } catch (error) {
-    if (error.status === 404) enqueue(openSession);   // timed out (e.g. a long-hidden tab): start afresh
-    else showError(error);
+    if (error.status !== 404) showError(error);
+    else if (!reopening) {   // timed out (e.g. a long-hidden tab): start afresh with the same settings
+      reopening = true;
+      enqueue(openSession).finally(() => { reopening = false; });
+    }
   }
   setTimeout(poll, delay);
 }
