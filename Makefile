@@ -3,7 +3,7 @@
 #   make test   runs the test suite (installs what it needs first)
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist
+APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test deps bench clean

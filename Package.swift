@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Axone", targets: ["Axone"]),
         .library(name: "AxoneONNX", targets: ["AxoneONNX"]),
+        .library(name: "AxonePlayground", targets: ["AxonePlayground"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
@@ -13,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -27,14 +29,19 @@ let package = Package(
             name: "AxoneONNX",
             dependencies: ["Axone", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .target(
+            name: "AxonePlayground",
+            dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", "AxoneONNX", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", "AxonePlayground", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",
             dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX"]),
+        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground"]),
     ]
 )

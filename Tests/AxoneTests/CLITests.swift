@@ -2,10 +2,13 @@ import Foundation
 import Testing
 @testable import Axone
 
-/// Runs the `axone` executable built next to the tests (`make test` builds it first).
+/// Runs the `axone` executable built next to the tests — in the same build folder, whatever
+/// `--scratch-path` named it, else `.build/debug` (`make test` builds it first).
 func runAxone(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String, error: String) {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let binary = root.appendingPathComponent(".build/debug/axone").path
+    let besideTests = Bundle.main.bundleURL.appendingPathComponent("axone").path
+    let binary = FileManager.default.isExecutableFile(atPath: besideTests)
+        ? besideTests : root.appendingPathComponent(".build/debug/axone").path
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw TensorError.invalidArgument("\(binary) is missing: run `swift build` before `swift test` (make test does)")
     }

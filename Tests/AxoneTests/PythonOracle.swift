@@ -64,9 +64,10 @@ enum PythonOracle {
         }
     }
 
-    /// Runs `executable` to completion; stdout and stderr go through files, as a pipe could fill
-    /// up and block a chatty pip.
-    static func execute(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs `executable` to completion, or ends it after `timeout` seconds (status 124 then);
+    /// stdout and stderr go through files, as a pipe could fill up and block a chatty pip.
+    static func execute(_ executable: String, _ arguments: [String],
+                        timeout: TimeInterval = 900) throws -> (status: Int32, output: String, errors: String) {
         let directory = NSTemporaryDirectory() + "axone-python-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -79,9 +80,14 @@ enum PythonOracle {
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         do { try process.run() } catch { throw Failure(description: "cannot run \(executable): \(error)") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let timedOut = process.isRunning
+        if timedOut { process.terminate() }
         process.waitUntilExit()
-        return (process.terminationStatus,
+        return (timedOut ? 124 : process.terminationStatus,
                 String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
-                String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+                String(decoding: try Data(contentsOf: errorURL), as: UTF8.self)
+                    + (timedOut ? "\n(ended after \(Int(timeout)) s)" : ""))
     }
 }

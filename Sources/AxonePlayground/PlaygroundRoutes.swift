@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+
+/// The playground's HTTP interface. Every `/api` answer is JSON; a refused request answers
+/// `{"error": "…"}` with a 4xx status (see ``PlaygroundError``).
+///
+/// | Method and path                    | Body       | Answer                                       |
+/// |------------------------------------|------------|----------------------------------------------|
+/// | `GET /`, `/playground.js`, `.css`  |            | the page                                     |
+/// | `GET /api/health`                  |            | `{"status", "sessions", "playing"}`          |
+/// | `GET /api/catalogue`               |            | menus, bounds and defaults                   |
+/// | `POST /api/sessions`               | settings   | 201, `{"id", "settings", "data", "status"}`  |
+/// | `GET /api/sessions/{id}/status`    |            | the latest status                            |
+/// | `POST /api/sessions/{id}/play`     |            | the status (training continues off-request)  |
+/// | `POST /api/sessions/{id}/pause`    |            | the status                                   |
+/// | `POST /api/sessions/{id}/step`     |            | the status after one more epoch              |
+/// | `POST /api/sessions/{id}/reset`    | settings   | `{"id", "settings", "data", "status"}`       |
+/// | `POST /api/sessions/{id}/close`    |            | 204                                          |
+struct PlaygroundRoutes: Sendable {
+    /// `GET /api/health`: the number of open and of training sessions.
+    struct Health: Encodable {
+        var status = "ok"
+        let sessions: Int
+        let playing: Int
+    }
+
+    /// The largest request body accepted (settings are a few hundred bytes).
+    static let maximumBodySize = 64 * 1024
+
+    let store: SessionStore
+    let scheduler: TrainingScheduler
+    let assets: PageAssets
+    let catalogue: PlaygroundCatalogue
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        for path in PageAssets.paths {
+            router.get(RouterPath(path)) { _, _ in assets.response(for: path) }
+        }
+        router.get("/api/health") { _, _ in
+            await Self.answer {
+                let counts = store.counts
+                return try Self.json(Health(sessions: counts.open, playing: counts.playing))
+            }
+        }
+        router.get("/api/catalogue") { _, _ in await Self.answer { try Self.json(catalogue) } }
+        router.post("/api/sessions") { request, _ in
+            await Self.answer {
+                let session = try store.create(settings: try await Self.settings(from: request))
+                return try Self.json(session.describe(), status: .created)
+            }
+        }
+        router.get("/api/sessions/:id/status") { _, context in
+            await Self.answer { try Self.json(data: store.session(context.parameters.require("id")).statusJSON()) }
+        }
+        router.post("/api/sessions/:id/play") { _, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                if session.setPlaying(true) { scheduler.enqueue(session) }
+                return try Self.json(data: session.statusJSON())
+            }
+        }
+        router.post("/api/sessions/:id/pause") { _, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                session.setPlaying(false)
+                return try Self.json(data: session.statusJSON())
+            }
+        }
+        router.post("/api/sessions/:id/step") { _, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                try session.step()
+                return try Self.json(data: session.statusJSON())
+            }
+        }
+        router.post("/api/sessions/:id/reset") { request, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                try session.reset(settings: try await Self.settings(from: request))
+                return try Self.json(session.describe())
+            }
+        }
+        router.post("/api/sessions/:id/close") { _, context in
+            await Self.answer {
+                store.remove(try context.parameters.require("id"))
+                return Response(status: .noContent)
+            }
+        }
+        return router
+    }
+
+    /// Settings decoded from a JSON body; an empty body means the defaults.
+    private static func settings(from request: Request) async throws -> PlaygroundSettings {
+        var request = request
+        let body = try await request.collectBody(upTo: maximumBodySize)
+        guard body.readableBytes > 0 else { return PlaygroundSettings() }
+        do {
+            return try JSONDecoder().decode(PlaygroundSettings.self, from: Data(body.readableBytesView))
+        } catch let error as DecodingError {
+            throw PlaygroundError.badRequest("the settings are not valid: \(describe(error))")
+        }
+    }
+
+    /// The answer of `body`, or a JSON error: the error's own status for refused requests, 500 otherwise.
+    private static func answer(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as PlaygroundError {
+            return errorResponse(error.description, status: error.status)
+        } catch let error as any HTTPResponseError {
+            return errorResponse("\(error)", status: error.status.code)
+        } catch {
+            return errorResponse("internal error: \(error)", status: 500)
+        }
+    }
+
+    private static func errorResponse(_ message: String, status: Int) -> Response {
+        let body = (try? JSONEncoder().encode(["error": message])) ?? Data("{\"error\": \"internal error\"}".utf8)
+        return json(data: body, status: HTTPResponse.Status(code: status))
+    }
+
+    private static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(data: try JSONEncoder().encode(value), status: status)
+    }
+
+    private static func json(data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A one-line account of a decoding error: the field's path and what was wrong.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "" : "\(path): "
+        }
+        switch error {
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return path(context) + context.debugDescription
+        case let .keyNotFound(key, context):
+            return path(context) + "missing '\(key.stringValue)'"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

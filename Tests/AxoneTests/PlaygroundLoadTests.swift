@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import AxonePlayground
+
+/// A short version of `bench/playground_load.py`: several sessions train and are polled at once;
+/// no request may fail with a server error, every session must be answered, and the sessions must
+/// be freed once they go without requests for the session timeout.
+@Suite struct PlaygroundLoadTests {
+    static let sessions = 5
+    static let polling = Duration.seconds(3)
+    static let sessionTimeout = Duration.seconds(2)
+
+    @Test func concurrentSessionsAreAllAnsweredAndFreedAfterTheirTimeout() async throws {
+        let server = try await PlaygroundTestServer.start(sessionTimeout: Self.sessionTimeout)
+        var ids: [String] = []
+        for index in 0..<Self.sessions {
+            let datasets = ["xor", "moons", "circles", "spirals", "blobs"]
+            ids.append(try await server.openSession(#"{"dataset": "\#(datasets[index % datasets.count])", "seed": \#(index)}"#))
+        }
+        // Each session: play, then poll its status every 100 ms; collect status codes, epochs and latencies.
+        let results = try await withThrowingTaskGroup(of: (codes: [Int], epoch: Int, seconds: [Double]).self) { group in
+            for id in ids {
+                group.addTask {
+                    var codes = [try await server.request("POST", "/api/sessions/\(id)/play").status]
+                    var epoch = 0, seconds: [Double] = []
+                    let end = ContinuousClock.now + Self.polling
+                    while ContinuousClock.now < end {
+                        let answer = try await server.request("GET", "/api/sessions/\(id)/status")
+                        codes.append(answer.status)
+                        seconds.append(answer.seconds)
+                        epoch = answer.json?["epoch"] as? Int ?? epoch
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    return (codes, epoch, seconds)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let codes = results.flatMap(\.codes), latencies = results.flatMap(\.seconds).sorted()
+        #expect(!codes.contains { $0 >= 500 }, "server errors: \(codes.filter { $0 >= 500 })")
+        #expect(codes.allSatisfy { $0 == 200 }, "every request answered 200: \(Set(codes))")
+        #expect(results.count == Self.sessions && results.allSatisfy { $0.epoch > 0 },
+                "every session trained and was answered: epochs \(results.map(\.epoch))")
+        let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        print("playground load: \(latencies.count) status requests, p50 \(latencies[latencies.count / 2] * 1000) ms, p99 \(p99 * 1000) ms")
+        #expect(try await server.openSessions() == Self.sessions)
+
+        // No more requests for the sessions: each must be closed within its timeout plus a sweep.
+        let deadline = ContinuousClock.now + Self.sessionTimeout + .seconds(3)
+        var open = Self.sessions
+        while open > 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            open = try await server.openSessions() ?? open
+        }
+        #expect(open == 0, "\(open) sessions still open \(Self.sessionTimeout + .seconds(3)) after their last request")
+        #expect(try await server.request("GET", "/api/sessions/\(ids[0])/status").status == 404)
+        await server.stop()
+    }
+}
