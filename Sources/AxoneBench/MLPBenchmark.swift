@@ -12,6 +12,7 @@ struct MLPBenchmark: ParsableCommand {
     @Option(help: "Epochs (the median skips the first).") var epochs = 10
     @Option(help: "Batch size.") var batch = 128
     @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(help: "Weight initialiser (Keras name).") var initializer = "glorot_uniform"
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
 
     func run() throws {
@@ -19,7 +20,9 @@ struct MLPBenchmark: ParsableCommand {
         BLAS.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
-        let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:784-256-128-10"), seed: seed)
+        var architecture = try Architecture(preset: "mlp:784-256-128-10")
+        for i in architecture.layers.indices { architecture.layers[i].kernelInitializer = initializer }
+        let model = try Sequential<Float>(architecture: architecture, seed: seed)
         model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
         var epochSeconds: [Double] = []
         var last = DispatchTime.now()

@@ -69,8 +69,9 @@ public struct LabeledImages: Sendable, Equatable {
             pixels.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     precondition(index >= 0 && index < count, "LabeledImages.batch: index \(index) out of 0..<\(count)")
-                    let from = index * size, to = row * size
-                    for j in 0..<size { out[to + j] = Float(source[from + j]) / 255 }   // vectorises
+                    // Pointers, not `to + j` indices: overflow-checked index arithmetic would stop vectorisation.
+                    let from = source.baseAddress! + index * size, to = out.baseAddress! + row * size
+                    for j in 0..<size { to[j] = Float(from[j]) / 255 }
                 }
             }
         }
