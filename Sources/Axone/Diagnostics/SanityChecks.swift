@@ -158,8 +158,12 @@ public enum SanityChecks {
 
         func overfitSmallSubset() throws -> SanityCheckResult {
             let (x, y) = head(options.overfitExamples)
-            let snapshot = ModelSnapshot(model)
-            defer { snapshot.restore(into: model); model.zeroGradients() }
+            let snapshot = model.state(), generators = model.generatorStates()
+            defer {
+                try? model.loadState(snapshot)   // the same model's own state: names and shapes match
+                model.restoreGenerators(generators)
+                model.zeroGradients()
+            }
             let optimizer = Adam(learningRate: options.overfitLearningRate)
             let parameters = model.trainableParameters
             let start = try measure(x, y)

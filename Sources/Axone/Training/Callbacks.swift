@@ -12,7 +12,7 @@ public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
     /// The epoch at which training was stopped, if it was.
     public private(set) var stoppedEpoch: Int?
     private var wait = 0
-    private var bestWeights: ModelSnapshot<Scalar>?
+    private var bestWeights: [String: Tensor<Scalar>]?
 
     /// - Parameter monitor: a log key; lower is better unless it contains `accuracy`, `precision`,
     ///   `recall` or `f1`.
@@ -35,7 +35,7 @@ public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
         if best == nil || sign * value < sign * best!.value - minDelta {
             best = (value, epoch)
             wait = 0
-            if restoreBestWeights { bestWeights = ModelSnapshot(model) }
+            if restoreBestWeights { bestWeights = model.state() }   // copy-on-write: no copy until training moves on
             return
         }
         wait += 1
@@ -46,31 +46,13 @@ public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
     }
 
     public override func trainingDidEnd(model: Model<Scalar>) throws {
-        if restoreBestWeights, let bestWeights { bestWeights.restore(into: model) }
+        if restoreBestWeights, let bestWeights { try model.loadState(bestWeights) }
     }
 }
 
 /// Whether a larger value of the logged quantity `key` is better.
 func higherIsBetter(_ key: String) -> Bool {
     ["accuracy", "precision", "recall", "f1"].contains { key.contains($0) }
-}
-
-/// A copy of a model's parameters and buffers, to restore later.
-public struct ModelSnapshot<Scalar: TensorScalar> {
-    let parameters: [Tensor<Scalar>]
-    let buffers: [Tensor<Scalar>]
-
-    /// Copies the current values (copy-on-write: nothing is duplicated until training changes them).
-    public init(_ model: Layer<Scalar>) {
-        parameters = model.namedParameters().map(\.variable.value)
-        buffers = model.namedBuffers().map(\.buffer.value)
-    }
-
-    /// Writes the saved values back.
-    public func restore(into model: Layer<Scalar>) {
-        for ((_, p), value) in zip(model.namedParameters(), parameters) { p.value = value }
-        for ((_, b), value) in zip(model.namedBuffers(), buffers) { b.value = value }
-    }
 }
 
 /// Sets the learning rate at the start of every epoch from a schedule (Keras `LearningRateScheduler`).

@@ -68,8 +68,9 @@ extension Model {
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
 
+        let wasTraining = isTraining
         setTraining(true)
-        defer { setTraining(false) }
+        defer { setTraining(wasTraining) }
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
@@ -98,7 +99,6 @@ extension Model {
                 let validation = validationData.map {
                     evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration)
                 } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration)
-                setTraining(true)
                 for (key, value) in validation.entries { logs["val_\(key)"] = value }
             }
             logs["lr"] = configuration.optimizer.learningRate
