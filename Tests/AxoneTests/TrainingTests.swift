@@ -168,3 +168,26 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
         #expect(history.keys == ["loss", "accuracy", "val_loss", "val_accuracy", "lr"])
     }
 }
+
+/// The README's library example, on a 2,000-image slice so it runs in seconds.
+@Test func theReadmeExampleTrainsAndSaves() throws {
+    let train = try FashionMNIST.load(split: .train).subset(Array(0..<2000))
+    let test = try FashionMNIST.load(split: .test).subset(Array(0..<500))
+    let model = try Sequential<Float>(inputShape: [784], seed: 0) {
+        Dense(256, activation: .relu)
+        Dense(128, activation: .relu)
+        try Dropout(rate: 0.2)
+        Dense(10)
+    }
+    model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+    #expect(model.summary().contains(" Total params: 235,146"))
+    let path = temporaryPath("history.csv"), modelPath = temporaryPath("fmnist.safetensors")
+    defer { for p in [path, modelPath] { try? FileManager.default.removeItem(atPath: p) } }
+    let history = try model.fit(train, epochs: 3, batchSize: 128, validationData: test,
+                                callbacks: [EarlyStopping(patience: 3, restoreBestWeights: true), CSVLogger(path: path)],
+                                verbose: .silent)
+    #expect(history["val_accuracy"].last! > 0.7)
+    #expect(try model.evaluate(test)["accuracy"]! > 0.7)
+    try ModelFile.save(model, to: modelPath)
+    #expect(try ModelFile.load(from: modelPath, as: Float.self).model.predict(test.allImages()) == model.predict(test.allImages()))
+}

@@ -45,3 +45,10 @@ public struct Logs: Sendable, Equatable {
         a.entries.map(\.key) == b.entries.map(\.key) && a.entries.map(\.value) == b.entries.map(\.value)
     }
 }
+
+extension Logs: CustomStringConvertible {
+    /// `loss: 0.3236 - accuracy: 0.8899`, as the progress lines print them.
+    public var description: String {
+        entries.map { "\($0.key): \(ProgressDisplay.format($0.value, key: $0.key))" }.joined(separator: " - ")
+    }
+}

@@ -39,8 +39,7 @@ final class ProgressDisplay {
 
     func epochDidEnd(epoch: Int, seconds: Double, logs: Logs) {
         guard verbosity != .silent else { return }
-        let values = logs.entries.map { "\($0.key): \(ProgressDisplay.format($0.value, key: $0.key))" }
-        let line = (["Epoch \(epoch + 1)/\(epochs)", String(format: "%.1fs", seconds)] + values).joined(separator: " - ")
+        let line = "Epoch \(epoch + 1)/\(epochs) - \(String(format: "%.1fs", seconds)) - \(logs)"
         print(live ? "\r\u{1B}[K" + line : line)
         fflush(nil)
     }
