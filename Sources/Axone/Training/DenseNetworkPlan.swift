@@ -12,7 +12,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         let dense: Dense<Scalar>
         let function: ElementwiseFunction<Scalar>
         /// Whether the derivative needs the pre-activation (softplus); every other activation's
-        /// derivative follows from its output (x > 0 ⇔ y > 0 for the ReLU family), so it is applied in place.
+        /// derivative follows from its output (x > 0 ⇔ y > 0 for the ReLU family).
         let keepsPreActivation: Bool
         let inputSize: Int
         let units: Int
@@ -25,6 +25,9 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     private var preActivations: [UnsafeMutableBufferPointer<Scalar>] = []
     private var activations: [UnsafeMutableBufferPointer<Scalar>] = []
     private var deltas: [UnsafeMutableBufferPointer<Scalar>] = []
+    /// Where GEMMs write before an element-wise pass: kernels reading and writing the same buffer
+    /// are not vectorised (LLVM's overlap check fails), so no pass runs in place.
+    private var scratch = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private var targetDistribution = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private let weightGradients: [UnsafeMutableBufferPointer<Scalar>]
     private let biasGradients: [UnsafeMutableBufferPointer<Scalar>]
@@ -50,6 +53,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     deinit {
         for buffer in preActivations + activations + deltas + weightGradients + biasGradients { buffer.deallocate() }
         targetDistribution.deallocate()
+        scratch.deallocate()
     }
 
     /// Makes room for batches of `rows` examples (buffers only grow).
@@ -57,6 +61,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         guard rows > capacity else { return }
         for buffer in preActivations + activations + deltas { buffer.deallocate() }
         targetDistribution.deallocate()
+        scratch.deallocate()
+        scratch = .allocate(capacity: rows * layers.map { Swift.max($0.inputSize, $0.units) }.max()!)
         preActivations = layers.map { .allocate(capacity: $0.keepsPreActivation ? rows * $0.units : 0) }
         activations = layers.map { .allocate(capacity: rows * $0.units) }
         deltas = layers.map { .allocate(capacity: rows * $0.units) }
@@ -74,7 +80,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         var x = input
         for (l, layer) in layers.enumerated() {
             let a = slice(activations[l], rows * layer.units)
-            let z = layer.keepsPreActivation ? slice(preActivations[l], rows * layer.units) : a
+            let z = layer.function == .identity ? a
+                : slice(layer.keepsPreActivation ? preActivations[l] : scratch, rows * layer.units)
             layer.dense.bias?.value.withUnsafeBufferPointer { b in
                 for r in 0..<rows { copyElements(from: b.baseAddress!, to: z.baseAddress! + r * layer.units, count: layer.units) }
             } ?? Scalar.fill(0, into: z)
@@ -83,7 +90,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
                             a: x.baseAddress!, lda: layer.inputSize, b: w.baseAddress!, ldb: layer.units,
                             beta: 1, c: z.baseAddress!, ldc: layer.units)
             }
-            if layer.keepsPreActivation || layer.function != .identity { Scalar.apply(layer.function, UnsafeBufferPointer(z), into: a) }
+            if layer.function != .identity { Scalar.apply(layer.function, UnsafeBufferPointer(z), into: a) }
             x = UnsafeBufferPointer(a)
         }
         return x
@@ -110,12 +117,6 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         for l in stride(from: last, through: 0, by: -1) {
             let layer = layers[l]
             let delta = slice(deltas[l], rows * layer.units)
-            if l < last {
-                // dZ = dA ⊙ f′(Z), in place over dA; Z is only kept where the output does not determine f′.
-                let y = UnsafeBufferPointer(slice(activations[l], rows * layer.units))
-                let x = layer.keepsPreActivation ? UnsafeBufferPointer(slice(preActivations[l], rows * layer.units)) : y
-                Scalar.applyDerivative(layer.function, x: x, y: y, upstream: UnsafeBufferPointer(delta), into: delta)
-            }
             let previous = l == 0 ? input : UnsafeBufferPointer(slice(activations[l - 1], rows * layer.inputSize))
             Scalar.gemm(transposeA: true, transposeB: false, m: layer.inputSize, n: layer.units, k: rows, alpha: 1,
                         a: previous.baseAddress!, lda: layer.inputSize, b: delta.baseAddress!, ldb: layer.units,
@@ -125,8 +126,14 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
                 layer.dense.weight!.value.withUnsafeBufferPointer { w in
                     Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: layer.inputSize, k: layer.units, alpha: 1,
                                 a: delta.baseAddress!, lda: layer.units, b: w.baseAddress!, ldb: layer.units,
-                                beta: 0, c: deltas[l - 1].baseAddress!, ldc: layer.inputSize)
+                                beta: 0, c: scratch.baseAddress!, ldc: layer.inputSize)
                 }
+                // dZ = dA ⊙ f′(Z) for the layer below; Z is only kept where the output does not determine f′.
+                let below = layers[l - 1], count = rows * below.units
+                let y = UnsafeBufferPointer(slice(activations[l - 1], count))
+                let x = below.keepsPreActivation ? UnsafeBufferPointer(slice(preActivations[l - 1], count)) : y
+                Scalar.applyDerivative(below.function, x: x, y: y, upstream: UnsafeBufferPointer(slice(scratch, count)),
+                                       into: slice(deltas[l - 1], count))
             }
         }
         if let regularization { loss += addPenaltyGradients(regularization) }
