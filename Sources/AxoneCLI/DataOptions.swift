@@ -20,6 +20,10 @@ enum CommandData: BatchProvider {
     var featureShape: [Int] { provider.featureShape }
     var targetShape: [Int] { provider.targetShape }
     func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Float>, targets: Tensor<Float>) { provider.batch(indices) }
+    func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>) {
+        provider.batch(indices, features: &features, targets: &targets)
+    }
+    func targets(at indices: ArraySlice<Int>) -> Tensor<Float> { provider.targets(at: indices) }
 
     /// Every example's features (for `predict`).
     var allFeatures: Tensor<Float> { batch(Array(0..<count)[...]).features }

@@ -141,6 +141,11 @@ extension LabeledImages: BatchProvider {
         return (images, targets)
     }
 
+    /// The labels at `indices` as `Float` class indices, without touching the images.
+    public func targets(at indices: ArraySlice<Int>) -> Tensor<Float> {
+        Tensor(shape: [indices.count], scalars: indices.map { Float(labels[$0]) })
+    }
+
     /// Gathers into `features` and `targets`, reusing their storage when the batch size is unchanged.
     public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>) {
         batch(indices: indices, into: &features)

@@ -15,9 +15,13 @@ public protocol BatchProvider<Scalar> {
     /// The same batch written into existing tensors, which a provider may reuse to avoid allocating
     /// every step (the default calls ``batch(_:)``).
     func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>)
+    /// The targets alone of the examples at `indices` (the default gathers the whole batch).
+    func targets(at indices: ArraySlice<Int>) -> Tensor<Scalar>
 }
 
 extension BatchProvider {
+    public func targets(at indices: ArraySlice<Int>) -> Tensor<Scalar> { batch(indices).targets }
+
     public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>) {
         (features, targets) = batch(indices)
     }

@@ -71,12 +71,11 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         }
         guard data.count > 0 else { throw TrainingError.invalidArgument("\(what) has no examples") }
         guard let configuration else { return }
-        let probe = data.batch([0][...]).targets
+        let probe = data.targets(at: [0][...])
         try configuration.loss.validate(predictionShape: [probe.shape[0]] + outputShape, targetShape: probe.shape)
         if data.targetShape.isEmpty, let classes = outputShape.first {
-            // Chunked, so a compact provider never materialises all its features at once.
             for start in stride(from: 0, to: data.count, by: 4096) {
-                let labels = data.batch(Array(start..<Swift.min(start + 4096, data.count))[...]).targets.scalars
+                let labels = data.targets(at: Array(start..<Swift.min(start + 4096, data.count))[...]).scalars
                 if let bad = labels.first(where: { $0 != $0.rounded() || $0 < 0 || Int($0) >= Swift.max(classes, 2) }) {
                     throw TrainingError.labelOutOfRange(label: Double(bad), classes: Swift.max(classes, 2))
                 }
