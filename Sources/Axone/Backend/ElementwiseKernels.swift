@@ -79,6 +79,8 @@ extension TensorScalar {
         }
     }
 
+    // Branches load every operand before choosing (`let g = dy[i]; … ? g : 0`): a load inside one
+    // arm of `?:` cannot be if-converted, which keeps LLVM from vectorising the loop.
     public static func applyDerivative(_ function: ElementwiseFunction<Self>, x: UnsafeBufferPointer<Self>,
                                        y: UnsafeBufferPointer<Self>, upstream dy: UnsafeBufferPointer<Self>,
                                        into dx: UnsafeMutableBufferPointer<Self>) {
@@ -92,17 +94,17 @@ extension TensorScalar {
         case .log: for i in 0..<n { dx[i] = dy[i] / x[i] }
         case .sqrt: for i in 0..<n { dx[i] = dy[i] / (2 * y[i]) }
         case .square: for i in 0..<n { dx[i] = 2 * x[i] * dy[i] }
-        case .abs: for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : (x[i] < 0 ? -dy[i] : 0) }
+        case .abs: for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : (x[i] < 0 ? -g : 0) }
         case .reciprocal: for i in 0..<n { dx[i] = -dy[i] * y[i] * y[i] }
         case .step, .sign: for i in 0..<n { dx[i] = 0 }
         case .sigmoid: for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
-        case .relu: for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
-        case .leakyRelu(let a): for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : a * dy[i] }
-        case .elu(let a): for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : dy[i] * (y[i] + a) }
+        case .relu: for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : 0 }
+        case .leakyRelu(let a): for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : a * g }
+        case .elu(let a): for i in 0..<n { let g = dy[i], v = y[i]; dx[i] = x[i] > 0 ? g : g * (v + a) }
         case .selu:
             let l = ElementwiseFunction<Self>.seluLambda, la = l * ElementwiseFunction<Self>.seluAlpha
-            for i in 0..<n { dx[i] = x[i] > 0 ? l * dy[i] : dy[i] * (y[i] + la) }
+            for i in 0..<n { let g = dy[i], v = y[i]; dx[i] = x[i] > 0 ? l * g : g * (v + la) }
         case .softplus: for i in 0..<n { dx[i] = dy[i] * stableSigmoid(x[i]) }
         case .scale(let c): for i in 0..<n { dx[i] = dy[i] * c }
         case .shift: for i in 0..<n { dx[i] = dy[i] }
