@@ -28,6 +28,18 @@ extension TensorScalar {
         }
     }
 
+    public static func argmaxRows(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int,
+                                  into indices: UnsafeMutableBufferPointer<Int>) {
+        precondition(x.count == rows * columns && indices.count >= rows, "argmax kernel: mismatched buffer sizes")
+        guard let base = x.baseAddress else { return }
+        for r in 0..<rows {
+            let row = base + r * columns
+            var best = 0
+            for j in 1..<Swift.max(columns, 1) where row[j] > row[best] { best = j }
+            indices[r] = best
+        }
+    }
+
     public static func softmaxRows(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int, logarithmic: Bool,
                                    into y: UnsafeMutableBufferPointer<Self>) {
         precondition(x.count == rows * columns && y.count == x.count, "softmax kernel: mismatched buffer sizes")

@@ -61,13 +61,10 @@ extension Tensor {
     public func argmaxRows() -> [Int] {
         precondition(rank == 2, TensorError.invalidShape(
             operation: "argmaxRows()", expected: "a rank-2 tensor", got: shape).description)
-        let columns = shape[1]
-        return withUnsafeBufferPointer { p in
-            (0..<shape[0]).map { r in
-                var best = 0
-                for j in 1..<Swift.max(columns, 1) where p[r * columns + j] > p[r * columns + best] { best = j }
-                return best
-            }
+        let (rows, columns) = (shape[0], shape[1])
+        return [Int](unsafeUninitializedCapacity: rows) { indices, initialized in
+            withUnsafeBufferPointer { Scalar.argmaxRows($0, rows: rows, columns: columns, into: indices) }
+            initialized = rows
         }
     }
 

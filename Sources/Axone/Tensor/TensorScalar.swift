@@ -74,6 +74,9 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
                                     weights: UnsafeBufferPointer<Self>?, rows: Int, columns: Int,
                                     gradientScale: Self, gradient: UnsafeMutableBufferPointer<Self>?) -> Self
 
+    /// The index of the largest element of each row of a `rows × columns` matrix (the first on ties).
+    static func argmaxRows(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int, into indices: UnsafeMutableBufferPointer<Int>)
+
     /// Out-of-place transpose of a row-major `rows × columns` matrix.
     static func transpose(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int,
                           into y: UnsafeMutableBufferPointer<Self>)
