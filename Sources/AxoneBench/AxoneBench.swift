@@ -11,7 +11,7 @@ struct AxoneBench: ParsableCommand {
 
 /// Options shared by every benchmark.
 struct BenchmarkOptions: ParsableArguments {
-    @Option(help: "BLAS threads.") var threads: Int = 2
+    @Option(help: "Threads.") var threads: Int = 2
     @Option(help: "Timed repetitions; the median is reported.") var repeats: Int = 7
 }
 

@@ -11,8 +11,8 @@ struct GemmBenchmark: ParsableCommand {
 
     func run() {
         printInvocation()
-        BLAS.setThreadCount(options.threads)
-        print("threads: \(BLAS.threadCount)")
+        Parallelism.setThreadCount(options.threads)
+        print("threads: \(Parallelism.threadCount)")
         print("shape (m×k · k×n)                      flags  GFLOP/s   ms")
         var total = 0.0, flops = 0.0
         report("1024×1024 · 1024×1024", m: 1024, n: 1024, k: 1024, ta: false, tb: false)

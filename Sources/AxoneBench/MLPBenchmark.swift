@@ -8,7 +8,7 @@ struct MLPBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.")
 
-    @Option(help: "BLAS threads.") var threads = 2
+    @Option(help: "Threads.") var threads = 2
     @Option(help: "Epochs (the median skips the first).") var epochs = 10
     @Option(help: "Batch size.") var batch = 128
     @Option(help: "Seed.") var seed: UInt64 = 0
@@ -17,7 +17,7 @@ struct MLPBenchmark: ParsableCommand {
 
     func run() throws {
         printInvocation()
-        BLAS.setThreadCount(threads)
+        Parallelism.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
         var architecture = try Architecture(preset: "mlp:784-256-128-10")

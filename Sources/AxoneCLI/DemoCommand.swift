@@ -15,11 +15,11 @@ struct DemoCommand: ParsableCommand {
     var dataset: DemoDataset = .fashionMNIST
     @Option(help: "Training epochs (default: 10 for Fashion-MNIST, 300 for spirals).") var epochs: Int?
     @Option(help: "Seed of the weights and shuffling.") var seed: UInt64 = 0
-    @Option(help: "BLAS threads (a fixed count makes runs bit-reproducible).") var threads = 2
+    @Option(help: "Threads (Dense stacks give the same bits at any count).") var threads = 2
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
 
     func run() throws {
-        BLAS.setThreadCount(threads)
+        Parallelism.setThreadCount(threads)
         switch dataset {
         case .fashionMNIST: try fashionMNIST()
         case .spirals: try spirals()

@@ -29,7 +29,7 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Seed of the weights.") var seed: UInt64 = 0
 
     func run() throws {
-        BLAS.setThreadCount(2)
+        Parallelism.setThreadCount(2)
         let network = try model.make(seed: seed)
         network.compile(optimizer: Adam(learningRate: learningRate), loss: .categoricalCrossEntropy())
         let (x, y) = firstExamples(try data.load(split: .train, classification: true), count: examples)

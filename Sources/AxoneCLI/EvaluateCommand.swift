@@ -13,10 +13,10 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Loss: \(Loss.names.joined(separator: ", ")).") var loss = "categorical_crossentropy"
     @Option(help: "Metrics, comma-separated: \(Metric.names.joined(separator: ", ")).") var metrics = "accuracy"
-    @Option(help: "BLAS threads.") var threads = 2
+    @Option(help: "Threads.") var threads = 2
 
     func run() throws {
-        BLAS.setThreadCount(threads)
+        Parallelism.setThreadCount(threads)
         guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model") }
         let loss = try Loss(name: loss)
         let network = try model.make(seed: 0)
@@ -38,10 +38,10 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Where to write the CSV.") var output = "predictions.csv"
     @Flag(help: "Write softmax probabilities instead of raw outputs.") var probabilities = false
-    @Option(help: "BLAS threads.") var threads = 2
+    @Option(help: "Threads.") var threads = 2
 
     func run() throws {
-        BLAS.setThreadCount(threads)
+        Parallelism.setThreadCount(threads)
         guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model") }
         let network = try model.make(seed: 0)
         let examples = try data.load(split: .test, classification: true)

@@ -18,7 +18,7 @@ struct ExperimentOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: "Where to write the SVG plot.") var output: String?
 
     func load() throws -> (train: LabeledImages, test: LabeledImages) {
-        BLAS.setThreadCount(2)
+        Parallelism.setThreadCount(2)
         return (try FashionMNIST.load(directory: dataDirectory, split: .train), try FashionMNIST.load(directory: dataDirectory, split: .test))
     }
 }

@@ -31,14 +31,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop when val_loss has not improved for this many epochs (restoring the best weights).") var earlyStopping: Int?
     @Option(help: "Halve the learning rate when val_loss has not improved for this many epochs.") var reduceLRPatience: Int?
     @Option(help: "Seed of the weights, shuffling and dropout.") var seed: UInt64 = 0
-    @Option(help: "BLAS threads (a fixed count makes runs bit-reproducible).") var threads = 2
+    @Option(help: "Threads (Dense stacks give the same bits at any count).") var threads = 2
     @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
 
     func run() throws {
-        BLAS.setThreadCount(threads)
+        Parallelism.setThreadCount(threads)
         let loss = try Loss(name: loss)
         let metrics = try self.metrics.split(separator: ",").map { try Metric(name: String($0)) }
         let train = try data.load(split: .train, classification: loss.acceptsClassIndices)

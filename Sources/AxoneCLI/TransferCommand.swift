@@ -24,7 +24,7 @@ struct TransferCommand: ParsableCommand {
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
 
     func run() throws {
-        BLAS.setThreadCount(2)
+        Parallelism.setThreadCount(2)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
         let otherClasses = [0, 1, 2, 3, 4, 7, 8, 9]

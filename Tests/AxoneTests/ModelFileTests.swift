@@ -52,7 +52,6 @@ func temporaryPath(_ name: String) -> String {
     @Test func resumingFromACheckpointIsBitIdentical() throws {
         // 4 epochs, save, load, 4 more == 8 epochs in one go: weights, Adam moments, dropout masks,
         // shuffling and an epoch-based learning-rate schedule all continue exactly.
-        BLAS.setThreadCount(1)
         let (x, y) = data()
         let schedule = { LearningRateScheduler<Float>(.step(initial: 0.01, factor: 0.5, stepSize: 3)) }
         let straight = try everyLayerModel()

@@ -16,20 +16,36 @@ import Testing
 
     @Test(arguments: [Activation.relu, .sigmoid, .softplus, .elu(), .selu, .leakyRelu(alpha: 0.1), .linear])
     func plannedTrainingMatchesAutodiff(activation: Activation) throws {
+        try expectPlanMatchesAutodiff(activation: activation, examples: 37, batchSize: 8)
+    }
+
+    /// Batches of 150 and 300 rows are split into 2 and 4 shards whose gradients are summed; the
+    /// last batch of 90 rows is one shard.
+    @Test(arguments: [Activation.relu, .softplus])
+    func shardedTrainingMatchesAutodiff(activation: Activation) throws {
+        try expectPlanMatchesAutodiff(activation: activation, examples: 390, batchSize: 150)
+        try expectPlanMatchesAutodiff(activation: activation, examples: 300, batchSize: 300)
+    }
+
+    func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
         var rng = SeededGenerator(seed: 3)
-        let x = Tensor<Double>.randomNormal([37, 5], using: &rng)
-        let y = Tensor<Double>(shape: [37], scalars: (0..<37).map { Double($0 % 4) })
+        let x = Tensor<Double>.randomNormal([examples, 5], using: &rng)
+        let y = Tensor<Double>(shape: [examples], scalars: (0..<examples).map { Double($0 % 4) })
         let planned = try model(seed: 9, activation: activation), taped = try model(seed: 9, activation: activation)
         taped.usesPlannedPasses = false
         #expect(planned.densePlan() != nil)
-        let a = try planned.fit(x, y, epochs: 3, batchSize: 8, classWeight: [1: 2], verbose: .silent)
-        let b = try taped.fit(x, y, epochs: 3, batchSize: 8, classWeight: [1: 2], verbose: .silent)
-        // Double, relative 1e-10: only the summation order of the bias gradients differs.
-        for key in a.keys { for (u, v) in zip(a[key], b[key]) { #expect(abs(u - v) <= 1e-10 * max(abs(v), 1)) } }
-        for (p, q) in zip(planned.namedParameters(), taped.namedParameters()) {
-            expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12)
+        let a = try planned.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)
+        let b = try taped.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)
+        // Double, relative 1e-10: only the summation order of the gradients (bias sums, shards) differs.
+        for key in a.keys {
+            for (u, v) in zip(a[key], b[key]) { #expect(abs(u - v) <= 1e-10 * max(abs(v), 1), sourceLocation: sourceLocation) }
         }
-        expectClose(try planned.predict(x), try taped.predict(x), relative: 1e-10, absolute: 1e-12)
+        for (p, q) in zip(planned.namedParameters(), taped.namedParameters()) {
+            expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12, sourceLocation: sourceLocation)
+        }
+        expectClose(try planned.predict(x, batchSize: 1000), try taped.predict(x), relative: 1e-10, absolute: 1e-12,
+                    sourceLocation: sourceLocation)
     }
 
     @Test func layersOutsideThePlanFallBackToAutodiff() throws {

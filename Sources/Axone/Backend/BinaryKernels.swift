@@ -28,6 +28,12 @@ extension TensorScalar {
         }
     }
 
+    public static func accumulate(_ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>) {
+        precondition(x.count == y.count, "accumulate: \(x.count) values into \(y.count)")
+        guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        for i in 0..<x.count { py[i] += px[i] }
+    }
+
     public static func combine(_ op: BinaryOperator, _ a: UnsafeBufferPointer<Self>, strides aStrides: [Int],
                                _ b: UnsafeBufferPointer<Self>, strides bStrides: [Int], shape: [Int],
                                into out: UnsafeMutableBufferPointer<Self>) {

@@ -29,8 +29,7 @@ open class Optimizer {
     public var learningRate: Double
     /// The number of steps taken so far (t in the bias corrections).
     public internal(set) var iterations = 0
-    /// Per-parameter slots: one `Tensor<Scalar>` per parameter holding its slots end to end
-    /// (`slotCount × parameter size`), stored type-erased.
+    /// Per-parameter slots, keyed by parameter name: a `SlotStorage<Scalar>` each, stored type-erased.
     private var slots: [String: Any] = [:]
 
     public init(learningRate: Double) {
@@ -68,31 +67,42 @@ open class Optimizer {
     /// Updates one parameter in place from its gradient, creating its slots on first use.
     public func update<Scalar: TensorScalar>(_ name: String, _ rule: UpdateRule, parameter: inout Tensor<Scalar>,
                                              gradient: UnsafeBufferPointer<Scalar>) {
-        let size = parameter.count, count = rule.slotCount
-        precondition(gradient.count == size, "optimizer: \(gradient.count) gradient values for parameter \(name) of \(size)")
-        let initial = slotInitialValues
-        var state = slots[name] as? Tensor<Scalar> ?? Tensor(shape: [count * size]) { s in
-            for k in 0..<count { Scalar.fill(Scalar(initial[k]), into: UnsafeMutableBufferPointer(rebasing: s[(k * size)..<((k + 1) * size)])) }
+        precondition(gradient.count == parameter.count,
+                     "optimizer: \(gradient.count) gradient values for parameter \(name) of \(parameter.count)")
+        let state = slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
+        parameter.withUnsafeMutableBufferPointer { Scalar.update(rule, parameter: $0, gradient: gradient, slots: state) }
+    }
+
+    /// The slots of parameter `name` (`size` elements each, in ``slotNames`` order), created on first
+    /// use. The buffers stay valid until the state is reset or restored, so a caller may update
+    /// disjoint ranges of them from several threads.
+    func slotBuffers<Scalar: TensorScalar>(for name: String, size: Int, rule: UpdateRule,
+                                           as _: Scalar.Type) -> [UnsafeMutableBufferPointer<Scalar>] {
+        let count = rule.slotCount
+        if let storage = slots[name] as? SlotStorage<Scalar> {
+            precondition(storage.buffers.count >= count && storage.size == size,
+                         "optimizer: the state of \(name) holds \(storage.buffers.count) slots of \(storage.size) values; the parameter has \(size)")
+            return storage.buffers
         }
-        slots[name] = nil   // keep the slot storage uniquely referenced so it is updated in place
-        state.withUnsafeMutableBufferPointer { s in
-            let pointers = (0..<count).map { UnsafeMutableBufferPointer(rebasing: s[($0 * size)..<(($0 + 1) * size)]) }
-            parameter.withUnsafeMutableBufferPointer { Scalar.update(rule, parameter: $0, gradient: gradient, slots: pointers) }
-        }
-        slots[name] = state
+        let storage = SlotStorage<Scalar>(count: count, size: size)
+        for (buffer, value) in zip(storage.buffers, slotInitialValues) { Scalar.fill(Scalar(value), into: buffer) }
+        slots[name] = storage
+        return storage.buffers
     }
 
     /// Every slot tensor, named `<parameter>.<slot>` (a checkpoint adds the `optimizer.` prefix).
     public func stateTensors<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) -> [(name: String, tensor: Tensor<Scalar>)] {
         slots.keys.sorted().flatMap { key -> [(String, Tensor<Scalar>)] in
-            guard let state = slots[key] as? Tensor<Scalar>, !slotNames.isEmpty else { return [] }
-            let pieces = state.split(sizes: slotNames.map { _ in state.count / slotNames.count })
-            return zip(slotNames, pieces).map { ("\(key).\($0)", $1) }
+            guard let storage = slots[key] as? SlotStorage<Scalar> else { return [] }
+            return zip(slotNames, storage.buffers).map { name, buffer in
+                ("\(key).\(name)", Tensor(shape: [buffer.count], scalars: Array(buffer)))
+            }
         }
     }
 
     /// Restores slots saved by ``stateTensors(_:)`` (flattened per slot) and the step count.
-    /// - Throws: ``TensorError/invalidArgument(_:)`` when a parameter misses one of its slots.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when a parameter misses one of its slots or
+    ///   its slots differ in size.
     public func restoreState<Scalar: TensorScalar>(_ tensors: [String: Tensor<Scalar>], iterations: Int) throws {
         var restored: [String: Any] = [:]
         let parameters = Set(tensors.keys.compactMap { key in key.lastIndex(of: ".").map { String(key[..<$0]) } })
@@ -101,9 +111,16 @@ open class Optimizer {
                 guard let t = tensors["\(parameter).\(slot)"] else {
                     throw TensorError.invalidArgument("optimizer state: missing slot '\(slot)' of \(parameter)")
                 }
-                return t.reshaped([-1])
+                return t
             }
-            restored[parameter] = Tensor.concatenate(pieces)
+            guard let size = pieces.first?.count, pieces.allSatisfy({ $0.count == size }) else {
+                throw TensorError.invalidArgument("optimizer state: the slots of \(parameter) differ in size")
+            }
+            let storage = SlotStorage<Scalar>(count: pieces.count, size: size)
+            for (buffer, piece) in zip(storage.buffers, pieces) {
+                piece.withUnsafeBufferPointer { copyElements(from: $0.baseAddress!, to: buffer.baseAddress!, count: size) }
+            }
+            restored[parameter] = storage
         }
         slots = restored
         self.iterations = iterations
@@ -114,4 +131,20 @@ open class Optimizer {
         slots = [:]
         iterations = 0
     }
+}
+
+/// One parameter's optimiser slots in a single allocation whose address never changes.
+private final class SlotStorage<Scalar: TensorScalar> {
+    let size: Int
+    let buffers: [UnsafeMutableBufferPointer<Scalar>]
+    private let storage: UnsafeMutableBufferPointer<Scalar>
+
+    init(count: Int, size: Int) {
+        self.size = size
+        let storage = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count * size, 1))
+        self.storage = storage
+        buffers = (0..<count).map { UnsafeMutableBufferPointer(rebasing: storage[($0 * size)..<(($0 + 1) * size)]) }
+    }
+
+    deinit { storage.deallocate() }
 }

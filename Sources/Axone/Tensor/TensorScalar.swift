@@ -43,6 +43,9 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
                         _ b: UnsafeBufferPointer<Self>, strides bStrides: [Int], shape: [Int],
                         into out: UnsafeMutableBufferPointer<Self>)
 
+    /// `y[i] += x[i]` (the buffers must not overlap).
+    static func accumulate(_ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>)
+
     /// Reduces the middle axis of a `[outer, count, inner]` view: `out[o, i] = ⊕ₖ x[o, k, i]`.
     static func reduce(_ op: ReductionOperator, _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int,
                        inner: Int, into out: UnsafeMutableBufferPointer<Self>)
@@ -124,15 +127,4 @@ extension Double: TensorScalar {
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-}
-
-/// Controls the number of threads OpenBLAS uses for matrix products (process-wide).
-public enum BLAS {
-    /// Sets the BLAS thread count; results are bit-reproducible only at a fixed count.
-    public static func setThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
-    }
-
-    /// The number of threads BLAS currently uses.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
 }

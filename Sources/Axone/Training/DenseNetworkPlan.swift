@@ -5,8 +5,16 @@
 /// (pre-activations, activations, deltas, gradients) is allocated once per batch size and reused,
 /// each layer's bias is copied into the output rows and BLAS adds `x·W` on top (β = 1), the loss is
 /// fused with its gradient `(softmax − y)/n`, weight gradients `Aᵀ·dZ` and input gradients `dZ·Wᵀ`
-/// are single GEMMs with transpose flags, and the optimiser updates each parameter in one kernel
-/// call. Inference (`predict`, `evaluate`) uses the same forward pass.
+/// are single GEMMs with transpose flags. Inference (`predict`, `evaluate`) uses the same forward pass.
+///
+/// **Threads.** A batch is split into row shards (64 rows or more each) that run the whole forward
+/// and backward pass independently, each on single-threaded BLAS, spread over the worker pool of
+/// ``Parallelism``: the element-wise work is parallel too, and threads meet only twice per step.
+/// Each shard writes its own weight gradients; the update then runs over the parameters in chunks,
+/// in parallel, each chunk first summing the shards' gradients in shard order and then applying
+/// the optimiser's kernel while the chunk is in cache. Shards are claimed dynamically, so a thread
+/// that the host delays costs its share of speed, not a stall. The split depends on the batch size
+/// alone, so results are bit-identical whatever the thread count.
 final class DenseNetworkPlan<Scalar: TensorScalar> {
     private struct LayerPlan {
         let dense: Dense<Scalar>
@@ -20,17 +28,40 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         let biasName: String
     }
 
+    /// One shard's weight and bias gradients, per layer.
+    private struct Gradients {
+        let weights: [UnsafeMutableBufferPointer<Scalar>]
+        let biases: [UnsafeMutableBufferPointer<Scalar>]
+
+        var all: [UnsafeMutableBufferPointer<Scalar>] { weights + biases }
+    }
+
+    /// The parameters of one step, as raw buffers valid for the step.
+    private struct Parameters {
+        var weights: [UnsafeMutableBufferPointer<Scalar>] = []
+        var biases: [UnsafeMutableBufferPointer<Scalar>?] = []
+    }
+
+    /// The rows per shard: fewer would leave BLAS too little work per call (on one thread, two
+    /// shards of 64 rows cost about 5 % more than one of 128, four of 32 about 16 %).
+    static var shardRows: Int { 64 }
+    /// The most shards a batch is split into: each adds a set of weight gradients to sum.
+    static var maximumShards: Int { 8 }
+    /// Parameter elements per update chunk: the parameter, its gradients and two slots stay in L2.
+    static var updateChunk: Int { 16_384 }
+
     private let layers: [LayerPlan]
+    private let widest: Int
     private var capacity = 0
     private var preActivations: [UnsafeMutableBufferPointer<Scalar>] = []
     private var activations: [UnsafeMutableBufferPointer<Scalar>] = []
     private var deltas: [UnsafeMutableBufferPointer<Scalar>] = []
     /// Where GEMMs write before an element-wise pass: kernels reading and writing the same buffer
-    /// are not vectorised (LLVM's overlap check fails), so no pass runs in place.
+    /// are not vectorised (LLVM's overlap check fails), so no pass runs in place. Shard rows use
+    /// disjoint ranges of it, `widest` values per row.
     private var scratch = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
-    private var targetDistribution = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
-    private let weightGradients: [UnsafeMutableBufferPointer<Scalar>]
-    private let biasGradients: [UnsafeMutableBufferPointer<Scalar>]
+    private var shardGradients: [Gradients] = []
+    private var shardLosses = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
 
     /// Plans `model`, or returns `nil` when a layer is not a built `Dense` with an element-wise activation.
     init?(_ model: Sequential<Scalar>) {
@@ -46,54 +77,113 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         }
         guard !plans.isEmpty else { return nil }
         layers = plans
-        weightGradients = plans.map { .allocate(capacity: $0.inputSize * $0.units) }
-        biasGradients = plans.map { .allocate(capacity: $0.units) }
+        widest = plans.map { Swift.max($0.inputSize, $0.units) }.max()!
     }
 
     deinit {
-        for buffer in preActivations + activations + deltas + weightGradients + biasGradients { buffer.deallocate() }
-        targetDistribution.deallocate()
+        for buffer in preActivations + activations + deltas + shardGradients.flatMap(\.all) { buffer.deallocate() }
         scratch.deallocate()
+        shardLosses.deallocate()
     }
 
-    /// Makes room for batches of `rows` examples (buffers only grow).
-    private func reserve(rows: Int) {
-        guard rows > capacity else { return }
-        for buffer in preActivations + activations + deltas { buffer.deallocate() }
-        targetDistribution.deallocate()
-        scratch.deallocate()
-        scratch = .allocate(capacity: rows * layers.map { Swift.max($0.inputSize, $0.units) }.max()!)
-        preActivations = layers.map { .allocate(capacity: $0.keepsPreActivation ? rows * $0.units : 0) }
-        activations = layers.map { .allocate(capacity: rows * $0.units) }
-        deltas = layers.map { .allocate(capacity: rows * $0.units) }
-        targetDistribution = .allocate(capacity: rows * layers.last!.units)
-        capacity = rows
+    /// Makes room for batches of `rows` examples split into `shards` (buffers only grow).
+    private func reserve(rows: Int, shards: Int) {
+        if rows > capacity {
+            for buffer in preActivations + activations + deltas { buffer.deallocate() }
+            scratch.deallocate()
+            scratch = .allocate(capacity: rows * widest)
+            preActivations = layers.map { .allocate(capacity: $0.keepsPreActivation ? rows * $0.units : 0) }
+            activations = layers.map { .allocate(capacity: rows * $0.units) }
+            deltas = layers.map { .allocate(capacity: rows * $0.units) }
+            capacity = rows
+        }
+        if shards > shardLosses.count {
+            shardLosses.deallocate()
+            shardLosses = .allocate(capacity: shards)
+        }
     }
 
-    private func slice(_ buffer: UnsafeMutableBufferPointer<Scalar>, _ count: Int) -> UnsafeMutableBufferPointer<Scalar> {
-        UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+    /// Makes room for the weight gradients of `shards` shards (only grows).
+    private func reserveGradients(shards: Int) {
+        while shardGradients.count < shards {
+            shardGradients.append(Gradients(weights: layers.map { .allocate(capacity: $0.inputSize * $0.units) },
+                                            biases: layers.map { .allocate(capacity: $0.units) }))
+        }
+    }
+
+    /// The number of shards a batch of `rows` is split into: ⌊rows / ``shardRows``⌋, between 1 and
+    /// ``maximumShards``, whatever the thread count.
+    private func shardCount(rows: Int) -> Int {
+        Swift.max(1, Swift.min(Self.maximumShards, rows / Self.shardRows))
+    }
+
+    private func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
+        (rows * shard / shards)..<(rows * (shard + 1) / shards)
+    }
+
+    /// Runs `body(shard)` for every shard on the worker pool. BLAS runs single-threaded inside, even
+    /// for a single shard, so that no result depends on the thread count.
+    private func forEachShard(_ shards: Int, _ body: (Int) -> Void) {
+        Parallelism.withSerialBLAS { Parallelism.pool.parallelFor(shards, body) }
+    }
+
+    /// Calls `body` with every layer's weight and bias storage, made unique and valid for the call.
+    private func withParameters<R>(_ body: (Parameters) -> R) -> R {
+        var parameters = Parameters()
+        func visit(_ l: Int) -> R {
+            guard l < layers.count else { return body(parameters) }
+            let dense = layers[l].dense
+            return dense.weight!.value.withUnsafeMutableBufferPointer { weight in
+                parameters.weights.append(weight)
+                guard let bias = dense.bias else {
+                    parameters.biases.append(nil)
+                    return visit(l + 1)
+                }
+                return bias.value.withUnsafeMutableBufferPointer { b in
+                    parameters.biases.append(b)
+                    return visit(l + 1)
+                }
+            }
+        }
+        return visit(0)
     }
 
     /// Runs the network on `rows` examples; returns the last layer's activations (valid until the next call).
     func forward(_ input: UnsafeBufferPointer<Scalar>, rows: Int) -> UnsafeBufferPointer<Scalar> {
-        reserve(rows: rows)
-        var x = input
-        for (l, layer) in layers.enumerated() {
-            let a = slice(activations[l], rows * layer.units)
-            let z = layer.function == .identity ? a
-                : slice(layer.keepsPreActivation ? preActivations[l] : scratch, rows * layer.units)
-            layer.dense.bias?.value.withUnsafeBufferPointer { b in
-                for r in 0..<rows { copyElements(from: b.baseAddress!, to: z.baseAddress! + r * layer.units, count: layer.units) }
-            } ?? Scalar.fill(0, into: z)
-            layer.dense.weight!.value.withUnsafeBufferPointer { w in
-                Scalar.gemm(transposeA: false, transposeB: false, m: rows, n: layer.units, k: layer.inputSize, alpha: 1,
-                            a: x.baseAddress!, lda: layer.inputSize, b: w.baseAddress!, ldb: layer.units,
-                            beta: 1, c: z.baseAddress!, ldc: layer.units)
+        let shards = shardCount(rows: rows)
+        reserve(rows: rows, shards: shards)
+        withParameters { parameters in
+            forEachShard(shards) { shard in
+                forward(input.baseAddress!, rows: self.rows(ofShard: shard, of: shards, rows: rows), parameters)
             }
-            if layer.function != .identity { Scalar.apply(layer.function, UnsafeBufferPointer(z), into: a) }
-            x = UnsafeBufferPointer(a)
         }
-        return x
+        return UnsafeBufferPointer(rebasing: activations[layers.count - 1][0..<(rows * layers.last!.units)])
+    }
+
+    /// The forward pass of rows `range` of the batch, into the same rows of every layer's buffers.
+    private func forward(_ input: UnsafePointer<Scalar>, rows range: Range<Int>, _ parameters: Parameters) {
+        let n = range.count, first = range.lowerBound
+        var x = input + first * layers[0].inputSize
+        for (l, layer) in layers.enumerated() {
+            let count = n * layer.units
+            let a = activations[l].baseAddress! + first * layer.units
+            let z = layer.function == .identity ? a
+                : layer.keepsPreActivation ? preActivations[l].baseAddress! + first * layer.units
+                : scratch.baseAddress! + first * widest
+            if let b = parameters.biases[l] {
+                for r in 0..<n { copyElements(from: b.baseAddress!, to: z + r * layer.units, count: layer.units) }
+            } else {
+                Scalar.fill(0, into: UnsafeMutableBufferPointer(start: z, count: count))
+            }
+            Scalar.gemm(transposeA: false, transposeB: false, m: n, n: layer.units, k: layer.inputSize, alpha: 1,
+                        a: x, lda: layer.inputSize, b: parameters.weights[l].baseAddress!, ldb: layer.units,
+                        beta: 1, c: z, ldc: layer.units)
+            if layer.function != .identity {
+                Scalar.apply(layer.function, UnsafeBufferPointer(start: z, count: count),
+                             into: UnsafeMutableBufferPointer(start: a, count: count))
+            }
+            x = UnsafePointer(a)
+        }
     }
 
     /// One training step on `rows` examples: forward, loss and its gradient, backward, then the
@@ -101,77 +191,133 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// and the logits.
     func trainStep(_ input: UnsafeBufferPointer<Scalar>, rows: Int, targets: Tensor<Scalar>, smoothing: Scalar,
                    sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?) -> (loss: Scalar, outputs: Tensor<Scalar>) {
-        let logits = forward(input, rows: rows)
+        let shards = shardCount(rows: rows)
+        reserve(rows: rows, shards: shards)
+        reserveGradients(shards: shards)
         let classes = layers.last!.units
         let distribution = Loss.targetDistribution(targets, classes: classes, smoothing: smoothing)
-        let last = layers.count - 1
         let inverseCount = 1 / Scalar(Swift.max(rows, 1))
-        var loss = distribution.withUnsafeBufferPointer { t in
-            func run(_ w: UnsafeBufferPointer<Scalar>?) -> Scalar {
-                Scalar.softmaxCrossEntropy(logits: logits, targets: t, weights: w, rows: rows, columns: classes,
-                                           gradientScale: inverseCount, gradient: slice(deltas[last], rows * classes))
-            }
-            return sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
-        } * inverseCount
-        let outputs = Tensor<Scalar>(shape: [rows, classes]) { copyElements(from: logits.baseAddress!, to: $0.baseAddress!, count: $0.count) }
-        for l in stride(from: last, through: 0, by: -1) {
-            let layer = layers[l]
-            let delta = slice(deltas[l], rows * layer.units)
-            let previous = l == 0 ? input : UnsafeBufferPointer(slice(activations[l - 1], rows * layer.inputSize))
-            Scalar.gemm(transposeA: true, transposeB: false, m: layer.inputSize, n: layer.units, k: rows, alpha: 1,
-                        a: previous.baseAddress!, lda: layer.inputSize, b: delta.baseAddress!, ldb: layer.units,
-                        beta: 0, c: weightGradients[l].baseAddress!, ldc: layer.units)
-            Scalar.reduce(.sum, UnsafeBufferPointer(delta), outer: 1, count: rows, inner: layer.units, into: biasGradients[l])
-            if l > 0 {
-                layer.dense.weight!.value.withUnsafeBufferPointer { w in
-                    Scalar.gemm(transposeA: false, transposeB: true, m: rows, n: layer.inputSize, k: layer.units, alpha: 1,
-                                a: delta.baseAddress!, lda: layer.units, b: w.baseAddress!, ldb: layer.units,
-                                beta: 0, c: scratch.baseAddress!, ldc: layer.inputSize)
+        return withParameters { parameters in
+            distribution.withUnsafeBufferPointer { t in
+                func run(_ w: UnsafeBufferPointer<Scalar>?) {
+                    forEachShard(shards) { shard in
+                        let range = self.rows(ofShard: shard, of: shards, rows: rows)
+                        forward(input.baseAddress!, rows: range, parameters)
+                        shardLosses[shard] = lossAndGradient(rows: range, targets: t.baseAddress!, weights: w?.baseAddress,
+                                                             scale: inverseCount)
+                        backward(input.baseAddress!, rows: range, parameters, into: shardGradients[shard])
+                    }
                 }
-                // dZ = dA ⊙ f′(Z) for the layer below; Z is only kept where the output does not determine f′.
-                let below = layers[l - 1], count = rows * below.units
-                let y = UnsafeBufferPointer(slice(activations[l - 1], count))
-                let x = below.keepsPreActivation ? UnsafeBufferPointer(slice(preActivations[l - 1], count)) : y
-                Scalar.applyDerivative(below.function, x: x, y: y, upstream: UnsafeBufferPointer(slice(scratch, count)),
-                                       into: slice(deltas[l - 1], count))
+                sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
             }
+            var loss = shardLosses[0..<shards].reduce(0, +) * inverseCount
+            if let regularization { loss += addPenaltyGradients(regularization, parameters, into: shardGradients[0]) }
+            update(parameters, shards: shards, optimizer: optimizer)
+            let logits = activations[layers.count - 1]
+            let outputs = Tensor<Scalar>(shape: [rows, classes]) {
+                copyElements(from: logits.baseAddress!, to: $0.baseAddress!, count: $0.count)
+            }
+            return (loss, outputs)
         }
-        if let regularization { loss += addPenaltyGradients(regularization) }
-        let rule = optimizer.beginStep()
-        for (l, layer) in layers.enumerated() {
-            if let weight = layer.dense.weight, weight.requiresGradient {
-                optimizer.update(layer.weightName, rule, parameter: &weight.value, gradient: UnsafeBufferPointer(weightGradients[l]))
-            }
-            if let bias = layer.dense.bias, bias.requiresGradient {
-                optimizer.update(layer.biasName, rule, parameter: &bias.value, gradient: UnsafeBufferPointer(biasGradients[l]))
-            }
-        }
-        return (loss, outputs)
     }
 
-    /// Adds the L1/L2 penalty's gradient (`l1·sign(w) + 2·l2·w`) to the weight gradients; returns the penalty.
-    private func addPenaltyGradients(_ regularization: Regularization) -> Scalar {
-        var penalty: Scalar = 0
+    /// The summed softmax cross-entropy of rows `range`; writes `scale·(softmax − target)` into their deltas.
+    private func lossAndGradient(rows range: Range<Int>, targets: UnsafePointer<Scalar>, weights: UnsafePointer<Scalar>?,
+                                 scale: Scalar) -> Scalar {
+        let classes = layers.last!.units, last = layers.count - 1
+        let offset = range.lowerBound * classes, count = range.count * classes
+        return Scalar.softmaxCrossEntropy(
+            logits: UnsafeBufferPointer(rebasing: activations[last][offset..<(offset + count)]),
+            targets: UnsafeBufferPointer(start: targets + offset, count: count),
+            weights: weights.map { UnsafeBufferPointer(start: $0 + range.lowerBound, count: range.count) },
+            rows: range.count, columns: classes, gradientScale: scale,
+            gradient: UnsafeMutableBufferPointer(rebasing: deltas[last][offset..<(offset + count)]))
+    }
+
+    /// Back-propagates rows `range` (their last-layer deltas already set) into one shard's gradients.
+    private func backward(_ input: UnsafePointer<Scalar>, rows range: Range<Int>, _ parameters: Parameters,
+                          into gradients: Gradients) {
+        let n = range.count, first = range.lowerBound
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let layer = layers[l]
+            let delta = deltas[l].baseAddress! + first * layer.units
+            let previous = l == 0 ? input + first * layer.inputSize
+                : UnsafePointer(activations[l - 1].baseAddress! + first * layer.inputSize)
+            Scalar.gemm(transposeA: true, transposeB: false, m: layer.inputSize, n: layer.units, k: n, alpha: 1,
+                        a: previous, lda: layer.inputSize, b: delta, ldb: layer.units,
+                        beta: 0, c: gradients.weights[l].baseAddress!, ldc: layer.units)
+            Scalar.reduce(.sum, UnsafeBufferPointer(start: delta, count: n * layer.units), outer: 1, count: n,
+                          inner: layer.units, into: gradients.biases[l])
+            guard l > 0 else { continue }
+            let upstream = scratch.baseAddress! + first * widest
+            Scalar.gemm(transposeA: false, transposeB: true, m: n, n: layer.inputSize, k: layer.units, alpha: 1,
+                        a: delta, lda: layer.units, b: parameters.weights[l].baseAddress!, ldb: layer.units,
+                        beta: 0, c: upstream, ldc: layer.inputSize)
+            // dZ = dA ⊙ f′(Z) for the layer below; Z is only kept where the output does not determine f′.
+            let below = layers[l - 1], count = n * below.units, offset = first * below.units
+            let y = UnsafeBufferPointer(rebasing: activations[l - 1][offset..<(offset + count)])
+            let x = below.keepsPreActivation ? UnsafeBufferPointer(rebasing: preActivations[l - 1][offset..<(offset + count)]) : y
+            Scalar.applyDerivative(below.function, x: x, y: y, upstream: UnsafeBufferPointer(start: upstream, count: count),
+                                   into: UnsafeMutableBufferPointer(rebasing: deltas[l - 1][offset..<(offset + count)]))
+        }
+    }
+
+    /// One chunk of the update: a range of one parameter, with its gradients from every shard and its slots.
+    private struct UpdateChunk {
+        let parameter: UnsafeMutableBufferPointer<Scalar>
+        let gradients: [UnsafeMutableBufferPointer<Scalar>]
+        let slots: [UnsafeMutableBufferPointer<Scalar>]
+        let range: Range<Int>
+    }
+
+    /// Sums the shards' gradients and applies the optimiser to every trainable parameter, in
+    /// parallel chunks of ``updateChunk`` elements.
+    private func update(_ parameters: Parameters, shards: Int, optimizer: Optimizer) {
+        let rule = optimizer.beginStep()
+        var chunks: [UpdateChunk] = []
+        func add(_ name: String, _ parameter: UnsafeMutableBufferPointer<Scalar>, _ gradients: [UnsafeMutableBufferPointer<Scalar>]) {
+            let slots = optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
+            for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
+                chunks.append(UpdateChunk(parameter: parameter, gradients: gradients, slots: slots,
+                                          range: start..<Swift.min(start + Self.updateChunk, parameter.count)))
+            }
+        }
         for (l, layer) in layers.enumerated() {
-            guard let weight = layer.dense.weight else { continue }
-            let gradient = UnsafeBufferPointer(weightGradients[l])
+            if layer.dense.weight?.requiresGradient == true {
+                add(layer.weightName, parameters.weights[l], shardGradients[0..<shards].map { $0.weights[l] })
+            }
+            if let bias = parameters.biases[l], layer.dense.bias?.requiresGradient == true {
+                add(layer.biasName, bias, shardGradients[0..<shards].map { $0.biases[l] })
+            }
+        }
+        Parallelism.pool.parallelFor(chunks.count) { c in
+            let chunk = chunks[c], range = chunk.range
+            let total = UnsafeMutableBufferPointer(rebasing: chunk.gradients[0][range])
+            for shard in chunk.gradients.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(rebasing: shard[range]), into: total) }
+            Scalar.update(rule, parameter: UnsafeMutableBufferPointer(rebasing: chunk.parameter[range]),
+                          gradient: UnsafeBufferPointer(total), slots: chunk.slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
+        }
+    }
+
+    /// Adds the L1/L2 penalty's gradient (`l1·sign(w) + 2·l2·w`) to one shard's weight gradients;
+    /// returns the penalty.
+    private func addPenaltyGradients(_ regularization: Regularization, _ parameters: Parameters,
+                                     into gradients: Gradients) -> Scalar {
+        var penalty: Scalar = 0
+        for l in layers.indices {
+            let weight = Tensor(shape: [parameters.weights[l].count], scalars: Array(parameters.weights[l]))
+            var terms: [Tensor<Scalar>] = []
             if regularization.l1 > 0 {
                 let c = Scalar(regularization.l1)
-                penalty += c * weight.value.mapped(.abs).sum().scalar
-                let signs = weight.value.mapped(.sign) * c
-                signs.withUnsafeBufferPointer { s in
-                    Scalar.combine(.add, gradient, strides: [1], s, strides: [1], shape: [gradient.count],
-                                   into: weightGradients[l])
-                }
+                penalty += c * weight.mapped(.abs).sum().scalar
+                terms.append(weight.mapped(.sign) * c)
             }
             if regularization.l2 > 0 {
                 let c = Scalar(regularization.l2)
-                penalty += c * weight.value.mapped(.square).sum().scalar
-                let scaled = weight.value * (2 * c)
-                scaled.withUnsafeBufferPointer { s in
-                    Scalar.combine(.add, gradient, strides: [1], s, strides: [1], shape: [gradient.count], into: weightGradients[l])
-                }
+                penalty += c * weight.mapped(.square).sum().scalar
+                terms.append(weight * (2 * c))
             }
+            for term in terms { term.withUnsafeBufferPointer { Scalar.accumulate($0, into: gradients.weights[l]) } }
         }
         return penalty
     }

@@ -8,11 +8,26 @@
 /// Adam / AdamW step (PyTorch form) with the bias corrections folded into `step_size` = η/(1 − β₁ᵗ)
 /// and `root_correction` = 1/√(1 − β₂ᵗ); `coupled` adds λ·θ to the gradient (Adam's weight decay),
 /// `shrink` = 1 − η·λ multiplies θ first (AdamW's decoupled decay).
+/// Moments that fall below the smallest normal number are flushed to zero: a weight whose gradient
+/// stays 0 (a pixel that is always black) has its first moment decay by β₁ every step into the
+/// subnormal range within a few hundred steps, and arithmetic on subnormals takes a microcode
+/// assist that made whole epochs several per cent slower. The update such a moment contributes,
+/// below 1e-30, is lost to rounding anyway.
 void axone_adam_f32(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, long n,
                     float beta1, float beta2, float step_size, float root_correction, float epsilon,
                     float coupled, float shrink);
 void axone_adam_f64(double *restrict p, const double *restrict g, double *restrict m, double *restrict v, long n,
                     double beta1, double beta2, double step_size, double root_correction, double epsilon,
                     double coupled, double shrink);
+
+/// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`, ARM `yield`):
+/// it saves power and leaves the core's resources to a sibling hyper-thread.
+static inline void axone_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 #endif
