@@ -30,13 +30,11 @@ public enum Parallelism {
     /// The number of threads in use.
     public static var threadCount: Int { pool.threadCount }
 
-    /// The worker pool, started on first use with one thread per active core.
+    /// The worker pool, started on first use with one thread per active core (OpenBLAS's own default).
     static var pool: WorkerPool {
         current.withLock { pool in
             if let pool { return pool }
-            let count = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            openblas_set_num_threads(Int32(count))
-            let created = WorkerPool(workers: count - 1)
+            let created = WorkerPool(workers: max(1, ProcessInfo.processInfo.activeProcessorCount) - 1)
             pool = created
             return created
         }

@@ -111,14 +111,23 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         }
     }
 
-    /// The number of shards a batch of `rows` is split into: ⌊rows / ``shardRows``⌋, between 1 and
-    /// ``maximumShards``, whatever the thread count.
-    private func shardCount(rows: Int) -> Int {
-        Swift.max(1, Swift.min(Self.maximumShards, rows / Self.shardRows))
+    /// The number of shards a batch of `rows` is split into, each of ``shardRows`` rows or more.
+    ///
+    /// Training: at most ``maximumShards``, whatever the thread count, because the weight gradients
+    /// sum over rows and a different split would round differently. Inference: one per thread,
+    /// because each output row is computed alone — OpenBLAS gives a row the same bits in any product
+    /// of more than four rows, so the split does not show (tested: predictions are bit-identical
+    /// across batch sizes from 8 rows).
+    private func shardCount(rows: Int, training: Bool) -> Int {
+        Swift.max(1, Swift.min(training ? Self.maximumShards : Parallelism.threadCount, rows / Self.shardRows))
     }
 
+    /// The rows of one shard: boundaries fall on multiples of 16 (OpenBLAS's row block), and with
+    /// 64 rows or more per shard the last one always gets more than one row.
     private func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
-        (rows * shard / shards)..<(rows * (shard + 1) / shards)
+        let blocks = (rows + 15) / 16
+        func boundary(_ s: Int) -> Int { Swift.min(rows, blocks * s / shards * 16) }
+        return boundary(shard)..<boundary(shard + 1)
     }
 
     /// Runs `body(shard)` for every shard on the worker pool. BLAS runs single-threaded inside, even
@@ -150,7 +159,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
 
     /// Runs the network on `rows` examples; returns the last layer's activations (valid until the next call).
     func forward(_ input: UnsafeBufferPointer<Scalar>, rows: Int) -> UnsafeBufferPointer<Scalar> {
-        let shards = shardCount(rows: rows)
+        let shards = shardCount(rows: rows, training: false)
         reserve(rows: rows, shards: shards)
         withParameters { parameters in
             forEachShard(shards) { shard in
@@ -191,7 +200,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// and the logits.
     func trainStep(_ input: UnsafeBufferPointer<Scalar>, rows: Int, targets: Tensor<Scalar>, smoothing: Scalar,
                    sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?) -> (loss: Scalar, outputs: Tensor<Scalar>) {
-        let shards = shardCount(rows: rows)
+        let shards = shardCount(rows: rows, training: true)
         reserve(rows: rows, shards: shards)
         reserveGradients(shards: shards)
         let classes = layers.last!.units
