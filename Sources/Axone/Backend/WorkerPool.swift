@@ -27,9 +27,11 @@ final class WorkerPool: @unchecked Sendable {
     private let sleepers = Atomic<Int>(0)
     private let retired = Atomic<Bool>(false)
     private let condition = NSCondition()
-    /// The running loop's body: written before its generation is published, read only by a thread
-    /// holding a claimed iteration (so the loop cannot have ended).
+    /// The running loop's body and the index of its first iteration in this round of the packed
+    /// counter: written before the generation is published, read only by a thread holding a
+    /// claimed iteration (so the loop cannot have ended).
     private var body: ((Int) -> Void)?
+    private var offset = 0
     private let workerCount: Int
 
     /// How long an idle worker spins before it sleeps.
@@ -66,14 +68,18 @@ final class WorkerPool: @unchecked Sendable {
             return
         }
         defer { busy.store(false, ordering: .releasing) }
-        for start in stride(from: 0, to: count, by: Self.maximumIterations) {
-            let size = min(Self.maximumIterations, count - start)
-            withoutActuallyEscaping(body) { body in run(size) { body(start + $0) } }
+        withoutActuallyEscaping(body) { body in
+            self.body = body
+            for start in stride(from: 0, to: count, by: Self.maximumIterations) {
+                run(start: start, count: min(Self.maximumIterations, count - start))
+            }
+            self.body = nil
         }
     }
 
-    private func run(_ count: Int, _ body: @escaping (Int) -> Void) {
-        self.body = body
+    /// Runs iterations `start ..< start + count` of the stored body.
+    private func run(start: Int, count: Int) {
+        offset = start
         finished.store(0, ordering: .relaxed)
         let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
         state.store((generation << 32) | (UInt64(count) << 16), ordering: .sequentiallyConsistent)
@@ -88,7 +94,6 @@ final class WorkerPool: @unchecked Sendable {
             spins += 1
             if spins & 1023 == 0 { sched_yield() } else { axone_spin_pause() }
         }
-        self.body = nil
     }
 
     /// Claims one iteration of loop `generation` and runs it; `false` when none is left.
@@ -110,7 +115,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs one claimed iteration; a function of its own so that the body's copy is released
     /// before the iteration is counted as finished.
     private func runClaimed(_ index: Int) {
-        body!(index)
+        body!(offset + index)
     }
 
     private func work() {

@@ -127,22 +127,28 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// Class indices `[n]` become one-hot rows `[n, classes]` (smoothed); a `[n, classes]` target is smoothed as is.
     static func targetDistribution<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, classes: Int,
                                                          smoothing: Scalar) -> Tensor<Scalar> {
-        var distribution: Tensor<Scalar>
-        if targets.rank == 1 {
-            distribution = .zeros([targets.count, classes])
-            distribution.withUnsafeMutableBufferPointer { d in
-                for (i, label) in targets.scalars.enumerated() {
-                    let k = Int(label)
-                    precondition(Scalar(k) == label && k >= 0 && k < classes,
-                                 "loss: label \(label) is not a class index in 0..<\(classes)")
-                    d[i * classes + k] = 1
+        Tensor(shape: [targets.shape[0], classes]) { writeTargetDistribution(targets, classes: classes, smoothing: smoothing, into: $0) }
+    }
+
+    /// ``targetDistribution(_:classes:smoothing:)`` written into `distribution` (`rows × classes` values).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func writeTargetDistribution<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, classes: Int, smoothing: Scalar,
+                                                              into distribution: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(distribution.count == targets.shape[0] * classes, "loss: target distribution of the wrong size")
+        let off = smoothing / Scalar(classes), on = 1 - smoothing + off
+        targets.withUnsafeBufferPointer { t in
+            if targets.rank == 1 {
+                Scalar.fill(off, into: distribution)
+                for i in 0..<t.count {
+                    let label = t[i], k = Int(label)
+                    precondition(Scalar(k) == label && k >= 0 && k < classes, "loss: label \(label) is not a class index in 0..<\(classes)")
+                    distribution[i * classes + k] = on
                 }
+            } else {
+                for i in 0..<t.count { distribution[i] = t[i] * (1 - smoothing) + off }
             }
-        } else {
-            distribution = targets
         }
-        guard smoothing > 0 else { return distribution }
-        return distribution * (1 - smoothing) + smoothing / Scalar(classes)
     }
 }
 

@@ -59,12 +59,19 @@ extension Tensor {
 
     /// Index of the largest element of each row (last axis) of a rank-2 tensor; ties go to the first.
     public func argmaxRows() -> [Int] {
+        var indices: [Int] = []
+        argmaxRows(into: &indices)
+        return indices
+    }
+
+    /// ``argmaxRows()`` written into `indices`, reusing its storage.
+    public func argmaxRows(into indices: inout [Int]) {
         precondition(rank == 2, TensorError.invalidShape(
             operation: "argmaxRows()", expected: "a rank-2 tensor", got: shape).description)
         let (rows, columns) = (shape[0], shape[1])
-        return [Int](unsafeUninitializedCapacity: rows) { indices, initialized in
-            withUnsafeBufferPointer { Scalar.argmaxRows($0, rows: rows, columns: columns, into: indices) }
-            initialized = rows
+        if indices.count != rows { indices = [Int](repeating: 0, count: rows) }
+        indices.withUnsafeMutableBufferPointer { out in
+            withUnsafeBufferPointer { Scalar.argmaxRows($0, rows: rows, columns: columns, into: out) }
         }
     }
 

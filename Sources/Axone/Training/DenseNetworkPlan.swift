@@ -62,6 +62,14 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     private var scratch = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private var shardGradients: [Gradients] = []
     private var shardLosses = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
+    private var targetDistribution = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
+    /// The logits handed back by ``trainStep``; rewritten in place once the caller has let go of them.
+    private var outputs = Tensor<Scalar>.zeros([0])
+    /// This step's parameter storage (see ``withParameters(_:)``).
+    private var parameters = Parameters()
+    /// The update's chunks, rebuilt only when a parameter, an optimiser slot or the shard count moves.
+    private var updateChunks: [UpdateChunk] = []
+    private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
 
     /// Plans `model`, or returns `nil` when a layer is not a built `Dense` with an element-wise activation.
     init?(_ model: Sequential<Scalar>) {
@@ -84,6 +92,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         for buffer in preActivations + activations + deltas + shardGradients.flatMap(\.all) { buffer.deallocate() }
         scratch.deallocate()
         shardLosses.deallocate()
+        targetDistribution.deallocate()
     }
 
     /// Makes room for batches of `rows` examples split into `shards` (buffers only grow).
@@ -95,6 +104,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
             preActivations = layers.map { .allocate(capacity: $0.keepsPreActivation ? rows * $0.units : 0) }
             activations = layers.map { .allocate(capacity: rows * $0.units) }
             deltas = layers.map { .allocate(capacity: rows * $0.units) }
+            targetDistribution.deallocate()
+            targetDistribution = .allocate(capacity: rows * layers.last!.units)
             capacity = rows
         }
         if shards > shardLosses.count {
@@ -138,26 +149,30 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
 
     /// Calls `body` with every layer's weight and bias storage, made unique and valid for the call.
     private func withParameters<R>(_ body: (Parameters) -> R) -> R {
-        var parameters = Parameters()
-        func visit(_ l: Int) -> R {
-            guard l < layers.count else { return body(parameters) }
-            let dense = layers[l].dense
-            return dense.weight!.value.withUnsafeMutableBufferPointer { weight in
-                parameters.weights.append(weight)
-                guard let bias = dense.bias else {
-                    parameters.biases.append(nil)
-                    return visit(l + 1)
-                }
-                return bias.value.withUnsafeMutableBufferPointer { b in
-                    parameters.biases.append(b)
-                    return visit(l + 1)
-                }
+        parameters.weights.removeAll(keepingCapacity: true)
+        parameters.biases.removeAll(keepingCapacity: true)
+        return visitParameters(from: 0, body)
+    }
+
+    private func visitParameters<R>(from l: Int, _ body: (Parameters) -> R) -> R {
+        guard l < layers.count else { return body(parameters) }
+        let dense = layers[l].dense
+        return dense.weight!.value.withUnsafeMutableBufferPointer { weight in
+            parameters.weights.append(weight)
+            guard let bias = dense.bias else {
+                parameters.biases.append(nil)
+                return visitParameters(from: l + 1, body)
+            }
+            return bias.value.withUnsafeMutableBufferPointer { b in
+                parameters.biases.append(b)
+                return visitParameters(from: l + 1, body)
             }
         }
-        return visit(0)
     }
 
     /// Runs the network on `rows` examples; returns the last layer's activations (valid until the next call).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func forward(_ input: UnsafeBufferPointer<Scalar>, rows: Int) -> UnsafeBufferPointer<Scalar> {
         let shards = shardCount(rows: rows, training: false)
         reserve(rows: rows, shards: shards)
@@ -170,6 +185,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     }
 
     /// The forward pass of rows `range` of the batch, into the same rows of every layer's buffers.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func forward(_ input: UnsafePointer<Scalar>, rows range: Range<Int>, _ parameters: Parameters) {
         let n = range.count, first = range.lowerBound
         var x = input + first * layers[0].inputSize
@@ -198,39 +215,41 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// One training step on `rows` examples: forward, loss and its gradient, backward, then the
     /// optimiser's update of every trainable parameter. Returns the mean loss (with the penalty)
     /// and the logits.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func trainStep(_ input: UnsafeBufferPointer<Scalar>, rows: Int, targets: Tensor<Scalar>, smoothing: Scalar,
                    sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?) -> (loss: Scalar, outputs: Tensor<Scalar>) {
         let shards = shardCount(rows: rows, training: true)
         reserve(rows: rows, shards: shards)
         reserveGradients(shards: shards)
         let classes = layers.last!.units
-        let distribution = Loss.targetDistribution(targets, classes: classes, smoothing: smoothing)
+        let t = UnsafeMutableBufferPointer(rebasing: targetDistribution[0..<(rows * classes)])
+        Loss.writeTargetDistribution(targets, classes: classes, smoothing: smoothing, into: t)
         let inverseCount = 1 / Scalar(Swift.max(rows, 1))
         return withParameters { parameters in
-            distribution.withUnsafeBufferPointer { t in
-                func run(_ w: UnsafeBufferPointer<Scalar>?) {
-                    forEachShard(shards) { shard in
-                        let range = self.rows(ofShard: shard, of: shards, rows: rows)
-                        forward(input.baseAddress!, rows: range, parameters)
-                        shardLosses[shard] = lossAndGradient(rows: range, targets: t.baseAddress!, weights: w?.baseAddress,
-                                                             scale: inverseCount)
-                        backward(input.baseAddress!, rows: range, parameters, into: shardGradients[shard])
-                    }
+            func run(_ w: UnsafeBufferPointer<Scalar>?) {
+                forEachShard(shards) { shard in
+                    let range = self.rows(ofShard: shard, of: shards, rows: rows)
+                    forward(input.baseAddress!, rows: range, parameters)
+                    shardLosses[shard] = lossAndGradient(rows: range, targets: t.baseAddress!, weights: w?.baseAddress,
+                                                         scale: inverseCount)
+                    backward(input.baseAddress!, rows: range, parameters, into: shardGradients[shard])
                 }
-                sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
             }
+            sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
             var loss = shardLosses[0..<shards].reduce(0, +) * inverseCount
             if let regularization { loss += addPenaltyGradients(regularization, parameters, into: shardGradients[0]) }
             update(parameters, shards: shards, optimizer: optimizer)
             let logits = activations[layers.count - 1]
-            let outputs = Tensor<Scalar>(shape: [rows, classes]) {
-                copyElements(from: logits.baseAddress!, to: $0.baseAddress!, count: $0.count)
-            }
+            if outputs.shape != [rows, classes] { outputs = .zeros([rows, classes]) }
+            outputs.withUnsafeMutableBufferPointer { copyElements(from: logits.baseAddress!, to: $0.baseAddress!, count: $0.count) }
             return (loss, outputs)
         }
     }
 
     /// The summed softmax cross-entropy of rows `range`; writes `scale·(softmax − target)` into their deltas.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func lossAndGradient(rows range: Range<Int>, targets: UnsafePointer<Scalar>, weights: UnsafePointer<Scalar>?,
                                  scale: Scalar) -> Scalar {
         let classes = layers.last!.units, last = layers.count - 1
@@ -244,6 +263,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     }
 
     /// Back-propagates rows `range` (their last-layer deltas already set) into one shard's gradients.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func backward(_ input: UnsafePointer<Scalar>, rows range: Range<Int>, _ parameters: Parameters,
                           into gradients: Gradients) {
         let n = range.count, first = range.lowerBound
@@ -276,35 +297,51 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         let parameter: UnsafeMutableBufferPointer<Scalar>
         let gradients: [UnsafeMutableBufferPointer<Scalar>]
         let slots: [UnsafeMutableBufferPointer<Scalar>]
-        let range: Range<Int>
     }
 
     /// Sums the shards' gradients and applies the optimiser to every trainable parameter, in
     /// parallel chunks of ``updateChunk`` elements.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func update(_ parameters: Parameters, shards: Int, optimizer: Optimizer) {
         let rule = optimizer.beginStep()
-        var chunks: [UpdateChunk] = []
-        func add(_ name: String, _ parameter: UnsafeMutableBufferPointer<Scalar>, _ gradients: [UnsafeMutableBufferPointer<Scalar>]) {
-            let slots = optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
-            for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
-                chunks.append(UpdateChunk(parameter: parameter, gradients: gradients, slots: slots,
-                                          range: start..<Swift.min(start + Self.updateChunk, parameter.count)))
+        // What the chunks point into: rebuilt only when one of these addresses changes.
+        candidateSignature.removeAll(keepingCapacity: true)
+        candidateSignature.append(UnsafeMutableRawPointer(bitPattern: shards))
+        forEachTrainable(parameters) { name, parameter, _ in
+            candidateSignature.append(UnsafeMutableRawPointer(parameter.baseAddress))
+            for slot in optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self) {
+                candidateSignature.append(UnsafeMutableRawPointer(slot.baseAddress))
             }
         }
+        if candidateSignature != updateSignature {
+            swap(&candidateSignature, &updateSignature)
+            updateChunks.removeAll()
+            forEachTrainable(parameters) { name, parameter, gradients in
+                let slots = optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
+                for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
+                    let range = start..<Swift.min(start + Self.updateChunk, parameter.count)
+                    updateChunks.append(UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
+                                                    gradients: shardGradients[0..<shards].map { UnsafeMutableBufferPointer(rebasing: gradients($0)[range]) },
+                                                    slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }))
+                }
+            }
+        }
+        Parallelism.pool.parallelFor(updateChunks.count) { c in
+            let chunk = updateChunks[c], total = chunk.gradients[0]
+            for shard in chunk.gradients.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(shard), into: total) }
+            Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(total), slots: chunk.slots)
+        }
+    }
+
+    /// Calls `body` with the name, storage and per-shard gradients of every trainable parameter, in order.
+    private func forEachTrainable(_ parameters: Parameters,
+                                  _ body: (String, UnsafeMutableBufferPointer<Scalar>, (Gradients) -> UnsafeMutableBufferPointer<Scalar>) -> Void) {
         for (l, layer) in layers.enumerated() {
-            if layer.dense.weight?.requiresGradient == true {
-                add(layer.weightName, parameters.weights[l], shardGradients[0..<shards].map { $0.weights[l] })
-            }
+            if layer.dense.weight?.requiresGradient == true { body(layer.weightName, parameters.weights[l]) { $0.weights[l] } }
             if let bias = parameters.biases[l], layer.dense.bias?.requiresGradient == true {
-                add(layer.biasName, bias, shardGradients[0..<shards].map { $0.biases[l] })
+                body(layer.biasName, bias) { $0.biases[l] }
             }
-        }
-        Parallelism.pool.parallelFor(chunks.count) { c in
-            let chunk = chunks[c], range = chunk.range
-            let total = UnsafeMutableBufferPointer(rebasing: chunk.gradients[0][range])
-            for shard in chunk.gradients.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(rebasing: shard[range]), into: total) }
-            Scalar.update(rule, parameter: UnsafeMutableBufferPointer(rebasing: chunk.parameter[range]),
-                          gradient: UnsafeBufferPointer(total), slots: chunk.slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) })
         }
     }
 

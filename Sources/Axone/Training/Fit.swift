@@ -64,6 +64,7 @@ extension Model {
         let steps = sampler.batchesPerEpoch
         let plan = plannedStep(for: configuration.loss)
         var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
+        var batch: [Int] = []
         var history = History()
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
@@ -80,8 +81,9 @@ extension Model {
             var accumulator = MetricAccumulator(metrics: configuration.metrics)
             var lossSum = 0.0
             for (step, positions) in batches.enumerated() {
-                let batch = positions.map { trainIndices[$0] }[...]
-                data.batch(batch, features: &x, targets: &y)
+                batch.removeAll(keepingCapacity: true)
+                for position in positions { batch.append(trainIndices[position]) }
+                data.batch(batch[...], features: &x, targets: &y)
                 let weights = classWeight.map { Model.sampleWeights(for: y, classWeight: $0) }
                 let (loss, outputs) = try trainStep(x, y, sampleWeights: weights, plan: plan,
                                                     configuration: configuration, parameters: parameters)
@@ -89,8 +91,10 @@ extension Model {
                 let value = Double(loss)
                 lossSum += value * Double(batch.count)
                 accumulator.add(outputs: outputs, targets: y)
-                let batchLogs = Logs([("loss", value)])
-                for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
+                if !callbacks.isEmpty {
+                    let batchLogs = Logs([("loss", value)])
+                    for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
+                }
                 display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
             }
             var logs = Logs([("loss", lossSum / Double(trainIndices.count))])

@@ -63,11 +63,15 @@ public struct MetricAccumulator: Sendable {
     public private(set) var confusion: [[Int]] = []
     private var topKHits: [Int: Int] = [:]
     private var squaredError = 0.0, absoluteError = 0.0, elements = 0, examples = 0
+    /// Per-batch class indices, kept so that adding a batch of the same size allocates nothing.
+    private var labels: [Int] = [], predicted: [Int] = []
     let metrics: [Metric]
 
     public init(metrics: [Metric]) { self.metrics = metrics }
 
     /// Adds a batch of outputs `[n, k]` and targets (`[n]` class indices or `[n, k]` values/one-hot).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add<Scalar: TensorScalar>(outputs: Tensor<Scalar>, targets: Tensor<Scalar>) {
         let n = outputs.shape.first ?? 0, k = outputs.rank > 1 ? outputs.rowSize : 1
         examples += n
@@ -82,8 +86,8 @@ public struct MetricAccumulator: Sendable {
         guard metrics.contains(where: { $0 != .meanSquaredError && $0 != .meanAbsoluteError }) else { return }
         let classes = Swift.max(k, 2)
         if confusion.isEmpty { confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes) }
-        let labels = MetricAccumulator.classLabels(targets, outputs: outputs)
-        let predicted = MetricAccumulator.predictedClasses(outputs)
+        MetricAccumulator.classLabels(targets, outputs: outputs, into: &labels)
+        MetricAccumulator.predictedClasses(outputs, into: &predicted)
         for (t, p) in zip(labels, predicted) where t >= 0 && t < classes { confusion[t][p] += 1 }
         for case .topKAccuracy(let topK) in metrics {
             outputs.withUnsafeBufferPointer { o in
@@ -99,17 +103,32 @@ public struct MetricAccumulator: Sendable {
 
     /// The predicted class of each row: arg-max, or a threshold for a single output.
     static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>) -> [Int] {
-        if outputs.rank == 2 && outputs.shape[1] > 1 { return outputs.argmaxRows() }
+        var classes: [Int] = []
+        predictedClasses(outputs, into: &classes)
+        return classes
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>, into classes: inout [Int]) {
+        if outputs.rank == 2 && outputs.shape[1] > 1 { return outputs.argmaxRows(into: &classes) }
         let probabilities = outputs.scalars.allSatisfy { $0 >= 0 && $0 <= 1 }
         let threshold: Scalar = probabilities ? 0.5 : 0
-        return outputs.scalars.map { $0 >= threshold ? 1 : 0 }
+        classes.removeAll(keepingCapacity: true)
+        classes.append(contentsOf: outputs.scalars.lazy.map { $0 >= threshold ? 1 : 0 })
     }
 
     /// Class indices from `[n]` indices, one-hot/probability rows, or single 0/1 (or ±1) targets.
-    static func classLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, outputs: Tensor<Scalar>) -> [Int] {
-        if targets.rank == 2 && targets.shape[1] > 1 { return targets.argmaxRows() }
-        if outputs.rank == 2 && outputs.shape[1] == 1 { return targets.scalars.map { $0 > 0 ? 1 : 0 } }
-        return targets.scalars.map { Int($0) }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func classLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, outputs: Tensor<Scalar>, into labels: inout [Int]) {
+        if targets.rank == 2 && targets.shape[1] > 1 { return targets.argmaxRows(into: &labels) }
+        labels.removeAll(keepingCapacity: true)
+        if outputs.rank == 2 && outputs.shape[1] == 1 {
+            labels.append(contentsOf: targets.scalars.lazy.map { $0 > 0 ? 1 : 0 })
+        } else {
+            labels.append(contentsOf: targets.scalars.lazy.map { Int($0) })
+        }
     }
 
     /// The value of `metric` over everything added.

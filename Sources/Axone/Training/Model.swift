@@ -76,11 +76,18 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         if data.targetShape.isEmpty, let classes = outputShape.first {
             for start in stride(from: 0, to: data.count, by: 4096) {
                 let labels = data.targets(at: Array(start..<Swift.min(start + 4096, data.count))[...]).scalars
-                if let bad = labels.first(where: { $0 != $0.rounded() || $0 < 0 || Int($0) >= Swift.max(classes, 2) }) {
+                if let bad = Self.firstInvalidLabel(labels, classes: Swift.max(classes, 2)) {
                     throw TrainingError.labelOutOfRange(label: Double(bad), classes: Swift.max(classes, 2))
                 }
             }
         }
+    }
+
+    /// The first label that is not a class index in `0..<classes`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func firstInvalidLabel(_ labels: [Scalar], classes: Int) -> Scalar? {
+        labels.first { !($0 >= 0 && $0 < Scalar(classes) && $0 == $0.rounded()) }
     }
 
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
