@@ -40,7 +40,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AxoneBench",
-            dependencies: ["Axone", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground"]),
     ]

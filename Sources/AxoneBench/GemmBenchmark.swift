@@ -1,7 +1,10 @@
 import ArgumentParser
 import Axone
+import COpenBLAS
 
-/// GFLOP/s of sgemm on a square product and on every GEMM of one MLP training step.
+/// sgemm GFLOP/s on a square product and on every GEMM of one MLP training step, run two ways:
+/// by OpenBLAS's own threads, and the way Axone's planned pass runs them (row shards side by side
+/// on the worker pool, each a single-threaded call). The faster way gives the epoch's GEMM floor.
 struct GemmBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm", abstract: "sgemm GFLOP/s: 1024³ and the GEMMs of a 784-256-128-10 MLP step.")
@@ -9,51 +12,94 @@ struct GemmBenchmark: ParsableCommand {
     @OptionGroup var options: BenchmarkOptions
     @Option(help: "Batch size of the MLP shapes.") var batch: Int = 128
 
+    /// One GEMM of the step: `C[m×n] = op(A)·op(B)`.
+    struct Product {
+        let label: String
+        let m, n, k: Int
+        let transposeA, transposeB: Bool
+        var flops: Double { 2 * Double(m * n * k) }
+    }
+
+    /// The step's GEMMs for `rows` examples: forward `Z = A·W`, weight gradient `dW = Aᵀ·dZ`, and
+    /// input gradient `dA = dZ·Wᵀ` below the first layer.
+    func stepProducts(rows: Int) -> [Product] {
+        let widths = [784, 256, 128, 10]
+        return (0..<3).flatMap { l -> [Product] in
+            let (i, o) = (widths[l], widths[l + 1])
+            var products = [Product(label: "fwd  \(rows)×\(i) · \(i)×\(o)", m: rows, n: o, k: i, transposeA: false, transposeB: false),
+                            Product(label: "dW   (\(rows)×\(i))ᵀ · \(rows)×\(o)", m: i, n: o, k: rows, transposeA: true, transposeB: false)]
+            if l > 0 {
+                products.append(Product(label: "dA   \(rows)×\(o) · (\(i)×\(o))ᵀ", m: rows, n: i, k: o, transposeA: false, transposeB: true))
+            }
+            return products
+        }
+    }
+
     func run() {
         printInvocation()
         Parallelism.setThreadCount(options.threads)
-        print("threads: \(Parallelism.threadCount)")
+        let steps = Double((60_000 + batch - 1) / batch)
+
+        // Axone keeps OpenBLAS single-threaded; give it the threads back for this part.
+        openblas_set_num_threads(Int32(options.threads))
+        print("OpenBLAS, \(options.threads) threads per product")
         print("shape (m×k · k×n)                      flags  GFLOP/s   ms")
-        var total = 0.0, flops = 0.0
-        report("1024×1024 · 1024×1024", m: 1024, n: 1024, k: 1024, ta: false, tb: false)
-        let widths = [784, 256, 128, 10]
-        for l in 0..<3 {
-            let (i, o) = (widths[l], widths[l + 1])
-            // Forward Z = A·W, weight gradient dW = Aᵀ·dZ, input gradient dA = dZ·Wᵀ (not for the first layer).
-            var t = report("fwd  \(batch)×\(i) · \(i)×\(o)", m: batch, n: o, k: i, ta: false, tb: false)
-            total += t; flops += 2.0 * Double(batch * i * o)
-            t = report("dW   (\(batch)×\(i))ᵀ · \(batch)×\(o)", m: i, n: o, k: batch, ta: true, tb: false)
-            total += t; flops += 2.0 * Double(batch * i * o)
-            if l > 0 {
-                t = report("dA   \(batch)×\(o) · (\(i)×\(o))ᵀ", m: batch, n: i, k: o, ta: false, tb: true)
-                total += t; flops += 2.0 * Double(batch * i * o)
+        time(Product(label: "1024×1024 · 1024×1024", m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false))
+        let products = stepProducts(rows: batch)
+        let threaded = products.map { time($0) }.reduce(0, +)
+        openblas_set_num_threads(1)
+        let flops = products.map(\.flops).reduce(0, +)
+        print(String(format: "one step: %.3f ms, %.1f GFLOP/s; epoch floor %.3f s", threaded * 1e3, flops / threaded / 1e9, threaded * steps))
+
+        let shards = max(1, min(8, batch / 64))
+        let shardProducts = stepProducts(rows: batch / shards)
+        let operands = shardProducts.map { Operands($0, copies: shards) }
+        let sharded = medianSeconds(repeats: options.repeats * 20) {
+            Parallelism.parallelFor(shards) { shard in
+                for (product, operand) in zip(shardProducts, operands) { operand.multiply(product, copy: shard) }
             }
         }
-        let steps = (60_000 + batch - 1) / batch
-        print(String(format: "one step: %.3f ms, %.1f GFLOP/s; GEMM floor for a 60k epoch: %.3f s",
-                     total * 1e3, flops / total / 1e9, total * Double(steps)))
+        print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product): "
+                     + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
+                     shards, batch / shards, Parallelism.threadCount, sharded * 1e3, flops / sharded / 1e9, sharded * steps))
+        print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
     }
 
+    /// Times one product (median) and prints its line.
     @discardableResult
-    func report(_ label: String, m: Int, n: Int, k: Int, ta: Bool, tb: Bool) -> Double {
-        var rng = SeededGenerator(seed: 1)
-        let a = Tensor<Float>.randomUniform(ta ? [k, m] : [m, k], using: &rng)
-        let b = Tensor<Float>.randomUniform(tb ? [n, k] : [k, n], using: &rng)
-        var c = Tensor<Float>.zeros([m, n])
-        let seconds = medianSeconds(repeats: options.repeats * (m * n * k < 1 << 24 ? 20 : 1)) {
-            c.withUnsafeMutableBufferPointer { pc in
-                a.withUnsafeBufferPointer { pa in
-                    b.withUnsafeBufferPointer { pb in
-                        Float.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
-                                   a: pa.baseAddress!, lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n,
-                                   beta: 0, c: pc.baseAddress!, ldc: n)
-                    }
-                }
-            }
+    func time(_ product: Product) -> Double {
+        let operands = Operands(product, copies: 1)
+        let seconds = medianSeconds(repeats: options.repeats * (product.m * product.n * product.k < 1 << 24 ? 20 : 1)) {
+            operands.multiply(product, copy: 0)
         }
-        let flags = "\(ta ? "T" : "N")\(tb ? "T" : "N")"
-        print(label.padding(toLength: 38, withPad: " ", startingAt: 0), " \(flags)  ",
-              String(format: "%7.1f  %6.3f", 2.0 * Double(m * n * k) / seconds / 1e9, seconds * 1e3))
+        let flags = "\(product.transposeA ? "T" : "N")\(product.transposeB ? "T" : "N")"
+        print(product.label.padding(toLength: 38, withPad: " ", startingAt: 0), " \(flags)  ",
+              String(format: "%7.1f  %6.3f", product.flops / seconds / 1e9, seconds * 1e3))
         return seconds
+    }
+}
+
+/// Random operands for `copies` independent instances of one product (one per shard).
+final class Operands {
+    let a: [UnsafeMutableBufferPointer<Float>], b: [UnsafeMutableBufferPointer<Float>], c: [UnsafeMutableBufferPointer<Float>]
+
+    init(_ product: GemmBenchmark.Product, copies: Int) {
+        var rng = SeededGenerator(seed: 1)
+        func random(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
+            for i in buffer.indices { buffer[i] = Float.random(in: -1...1, using: &rng) }
+            return buffer
+        }
+        a = (0..<copies).map { _ in random(product.m * product.k) }
+        b = (0..<copies).map { _ in random(product.k * product.n) }
+        c = (0..<copies).map { _ in random(product.m * product.n) }
+    }
+
+    deinit { for buffer in a + b + c { buffer.deallocate() } }
+
+    func multiply(_ p: GemmBenchmark.Product, copy: Int) {
+        Float.gemm(transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: 1,
+                   a: a[copy].baseAddress!, lda: p.transposeA ? p.m : p.k, b: b[copy].baseAddress!, ldb: p.transposeB ? p.k : p.n,
+                   beta: 0, c: c[copy].baseAddress!, ldc: p.n)
     }
 }

@@ -42,7 +42,7 @@ extension Variable {
             guard m > 0, n > 0, k > 0 else { return }
             xv.withUnsafeBufferPointer { px in
                 wv.withUnsafeBufferPointer { pw in
-                    Scalar.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
+                    Scalar.gemmOnPool(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1,
                                 a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: n,
                                 beta: 1, c: y.baseAddress!, ldc: n)
                 }

@@ -4,22 +4,23 @@ import Synchronization
 
 /// How many threads Axone computes with (process-wide).
 ///
-/// The count drives both levels of parallelism: OpenBLAS's threads for a single matrix product
-/// (the autodiff path), and the worker pool over which planned passes (Dense stacks trained with
-/// softmax cross-entropy) split each batch into shards, every shard calling single-threaded BLAS.
-/// It defaults to the number of active cores.
+/// Axone runs OpenBLAS single-threaded and spreads work over its own worker pool instead: planned
+/// passes (Dense stacks trained with softmax cross-entropy) split each batch into row shards, and
+/// other matrix products split the rows of their result. The pool hands work to whichever thread is
+/// free, so a core that the host takes away costs its share of speed rather than stalling the
+/// others, and idle workers sleep instead of spinning for long. The count defaults to the number of
+/// active cores.
 ///
-/// Planned passes give bit-identical results whatever the count, because the shards depend on the
-/// batch size alone. On the autodiff path OpenBLAS may split a large product differently at
-/// another count, so results there are bit-reproducible at a fixed count.
+/// Results are bit-identical whatever the count: training shards depend on the batch size alone,
+/// and OpenBLAS gives a row of a product the same bits however many rows are computed with it.
 public enum Parallelism {
     private static let current = Mutex<WorkerPool?>(nil)
 
     /// Sets the thread count (values below 1 mean 1).
     public static func setThreadCount(_ count: Int) {
         let count = max(1, count)
-        openblas_set_num_threads(Int32(count))
         current.withLock { pool in
+            openblas_set_num_threads(1)
             if pool?.threadCount != count {
                 pool?.retire()
                 pool = WorkerPool(workers: count - 1)
@@ -30,23 +31,27 @@ public enum Parallelism {
     /// The number of threads in use.
     public static var threadCount: Int { pool.threadCount }
 
-    /// The worker pool, started on first use with one thread per active core (OpenBLAS's own default).
+    /// The worker pool, started on first use with one thread per active core; starting it makes
+    /// OpenBLAS single-threaded.
     static var pool: WorkerPool {
         current.withLock { pool in
             if let pool { return pool }
+            openblas_set_num_threads(1)
             let created = WorkerPool(workers: max(1, ProcessInfo.processInfo.activeProcessorCount) - 1)
             pool = created
             return created
         }
     }
 
-    /// Runs `body` with OpenBLAS limited to one thread, for code that calls BLAS from several pool
-    /// threads at once, then gives OpenBLAS its threads back.
-    static func withSerialBLAS<R>(_ body: () throws -> R) rethrows -> R {
-        let threads = openblas_get_num_threads()
-        guard threads > 1 else { return try body() }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(threads) }
-        return try body()
+    /// Runs `body(0)`, …, `body(count − 1)` on the worker pool, the calling thread included, and
+    /// returns when all have finished. Iterations are handed out one at a time to whichever thread
+    /// is free; BLAS calls inside them are single-threaded. A loop started inside another, or while
+    /// another thread runs one, runs serially on its caller.
+    ///
+    /// ```swift
+    /// Parallelism.parallelFor(shards.count) { i in train(shards[i]) }   // shards side by side
+    /// ```
+    public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        pool.parallelFor(count, body)
     }
 }

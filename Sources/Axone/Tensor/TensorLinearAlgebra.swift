@@ -16,7 +16,7 @@ extension Tensor {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     // β = 0: BLAS does not read C, so it may start uninitialised.
-                    Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    Scalar.gemmOnPool(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                                 alpha: 1, a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
                                 beta: 0, c: c.baseAddress!, ldc: n)
                 }
@@ -31,6 +31,31 @@ extension Tensor {
         let (rows, columns) = (shape[0], shape[1])
         return Tensor(shape: [columns, rows]) { out in
             withUnsafeBufferPointer { Scalar.transpose($0, rows: rows, columns: columns, into: out) }
+        }
+    }
+}
+
+extension TensorScalar {
+    /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with the rows of `C`
+    /// split over ``Parallelism``'s threads when the product is large enough, each block a
+    /// single-threaded BLAS call. Blocks start on multiples of 16 rows and hold at least 16, the
+    /// last one ending with the product's tail, and OpenBLAS computes a row of `C` the same way in
+    /// any such block (tested for all transpose flags), so the result does not depend on the
+    /// thread count.
+    static func gemmOnPool(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                           a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                           beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        let blocks = (m + 15) / 16
+        let shards = m * n * k < 1 << 20 ? 1 : Swift.min(Parallelism.threadCount, blocks / 2)
+        guard shards > 1 else {
+            return gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+        Parallelism.parallelFor(shards) { shard in
+            let first = blocks * shard / shards * 16, end = Swift.min(m, blocks * (shard + 1) / shards * 16)
+            gemm(transposeA: transposeA, transposeB: transposeB, m: end - first, n: n, k: k, alpha: alpha,
+                 a: transposeA ? a + first : a + first * lda, lda: lda, b: b, ldb: ldb,
+                 beta: beta, c: c + first * ldc, ldc: ldc)
         }
     }
 }

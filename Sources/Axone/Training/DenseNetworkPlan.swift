@@ -126,25 +126,19 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     ///
     /// Training: at most ``maximumShards``, whatever the thread count, because the weight gradients
     /// sum over rows and a different split would round differently. Inference: one per thread,
-    /// because each output row is computed alone — OpenBLAS gives a row the same bits in any product
-    /// of more than four rows, so the split does not show (tested: predictions are bit-identical
-    /// across batch sizes from 8 rows).
+    /// because each output row is computed alone — OpenBLAS gives a row the same bits in any block
+    /// of 16 rows or more that starts on a multiple of 16, so the split does not show (tested:
+    /// predictions are bit-identical across batch sizes from 8 rows).
     private func shardCount(rows: Int, training: Bool) -> Int {
         Swift.max(1, Swift.min(training ? Self.maximumShards : Parallelism.threadCount, rows / Self.shardRows))
     }
 
     /// The rows of one shard: boundaries fall on multiples of 16 (OpenBLAS's row block), and with
-    /// 64 rows or more per shard the last one always gets more than one row.
+    /// 64 rows or more per shard the last one, which ends with the batch's tail, holds more than 16.
     private func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
         let blocks = (rows + 15) / 16
         func boundary(_ s: Int) -> Int { Swift.min(rows, blocks * s / shards * 16) }
         return boundary(shard)..<boundary(shard + 1)
-    }
-
-    /// Runs `body(shard)` for every shard on the worker pool. BLAS runs single-threaded inside, even
-    /// for a single shard, so that no result depends on the thread count.
-    private func forEachShard(_ shards: Int, _ body: (Int) -> Void) {
-        Parallelism.withSerialBLAS { Parallelism.pool.parallelFor(shards, body) }
     }
 
     /// Calls `body` with every layer's weight and bias storage, made unique and valid for the call.
@@ -177,7 +171,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         let shards = shardCount(rows: rows, training: false)
         reserve(rows: rows, shards: shards)
         withParameters { parameters in
-            forEachShard(shards) { shard in
+            Parallelism.parallelFor(shards) { shard in
                 forward(input.baseAddress!, rows: self.rows(ofShard: shard, of: shards, rows: rows), parameters)
             }
         }
@@ -228,7 +222,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         let inverseCount = 1 / Scalar(Swift.max(rows, 1))
         return withParameters { parameters in
             func run(_ w: UnsafeBufferPointer<Scalar>?) {
-                forEachShard(shards) { shard in
+                Parallelism.parallelFor(shards) { shard in
                     let range = self.rows(ofShard: shard, of: shards, rows: rows)
                     forward(input.baseAddress!, rows: range, parameters)
                     shardLosses[shard] = lossAndGradient(rows: range, targets: t.baseAddress!, weights: w?.baseAddress,
@@ -327,7 +321,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
                 }
             }
         }
-        Parallelism.pool.parallelFor(updateChunks.count) { c in
+        Parallelism.parallelFor(updateChunks.count) { c in
             let chunk = updateChunks[c], total = chunk.gradients[0]
             for shard in chunk.gradients.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(shard), into: total) }
             Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(total), slots: chunk.slots)
