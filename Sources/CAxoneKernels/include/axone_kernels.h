@@ -20,6 +20,9 @@ void axone_adam_f64(double *restrict p, const double *restrict g, double *restri
                     double beta1, double beta2, double step_size, double root_correction, double epsilon,
                     double coupled, double shrink);
 
+/// `out[i] = bytes[i] / divisor` (pixels to floats).
+void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes, long n, float divisor);
+
 /// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`, ARM `yield`):
 /// it saves power and leaves the core's resources to a sibling hyper-thread.
 static inline void axone_spin_pause(void) {
