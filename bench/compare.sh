@@ -8,7 +8,8 @@
 # The peers run from a venv cached outside the clone ($VENV, default ~/.cache/axone/venv-peers),
 # created on first use: torch (the local CPU wheel in /opt/wheels when pip finds one, else PyPI),
 # jax + optax from PyPI. Every run waits for a quiet machine first (bench/peers/wait_quiet.py).
-# Prints each run's RESULT line, then one table of medians with Axone / peer ratios.
+# Prints each run's RESULT line, then one table of medians with Axone / peer ratios, and Axone's
+# epoch time against the GEMM floor (`AxoneBench gemm`, measured once per round).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -43,6 +44,8 @@ run() {  # name, command…
 
 export EPOCHS
 for round in $(seq 1 "$ROUNDS"); do
+    "$VENV/bin/python" bench/peers/wait_quiet.py 120 0.05 2 >&2
+    .build/release/AxoneBench gemm --threads "$THREADS" | tee -a "$LOG" | grep '^GEMM floor' >&2
     run axone .build/release/AxoneBench mlp --threads "$THREADS" --epochs "$EPOCHS"
     for peer in $PEERS; do
         run "$peer" "$VENV/bin/python" "bench/peers/peer_$peer.py" --threads "$THREADS"
@@ -51,8 +54,10 @@ done
 
 "$VENV/bin/python" - "$LOG" <<'PY'
 import statistics, sys
-rows = {}
+rows, floors = {}, []
 for line in open(sys.argv[1]):
+    if line.startswith("GEMM floor:"):
+        floors.append(float(line.split()[2]))
     if line.startswith("RESULT,"):
         f = line.strip().split(",")
         rows.setdefault(f[1], []).append([float(x) for x in f[3:8]])
@@ -71,4 +76,8 @@ if axone:
         epoch = statistics.median(a[0] / b[0] for a, b in pairs)
         infer = statistics.median(a[3] / b[3] for a, b in pairs)
         print(f"Axone / {k}: epoch time x{epoch:.2f}, inference throughput x{infer:.2f} (median of {len(pairs)} paired rounds)")
+    if floors:
+        ratios = [a[0] / f for a, f in zip(rows[axone], floors)]
+        print(f"Axone / GEMM floor: x{statistics.median(ratios):.2f} (median of {len(ratios)} rounds; floors "
+              + ", ".join(f"{f:.3f}" for f in floors) + " s)")
 PY

@@ -15,7 +15,7 @@ struct DemoCommand: ParsableCommand {
     var dataset: DemoDataset = .fashionMNIST
     @Option(help: "Training epochs (default: 10 for Fashion-MNIST, 300 for spirals).") var epochs: Int?
     @Option(help: "Seed of the weights and shuffling.") var seed: UInt64 = 0
-    @Option(help: "Threads (Dense stacks give the same bits at any count).") var threads = 2
+    @Option(help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
 
     func run() throws {

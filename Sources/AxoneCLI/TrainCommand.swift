@@ -31,7 +31,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Stop when val_loss has not improved for this many epochs (restoring the best weights).") var earlyStopping: Int?
     @Option(help: "Halve the learning rate when val_loss has not improved for this many epochs.") var reduceLRPatience: Int?
     @Option(help: "Seed of the weights, shuffling and dropout.") var seed: UInt64 = 0
-    @Option(help: "Threads (Dense stacks give the same bits at any count).") var threads = 2
+    @Option(help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"

@@ -11,7 +11,9 @@ import Synchronization
 ///   delays simply takes fewer of them: the loop degrades to the speed of one thread instead of
 ///   waiting for a static share.
 /// - Idle workers spin briefly (with `pause`) to catch the next region of the same step, then
-///   sleep on a condition variable, so they never steal a core for long.
+///   sleep on a condition variable; the caller waiting for the last iteration does the same. On a
+///   host that sometimes runs both vCPUs on one core, a spinning thread takes time from the one
+///   doing the work, so no thread spins for long.
 /// - A loop started while another is running (from a second thread, or nested in an iteration)
 ///   runs serially on its caller: no deadlock, no oversubscription.
 ///
@@ -25,6 +27,8 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     private let busy = Atomic<Bool>(false)
     private let sleepers = Atomic<Int>(0)
+    /// Whether the caller sleeps until the last iteration finishes.
+    private let callerSleeps = Atomic<Bool>(false)
     private let retired = Atomic<Bool>(false)
     private let condition = NSCondition()
     /// The running loop's body and the index of its first iteration in this round of the packed
@@ -34,8 +38,9 @@ final class WorkerPool: @unchecked Sendable {
     private var offset = 0
     private let workerCount: Int
 
-    /// How long an idle worker spins before it sleeps.
-    private static let spinNanoseconds: UInt64 = 200_000
+    /// How long a waiting thread spins before it sleeps: long enough for the gaps within a training
+    /// step, short enough to leave a shared core to the thread that works.
+    private static let spinNanoseconds: UInt64 = 50_000
     /// The largest iteration count of one loop (the packed counter's range).
     static let maximumIterations = 0xFFFF
 
@@ -89,10 +94,16 @@ final class WorkerPool: @unchecked Sendable {
             condition.unlock()
         }
         while claimAndRun(generation: generation) {}
+        let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
         var spins = 0
         while finished.load(ordering: .acquiring) < count {
             spins += 1
-            if spins & 1023 == 0 { sched_yield() } else { axone_spin_pause() }
+            if spins & 63 != 0 || DispatchTime.now().uptimeNanoseconds < deadline { axone_spin_pause(); continue }
+            condition.lock()
+            callerSleeps.store(true, ordering: .sequentiallyConsistent)
+            while finished.load(ordering: .sequentiallyConsistent) < count { condition.wait() }
+            callerSleeps.store(false, ordering: .relaxed)
+            condition.unlock()
         }
     }
 
@@ -105,7 +116,12 @@ final class WorkerPool: @unchecked Sendable {
             let claimed = state.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
             if claimed.exchanged {
                 runClaimed(Int(next))
-                finished.add(1, ordering: .releasing)
+                let done = finished.add(1, ordering: .sequentiallyConsistent).newValue
+                if done == Int(count), callerSleeps.load(ordering: .sequentiallyConsistent) {
+                    condition.lock()
+                    condition.broadcast()
+                    condition.unlock()
+                }
                 return true
             }
             current = claimed.original

@@ -34,7 +34,7 @@ extension Model {
     ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
     ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
     ///   - seed: drives the shuffling: epoch e visits the examples in an order drawn from (seed, e)
-    ///     alone, so with a fixed BLAS thread count two runs give bit-identical histories.
+    ///     alone, so two runs give bit-identical histories, whatever the thread count.
     ///   - initialEpoch: the epoch to start from (Keras `initial_epoch`): epochs `initialEpoch..<epochs`
     ///     run, so training resumed from a checkpoint shuffles exactly as an uninterrupted run.
     /// - Returns: the loss, metrics and learning rate of every epoch.
