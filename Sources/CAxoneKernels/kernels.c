@@ -12,19 +12,26 @@
 #define AXONE_MULTIVERSION
 #endif
 
+#define AXONE_ADAM_LOOP(T, MIN, GRADIENT)                                                             \
+    for (long i = 0; i < n; i++) {                                                                   \
+        T gi = GRADIENT + coupled * p[i];                                                            \
+        T mi = beta1 * m[i] + (1 - beta1) * gi;                                                      \
+        T vi = beta2 * v[i] + (1 - beta2) * gi * gi;                                                 \
+        mi = (mi < MIN && mi > -MIN) ? 0 : mi;                                                       \
+        vi = vi < MIN ? 0 : vi;                                                                      \
+        m[i] = mi;                                                                                   \
+        v[i] = vi;                                                                                   \
+        p[i] = shrink * p[i] - step_size * mi / (__builtin_elementwise_sqrt(vi) * root_correction + epsilon); \
+    }
+
 #define AXONE_ADAM(NAME, T, MIN)                                                                     \
-    AXONE_MULTIVERSION void NAME(T *restrict p, const T *restrict g, T *restrict m, T *restrict v,    \
-                                 long n, T beta1, T beta2, T step_size, T root_correction,            \
-                                 T epsilon, T coupled, T shrink) {                                    \
-        for (long i = 0; i < n; i++) {                                                               \
-            T gi = g[i] + coupled * p[i];                                                            \
-            T mi = beta1 * m[i] + (1 - beta1) * gi;                                                  \
-            T vi = beta2 * v[i] + (1 - beta2) * gi * gi;                                             \
-            mi = (mi < MIN && mi > -MIN) ? 0 : mi;                                                   \
-            vi = vi < MIN ? 0 : vi;                                                                  \
-            m[i] = mi;                                                                               \
-            v[i] = vi;                                                                               \
-            p[i] = shrink * p[i] - step_size * mi / (__builtin_elementwise_sqrt(vi) * root_correction + epsilon); \
+    AXONE_MULTIVERSION void NAME(T *restrict p, const T *restrict g, const T *restrict g2,           \
+                                 T *restrict m, T *restrict v, long n, T beta1, T beta2,             \
+                                 T step_size, T root_correction, T epsilon, T coupled, T shrink) {   \
+        if (g2) {                                                                                    \
+            AXONE_ADAM_LOOP(T, MIN, (g[i] + g2[i]))                                                  \
+        } else {                                                                                     \
+            AXONE_ADAM_LOOP(T, MIN, g[i])                                                            \
         }                                                                                            \
     }
 

@@ -3,13 +3,13 @@ import Testing
 
 /// The planned (graph-free) pass must compute the same maths as the autodiff path.
 @Suite struct PlannedPassTests {
-    func model(seed: UInt64, activation: Activation) throws -> Sequential<Double> {
+    func model(seed: UInt64, activation: Activation, optimizer: Optimizer = Adam(learningRate: 0.01)) throws -> Sequential<Double> {
         let model = try Sequential<Double>(inputShape: [5], seed: seed) {
             Dense(7, activation: activation)
             Dense(6, activation: .tanh)
             Dense(4)
         }
-        model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
+        model.compile(optimizer: optimizer, loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
                       metrics: [.accuracy], regularization: Regularization(l1: 1e-3, l2: 1e-3))
         return model
     }
@@ -19,20 +19,24 @@ import Testing
         try expectPlanMatchesAutodiff(activation: activation, examples: 37, batchSize: 8)
     }
 
-    /// Batches of 150 and 300 rows are split into 2 and 4 shards whose gradients are summed; the
-    /// last batch of 90 rows is one shard.
+    /// Batches of 150 and 300 rows are split into 2 and 4 shards whose gradients are summed (by
+    /// Adam's kernel, or before SGD's); the last batch of 90 rows is one shard.
     @Test(arguments: [Activation.relu, .softplus])
     func shardedTrainingMatchesAutodiff(activation: Activation) throws {
-        try expectPlanMatchesAutodiff(activation: activation, examples: 390, batchSize: 150)
-        try expectPlanMatchesAutodiff(activation: activation, examples: 300, batchSize: 300)
+        for optimizer in [{ Adam(learningRate: 0.01) as Optimizer }, { SGD(learningRate: 0.05, momentum: 0.9) }] {
+            try expectPlanMatchesAutodiff(activation: activation, examples: 390, batchSize: 150, optimizer: optimizer)
+            try expectPlanMatchesAutodiff(activation: activation, examples: 300, batchSize: 300, optimizer: optimizer)
+        }
     }
 
     func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
+                                   optimizer: () -> Optimizer = { Adam(learningRate: 0.01) },
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
         var rng = SeededGenerator(seed: 3)
         let x = Tensor<Double>.randomNormal([examples, 5], using: &rng)
         let y = Tensor<Double>(shape: [examples], scalars: (0..<examples).map { Double($0 % 4) })
-        let planned = try model(seed: 9, activation: activation), taped = try model(seed: 9, activation: activation)
+        let planned = try model(seed: 9, activation: activation, optimizer: optimizer())
+        let taped = try model(seed: 9, activation: activation, optimizer: optimizer())
         taped.usesPlannedPasses = false
         #expect(planned.densePlan() != nil)
         let a = try planned.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)

@@ -46,7 +46,7 @@ public final class AdamW: Adam {
 
 extension TensorScalar {
     static func adamKernel(_ c: Adam.Configuration, learningRate: Double, step t: Int,
-                           _ p: UnsafeMutableBufferPointer<Self>, _ g: UnsafeBufferPointer<Self>,
+                           _ p: UnsafeMutableBufferPointer<Self>, _ g: UnsafeBufferPointer<Self>, adding g2: UnsafeBufferPointer<Self>?,
                            _ m: UnsafeMutableBufferPointer<Self>, _ v: UnsafeMutableBufferPointer<Self>) {
         let b1 = Self(c.beta1), b2 = Self(c.beta2), eps = Self(c.epsilon)
         let correction1 = 1 - Double.pow(c.beta1, Double(t)), correction2 = 1 - Double.pow(c.beta2, Double(t))
@@ -54,7 +54,7 @@ extension TensorScalar {
         let stepSize = Self(learningRate / correction1), rootCorrection = Self(1 / correction2.squareRoot())
         let coupled = c.decoupledWeightDecay ? 0 : Self(c.weightDecay)
         let shrink = c.decoupledWeightDecay ? Self(1 - learningRate * c.weightDecay) : 1
-        adamStep(parameter: p, gradient: g, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
+        adamStep(parameter: p, gradient: g, addedGradient: g2, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
                  rootCorrection: rootCorrection, epsilon: eps, coupled: coupled, shrink: shrink)
     }
 }

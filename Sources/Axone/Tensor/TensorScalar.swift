@@ -23,9 +23,10 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
-    /// One Adam step over a parameter (see `axone_adam_f32`): a vectorised C kernel per type.
+    /// One Adam step over a parameter (see `axone_adam_f32`): a vectorised C kernel per type. The
+    /// gradient is `gradient + addedGradient` when the latter is given.
     static func adamStep(parameter: UnsafeMutableBufferPointer<Self>, gradient: UnsafeBufferPointer<Self>,
-                         m: UnsafeMutableBufferPointer<Self>, v: UnsafeMutableBufferPointer<Self>,
+                         addedGradient: UnsafeBufferPointer<Self>?, m: UnsafeMutableBufferPointer<Self>, v: UnsafeMutableBufferPointer<Self>,
                          beta1: Self, beta2: Self, stepSize: Self, rootCorrection: Self, epsilon: Self,
                          coupled: Self, shrink: Self)
 
@@ -89,10 +90,12 @@ extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
 
     public static func adamStep(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
+                                addedGradient: UnsafeBufferPointer<Float>?, m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
                                 beta1: Float, beta2: Float, stepSize: Float, rootCorrection: Float, epsilon: Float,
                                 coupled: Float, shrink: Float) {
-        axone_adam_f32(parameter.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress, parameter.count,
+        precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
+        axone_adam_f32(parameter.baseAddress, gradient.baseAddress, addedGradient?.baseAddress, m.baseAddress, v.baseAddress,
+                       parameter.count,
                        beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
     }
 
@@ -111,10 +114,12 @@ extension Double: TensorScalar {
     public static var dtypeName: String { "F64" }
 
     public static func adamStep(parameter: UnsafeMutableBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>,
-                                m: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
+                                addedGradient: UnsafeBufferPointer<Double>?, m: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
                                 beta1: Double, beta2: Double, stepSize: Double, rootCorrection: Double, epsilon: Double,
                                 coupled: Double, shrink: Double) {
-        axone_adam_f64(parameter.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress, parameter.count,
+        precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
+        axone_adam_f64(parameter.baseAddress, gradient.baseAddress, addedGradient?.baseAddress, m.baseAddress, v.baseAddress,
+                       parameter.count,
                        beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
     }
 

@@ -11,8 +11,8 @@
 /// and backward pass independently, each on single-threaded BLAS, spread over the worker pool of
 /// ``Parallelism``: the element-wise work is parallel too, and threads meet only twice per step.
 /// Each shard writes its own weight gradients; the update then runs over the parameters in chunks,
-/// in parallel, each chunk first summing the shards' gradients in shard order and then applying
-/// the optimiser's kernel while the chunk is in cache. Shards are claimed dynamically, so a thread
+/// in parallel, each chunk summing the shards' gradients and applying the optimiser's kernel while
+/// the chunk is in cache (Adam adds the last two shards' gradients inside its own pass). Shards are claimed dynamically, so a thread
 /// that the host delays costs its share of speed, not a stall. The split depends on the batch size
 /// alone, so results are bit-identical whatever the thread count.
 final class DenseNetworkPlan<Scalar: TensorScalar> {
@@ -322,9 +322,14 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
             }
         }
         Parallelism.parallelFor(updateChunks.count) { c in
-            let chunk = updateChunks[c], total = chunk.gradients[0]
-            for shard in chunk.gradients.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(shard), into: total) }
-            Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(total), slots: chunk.slots)
+            let chunk = updateChunks[c], gradients = chunk.gradients
+            guard gradients.count > 1 else {
+                return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
+            }
+            // Shards 2… are added into shard 1's gradient; shards 0 and 1 are summed by the update itself.
+            for shard in gradients.dropFirst(2) { Scalar.accumulate(UnsafeBufferPointer(shard), into: gradients[1]) }
+            Scalar.update(rule, parameter: chunk.parameter, gradient: gradients[0], adding: UnsafeBufferPointer(gradients[1]),
+                          slots: chunk.slots)
         }
     }
 

@@ -13,12 +13,14 @@
 /// subnormal range within a few hundred steps, and arithmetic on subnormals takes a microcode
 /// assist that made whole epochs several per cent slower. The update such a moment contributes,
 /// below 1e-30, is lost to rounding anyway.
-void axone_adam_f32(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, long n,
-                    float beta1, float beta2, float step_size, float root_correction, float epsilon,
-                    float coupled, float shrink);
-void axone_adam_f64(double *restrict p, const double *restrict g, double *restrict m, double *restrict v, long n,
-                    double beta1, double beta2, double step_size, double root_correction, double epsilon,
-                    double coupled, double shrink);
+/// The gradient is `g`, or `g + g2` when `g2` is not null (two shards' gradients summed in the same
+/// pass, saving a pass over memory).
+void axone_adam_f32(float *restrict p, const float *restrict g, const float *restrict g2, float *restrict m,
+                    float *restrict v, long n, float beta1, float beta2, float step_size, float root_correction,
+                    float epsilon, float coupled, float shrink);
+void axone_adam_f64(double *restrict p, const double *restrict g, const double *restrict g2, double *restrict m,
+                    double *restrict v, long n, double beta1, double beta2, double step_size, double root_correction,
+                    double epsilon, double coupled, double shrink);
 
 /// `out[i] = bytes[i] / divisor` (pixels to floats).
 void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes, long n, float divisor);
