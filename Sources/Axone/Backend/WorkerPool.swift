@@ -68,7 +68,8 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs `body(0)`, …, `body(count − 1)`, spread over the pool and the calling thread, and returns
     /// when all have finished. Iterations must be independent of each other.
     func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1, workerCount > 0, !retired.load(ordering: .relaxed), busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        guard count > 1, workerCount > 0, !retired.load(ordering: .relaxed),
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for i in 0..<count { body(i) }
             return
         }
@@ -86,7 +87,7 @@ final class WorkerPool: @unchecked Sendable {
     private func run(start: Int, count: Int) {
         offset = start
         finished.store(0, ordering: .relaxed)
-        let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
+        let generation = ((state.load(ordering: .relaxed) >> 32) &+ 1) & 0xFFFF_FFFF   // wraps within 32 bits
         state.store((generation << 32) | (UInt64(count) << 16), ordering: .sequentiallyConsistent)
         if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
             condition.lock()
