@@ -267,5 +267,11 @@ private func expectTrajectoriesMatch(_ actual: [[Double]], _ expected: [[Double]
         _ = try mlp.run(adam, steps: 0..<1) { _ in 1e-3 }
         #expect(adam.stateTensors(Double.self).map(\.name).prefix(2) == ["layers.0.bias.m", "layers.0.bias.v"])
         #expect(throws: TensorError.self) { try Adam().restoreState(["layers.0.bias.m": Tensor<Double>.zeros([3])], iterations: 1) }
+        // Slots of different sizes, and slots for an optimiser that keeps none, are refused too.
+        let uneven = ["layers.0.bias.m": Tensor<Double>.zeros([3]), "layers.0.bias.v": Tensor<Double>.zeros([4])]
+        #expect(throws: TensorError.invalidArgument("optimizer state: the slots of layers.0.bias differ in size")) {
+            try Adam().restoreState(uneven, iterations: 1)
+        }
+        #expect(throws: TensorError.self) { try SGD(learningRate: 0.1).restoreState(uneven, iterations: 1) }
     }
 }

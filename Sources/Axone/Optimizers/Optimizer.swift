@@ -101,8 +101,8 @@ open class Optimizer {
     }
 
     /// Restores slots saved by ``stateTensors(_:)`` (flattened per slot) and the step count.
-    /// - Throws: ``TensorError/invalidArgument(_:)`` when a parameter misses one of its slots or
-    ///   its slots differ in size.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when a parameter misses one of its slots, its
+    ///   slots differ in size, or the optimiser keeps no slots at all.
     public func restoreState<Scalar: TensorScalar>(_ tensors: [String: Tensor<Scalar>], iterations: Int) throws {
         var restored: [String: Any] = [:]
         let parameters = Set(tensors.keys.compactMap { key in key.lastIndex(of: ".").map { String(key[..<$0]) } })
@@ -113,7 +113,11 @@ open class Optimizer {
                 }
                 return t
             }
-            guard let size = pieces.first?.count, pieces.allSatisfy({ $0.count == size }) else {
+            guard let size = pieces.first?.count else {
+                throw TensorError.invalidArgument("optimizer state: \(type(of: self)) keeps no state per parameter, "
+                                                  + "but the state has entries for \(parameter)")
+            }
+            guard pieces.allSatisfy({ $0.count == size }) else {
                 throw TensorError.invalidArgument("optimizer state: the slots of \(parameter) differ in size")
             }
             let storage = SlotStorage<Scalar>(count: pieces.count, size: size)
