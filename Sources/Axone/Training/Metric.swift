@@ -108,6 +108,7 @@ public struct MetricAccumulator: Sendable {
         return classes
     }
 
+    /// ``predictedClasses(_:)`` written into `classes`, reusing its storage.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>, into classes: inout [Int]) {
@@ -118,7 +119,8 @@ public struct MetricAccumulator: Sendable {
         classes.append(contentsOf: outputs.scalars.lazy.map { $0 >= threshold ? 1 : 0 })
     }
 
-    /// Class indices from `[n]` indices, one-hot/probability rows, or single 0/1 (or ±1) targets.
+    /// Class indices from `[n]` indices, one-hot/probability rows, or single 0/1 (or ±1) targets,
+    /// written into `labels` (reusing its storage).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func classLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, outputs: Tensor<Scalar>, into labels: inout [Int]) {
