@@ -17,16 +17,21 @@ import Testing
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func aRowOfAProductHasTheSameBitsWhateverTheOtherRows(flags: (Bool, Bool)) {
+        expectRowIndependence(Float.self, flags)
+        expectRowIndependence(Double.self, flags)
+    }
+
+    func expectRowIndependence<S: TensorScalar>(_: S.Type, _ flags: (Bool, Bool)) {
         let (ta, tb) = flags
         var rng = SeededGenerator(seed: 4)
-        let a = Tensor<Float>.randomNormal(ta ? [70, 300] : [300, 70], using: &rng)
-        let b = Tensor<Float>.randomNormal(tb ? [90, 70] : [70, 90], using: &rng)
+        let a = Tensor<S>.randomNormal(ta ? [70, 300] : [300, 70], using: &rng)
+        let b = Tensor<S>.randomNormal(tb ? [90, 70] : [70, 90], using: &rng)
         let whole = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
         // Blocks start on multiples of 16 rows and hold 16 or more, as the split's do, so the
         // 12-row tail stays the tail of a larger product. (Computed alone, with transposed B,
         // those 12 rows do come out differently: OpenBLAS takes another path for so few rows.)
         for blocks in [[0..<16, 16..<48, 48..<300], [0..<32, 32..<144, 144..<300]] {
-            #expect(blockwise(a, b, transposeA: ta, transposeB: tb, blocks: blocks) == whole, "\(blocks)")
+            #expect(blockwise(a, b, transposeA: ta, transposeB: tb, blocks: blocks) == whole, "\(S.self) \(blocks)")
         }
     }
 
