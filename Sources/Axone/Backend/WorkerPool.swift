@@ -95,17 +95,24 @@ final class WorkerPool: @unchecked Sendable {
             condition.unlock()
         }
         while claimAndRun(generation: generation) {}
+        guard !spin(until: { finished.load(ordering: .acquiring) >= count }) else { return }
+        condition.lock()
+        callerSleeps.store(true, ordering: .sequentiallyConsistent)
+        while finished.load(ordering: .sequentiallyConsistent) < count { condition.wait() }
+        callerSleeps.store(false, ordering: .relaxed)
+        condition.unlock()
+    }
+
+    /// Spins (with `pause`) for at most ``spinNanoseconds`` until `ready()`; returns whether it became true.
+    private func spin(until ready: () -> Bool) -> Bool {
         let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
         var spins = 0
-        while finished.load(ordering: .acquiring) < count {
+        while !ready() {
             spins += 1
-            if spins & 63 != 0 || DispatchTime.now().uptimeNanoseconds < deadline { axone_spin_pause(); continue }
-            condition.lock()
-            callerSleeps.store(true, ordering: .sequentiallyConsistent)
-            while finished.load(ordering: .sequentiallyConsistent) < count { condition.wait() }
-            callerSleeps.store(false, ordering: .relaxed)
-            condition.unlock()
+            if spins & 63 == 0, DispatchTime.now().uptimeNanoseconds >= deadline { return false }
+            axone_spin_pause()
         }
+        return true
     }
 
     /// Claims one iteration of loop `generation` and runs it; `false` when none is left.
@@ -146,15 +153,8 @@ final class WorkerPool: @unchecked Sendable {
     /// Waits for a loop newer than generation `seen` (spinning first, then sleeping) and returns its
     /// generation, or `nil` once the pool is retired.
     private func waitForLoop(after seen: UInt64) -> UInt64? {
-        let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
-        var spins = 0
-        while true {
-            let generation = state.load(ordering: .acquiring) >> 32
-            if generation != seen { return generation }
-            if retired.load(ordering: .relaxed) { return nil }
-            spins += 1
-            if spins & 63 != 0 { axone_spin_pause(); continue }
-            if DispatchTime.now().uptimeNanoseconds < deadline { continue }
+        func newLoopOrRetired() -> Bool { state.load(ordering: .acquiring) >> 32 != seen || retired.load(ordering: .relaxed) }
+        if !spin(until: newLoopOrRetired) {
             condition.lock()
             sleepers.add(1, ordering: .sequentiallyConsistent)
             while state.load(ordering: .sequentiallyConsistent) >> 32 == seen, !retired.load(ordering: .sequentiallyConsistent) {
@@ -163,5 +163,7 @@ final class WorkerPool: @unchecked Sendable {
             sleepers.subtract(1, ordering: .sequentiallyConsistent)
             condition.unlock()
         }
+        let generation = state.load(ordering: .acquiring) >> 32
+        return generation != seen ? generation : nil
     }
 }

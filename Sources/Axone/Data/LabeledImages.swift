@@ -68,12 +68,12 @@ public struct LabeledImages: Sendable, Equatable {
             images = images.reshaped([indices.count, size])
         }
         for index in indices { precondition(index >= 0 && index < count, "LabeledImages.batch: index \(index) out of 0..<\(count)") }
-        let parts = Swift.min(Parallelism.threadCount, indices.count / 32)
+        let parts = Swift.max(1, Swift.min(Parallelism.threadCount, indices.count / 32))
         images.withUnsafeMutableBufferPointer { out in
             pixels.withUnsafeBufferPointer { source in
                 // Rows in a few contiguous parts, one per thread for a large batch.
-                Parallelism.parallelFor(Swift.max(parts, 1)) { part in
-                    let rows = (indices.count * part / Swift.max(parts, 1))..<(indices.count * (part + 1) / Swift.max(parts, 1))
+                Parallelism.parallelFor(parts) { part in
+                    let rows = (indices.count * part / parts)..<(indices.count * (part + 1) / parts)
                     for row in rows {
                         let index = indices[indices.startIndex + row]
                         axone_scale_bytes(out.baseAddress! + row * size, source.baseAddress! + index * size, size, 255)
