@@ -19,10 +19,17 @@ deps:
 demo: deps
 	$(SWIFT) run -c release axone demo
 
-# The CLI tests run the built `axone`, so build it first.
+# The CLI tests run the built `axone`, so build it first. The determinism tests run again under two
+# other OpenBLAS kernels (AVX2 `Haswell`, AVX `Sandybridge`), then the whole suite on the native one.
+DETERMINISM_CORES := Haswell Sandybridge
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test
+	$(SWIFT) build --build-tests
+	@for core in $(DETERMINISM_CORES); do \
+		echo "== DeterminismTests with OPENBLAS_CORETYPE=$$core"; \
+		OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build --filter DeterminismTests || exit 1; \
+	done
+	$(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) run -c release AxoneBench gemm

@@ -69,33 +69,6 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(try runAxone(["gradcheck"], in: directory).output.contains("PASS"))
     }
 
-    @Test func trainingIsBitIdenticalWhateverTheThreadCount() throws {
-        // 300 examples of 3 classes; batches of 150 rows are split into 2 shards, whichever threads run them.
-        var lines = ["a,b,c,d,label"]
-        var rng = SeededGenerator(seed: 5)
-        for i in 0..<300 {
-            let features = (0..<4).map { _ in String(Double.random(in: -1...1, using: &rng) + Double(i % 3)) }
-            lines.append((features + ["\(i % 3)"]).joined(separator: ","))
-        }
-        try lines.joined(separator: "\n").write(toFile: "\(directory)/three.csv", atomically: true, encoding: .utf8)
-        var files: [(model: Data, history: Data, predictions: Data)] = []
-        for threads in [1, 2, 3] {
-            let run = try runAxone(["train", "--model", "mlp:4-32-16-3", "--csv", "three.csv", "--epochs", "3", "--batch-size", "150",
-                                    "--threads", "\(threads)", "--verbose", "0", "--output", "t\(threads).safetensors",
-                                    "--history", "t\(threads).csv"], in: directory)
-            #expect(run.status == 0, "\(run.error)")
-            let predict = try runAxone(["predict", "--model", "t\(threads).safetensors", "--csv", "three.csv", "--threads", "\(threads)",
-                                        "--output", "p\(threads).csv"], in: directory)
-            #expect(predict.status == 0, "\(predict.error)")
-            let data = { (name: String) in try Data(contentsOf: URL(fileURLWithPath: "\(self.directory)/\(name)")) }
-            files.append((try data("t\(threads).safetensors"), try data("t\(threads).csv"), try data("p\(threads).csv")))
-        }
-        #expect(files[0].model.count > 2_000 && files[0].predictions.count > 3_000)
-        for other in files.dropFirst() {
-            #expect(other.model == files[0].model && other.history == files[0].history && other.predictions == files[0].predictions)
-        }
-    }
-
     @Test func badInputsGiveOneClearErrorAndANonZeroExit() throws {
         try Data([0, 0, 8, 3, 0, 0, 0, 9, 1, 2]).write(to: URL(fileURLWithPath: "\(directory)/bad-idx"))
         try expectFailure(["train", "--model", "mlp:784-10", "--images", "bad-idx", "--labels", "bad-idx"], mentions: ["bad-idx"])

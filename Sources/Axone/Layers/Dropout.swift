@@ -32,7 +32,7 @@ public final class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let keep = 1 - rate
-        guard isTraining else {
+        guard isTraining || ForwardMode.override == .inferenceWithDropout else {
             return style == .vanilla ? input * Scalar(keep) : input
         }
         guard rate > 0 else { return input }

@@ -42,8 +42,11 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
 /// ``build(inputShape:generator:)`` and ``forward(_:)``.
 open class Layer<Scalar: TensorScalar> {
     /// Whether the layer behaves as in training (dropout active, batch statistics) or inference.
-    /// Set it on the root with ``setTraining(_:)`` so every sub-layer follows.
-    public private(set) var isTraining = true
+    /// Set it on the root with ``setTraining(_:)`` so every sub-layer follows; inside `predict` and
+    /// `evaluate` it reads `false` on the calling thread whatever was set.
+    public var isTraining: Bool { ForwardMode.override == nil && trainingFlag }
+    /// The mode set by ``setTraining(_:)``.
+    private var trainingFlag = true
 
     /// A display name (`dense_1`); `nil` lets containers name the layer by its type.
     public var name: String?
@@ -74,7 +77,7 @@ open class Layer<Scalar: TensorScalar> {
 
     /// Switches this layer and all sub-layers to training (`true`) or inference (`false`) behaviour.
     public func setTraining(_ training: Bool) {
-        isTraining = training
+        trainingFlag = training
         for child in children { child.setTraining(training) }
     }
 

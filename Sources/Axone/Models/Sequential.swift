@@ -1,3 +1,5 @@
+import Foundation
+
 /// A stack of layers applied in order (Keras `Sequential`, PyTorch `nn.Sequential`).
 ///
 /// ```swift
@@ -50,13 +52,20 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 
     /// The planned pass over the Dense stack, made on first use and dropped when the layers change.
     private var plan: DenseNetworkPlan<Scalar>??
+    /// Guards ``plan``: concurrent `predict` calls may ask for it first at the same time.
+    private let planLock = NSLock()
 
     override func densePlan() -> DenseNetworkPlan<Scalar>? {
-        if case .some(let cached) = plan { return cached }
-        let made = DenseNetworkPlan(self)
-        plan = .some(made)
-        return made
+        planLock.withLock {
+            if case .some(let cached) = plan { return cached }
+            let made = DenseNetworkPlan(self)
+            plan = .some(made)
+            return made
+        }
     }
+
+    /// Drops the planned pass (the layers changed).
+    private func invalidatePlan() { planLock.withLock { plan = nil } }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
@@ -66,7 +75,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     /// not fit the model's output, the error is thrown and the model is left as it was.
     public func add(_ layer: Layer<Scalar>, seed: UInt64 = 0) throws {
         layers.append(layer)
-        plan = nil
+        invalidatePlan()
         if let inputShape {
             var generator = SeededGenerator(seed: seed)
             do {
@@ -82,7 +91,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     @discardableResult
     public func pop() -> Layer<Scalar>? {
         let last = layers.popLast()
-        plan = nil
+        invalidatePlan()
         if !outputShapes.isEmpty { outputShapes.removeLast() }
         return last
     }

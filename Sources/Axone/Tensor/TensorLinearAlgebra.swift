@@ -36,26 +36,33 @@ extension Tensor {
 }
 
 extension TensorScalar {
+    /// The rows of `C` in one call of a product split into row blocks (see
+    /// ``gemmOnPool(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
+    static var productRowBlock: Int { 64 }
+
     /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with the rows of `C`
-    /// split over ``Parallelism``'s threads when the product is large enough, each block a
-    /// single-threaded BLAS call. Blocks start on multiples of 16 rows and hold at least 16, the
-    /// last one ending with the product's tail, and OpenBLAS computes a row of `C` the same way in
-    /// any such block (tested for all transpose flags), so the result does not depend on the
-    /// thread count.
+    /// computed in blocks of ``productRowBlock`` rows that start at row 0 (the last block holds
+    /// the rest), each a single-threaded BLAS call; the blocks are spread over ``Parallelism``'s
+    /// threads when the product is large enough.
+    ///
+    /// The call shapes depend on the product's shape alone, so the result is the same bits at any
+    /// thread count by construction, whatever BLAS kernel the CPU gets: OpenBLAS's AVX2 kernels
+    /// round a row differently according to its place in the call and the call's size, so no
+    /// property of one kernel is relied on.
     static func gemmOnPool(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
                            a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                            beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
-        let blocks = (m + 15) / 16
-        let shards = m * n * k < 1 << 20 ? 1 : Swift.min(Parallelism.threadCount, blocks / 2)
-        guard shards > 1 else {
-            return gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        }
-        Parallelism.parallelFor(shards) { shard in
-            let first = blocks * shard / shards * 16, end = Swift.min(m, blocks * (shard + 1) / shards * 16)
-            gemm(transposeA: transposeA, transposeB: transposeB, m: end - first, n: n, k: k, alpha: alpha,
+        let blocks = (m + productRowBlock - 1) / productRowBlock
+        let block = { (index: Int) in
+            let first = index * productRowBlock, rows = Swift.min(productRowBlock, m - first)
+            gemm(transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: alpha,
                  a: transposeA ? a + first : a + first * lda, lda: lda, b: b, ldb: ldb,
                  beta: beta, c: c + first * ldc, ldc: ldc)
+        }
+        if blocks > 1 && m * n * k >= 1 << 20 {
+            Parallelism.parallelFor(blocks, block)
+        } else {
+            for index in 0..<blocks { block(index) }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A forward and backward pass planned once for a ``Sequential`` made only of ``Dense`` layers with
 /// element-wise activations, trained with softmax cross-entropy from logits — the shape of most MLPs.
 ///
@@ -5,16 +7,21 @@
 /// (pre-activations, activations, deltas, gradients) is allocated once per batch size and reused,
 /// each layer's bias is copied into the output rows and BLAS adds `x·W` on top (β = 1), the loss is
 /// fused with its gradient `(softmax − y)/n`, weight gradients `Aᵀ·dZ` and input gradients `dZ·Wᵀ`
-/// are single GEMMs with transpose flags. Inference (`predict`, `evaluate`) uses the same forward pass.
+/// are single GEMMs with transpose flags.
 ///
-/// **Threads.** A batch is split into row shards (64 rows or more each) that run the whole forward
+/// **Training.** A batch is split into row shards (64 rows or more each) that run the whole forward
 /// and backward pass independently, each on single-threaded BLAS, spread over the worker pool of
 /// ``Parallelism``: the element-wise work is parallel too, and threads meet only twice per step.
 /// Each shard writes its own weight gradients; the update then runs over the parameters in chunks,
 /// in parallel, each chunk summing the shards' gradients and applying the optimiser's kernel while
-/// the chunk is in cache (Adam adds the last two shards' gradients inside its own pass). Shards are claimed dynamically, so a thread
-/// that the host delays costs its share of speed, not a stall. The split depends on the batch size
-/// alone, so results are bit-identical whatever the thread count.
+/// the chunk is in cache (Adam adds the last two shards' gradients inside its own pass). Shards are
+/// claimed dynamically, so a thread that the host delays costs its share of speed, not a stall.
+/// The split depends on the batch size alone, so results are bit-identical whatever the thread count.
+///
+/// **Inference** (``infer(_:rows:into:)``) runs blocks of ``inferenceRows`` rows starting at row 0,
+/// each through the whole network with buffers of its own taken from a pool, so every product is a
+/// call of that many rows (the last block holds the rest) whatever the thread count, and several
+/// threads may infer at once.
 final class DenseNetworkPlan<Scalar: TensorScalar> {
     private struct LayerPlan {
         let dense: Dense<Scalar>
@@ -42,6 +49,23 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         var biases: [UnsafeMutableBufferPointer<Scalar>?] = []
     }
 
+    /// One inference block's buffers, ``inferenceRows`` × the widest layer each: the GEMM's output
+    /// and two activations used in turn.
+    /// Unchecked `Sendable`: a workspace is used by one block at a time, handed over under a lock.
+    private final class Workspace: @unchecked Sendable {
+        let preActivation, even, odd: UnsafeMutablePointer<Scalar>
+
+        init(count: Int) {
+            (preActivation, even, odd) = (.allocate(capacity: count), .allocate(capacity: count), .allocate(capacity: count))
+        }
+
+        deinit {
+            preActivation.deallocate()
+            even.deallocate()
+            odd.deallocate()
+        }
+    }
+
     /// The rows per shard: fewer would leave BLAS too little work per call (on one thread, two
     /// shards of 64 rows cost about 5 % more than one of 128, four of 32 about 16 %).
     static var shardRows: Int { 64 }
@@ -49,6 +73,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     static var maximumShards: Int { 8 }
     /// Parameter elements per update chunk: the parameter, its gradients and two slots stay in L2.
     static var updateChunk: Int { 16_384 }
+    /// The rows of an inference block: the row block of every split product (64).
+    static var inferenceRows: Int { Scalar.productRowBlock }
 
     private let layers: [LayerPlan]
     private let widest: Int
@@ -70,6 +96,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// The update's chunks, rebuilt only when a parameter, an optimiser slot or the shard count moves.
     private var updateChunks: [UpdateChunk] = []
     private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
+    /// Inference buffers not in use; a block takes one and gives it back, so concurrent calls never share one.
+    private let idleWorkspaces = Mutex<[Workspace]>([])
 
     /// Plans `model`, or returns `nil` when a layer is not a built `Dense` with an element-wise activation.
     init?(_ model: Sequential<Scalar>) {
@@ -122,19 +150,15 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         }
     }
 
-    /// The number of shards a batch of `rows` is split into, each of ``shardRows`` rows or more.
-    ///
-    /// Training: at most ``maximumShards``, whatever the thread count, because the weight gradients
-    /// sum over rows and a different split would round differently. Inference: one per thread,
-    /// because each output row is computed alone — OpenBLAS gives a row the same bits in any block
-    /// of 16 rows or more that starts on a multiple of 16, so the split does not show (tested:
-    /// predictions are bit-identical across batch sizes from 8 rows).
-    private func shardCount(rows: Int, training: Bool) -> Int {
-        Swift.max(1, Swift.min(training ? Self.maximumShards : Parallelism.threadCount, rows / Self.shardRows))
+    /// The number of training shards for a batch of `rows`: each holds ``shardRows`` rows or more,
+    /// and there are at most ``maximumShards``, whatever the thread count — the weight gradients sum
+    /// over rows, and the call shapes must depend on the batch size alone for the bits to.
+    private func shardCount(rows: Int) -> Int {
+        Swift.max(1, Swift.min(Self.maximumShards, rows / Self.shardRows))
     }
 
-    /// The rows of one shard: boundaries fall on multiples of 16 (OpenBLAS's row block), and with
-    /// 64 rows or more per shard the last one, which ends with the batch's tail, holds more than 16.
+    /// The rows of one training shard: boundaries fall on multiples of 16 rows (aligned rows for
+    /// the kernels); they depend on the batch size and the shard count alone.
     private func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
         let blocks = (rows + 15) / 16
         func boundary(_ s: Int) -> Int { Swift.min(rows, blocks * s / shards * 16) }
@@ -164,44 +188,79 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         }
     }
 
-    /// Runs the network on `rows` examples; returns the last layer's activations (valid until the next call).
+    /// Runs the network on `rows` examples of `input` and writes the last layer's activations into
+    /// `output` (`rows × outputs`). Safe to call from several threads at once (not during a training step).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func forward(_ input: UnsafeBufferPointer<Scalar>, rows: Int) -> UnsafeBufferPointer<Scalar> {
-        let shards = shardCount(rows: rows, training: false)
-        reserve(rows: rows, shards: shards)
-        withParameters { parameters in
-            Parallelism.parallelFor(shards) { shard in
-                forward(input.baseAddress!, rows: self.rows(ofShard: shard, of: shards, rows: rows), parameters)
+    func infer(_ input: UnsafeBufferPointer<Scalar>, rows: Int, into output: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(input.count >= rows * layers[0].inputSize && output.count >= rows * layers.last!.units,
+                     "DenseNetworkPlan.infer: buffers too small for \(rows) rows")
+        let blockRows = Self.inferenceRows, blocks = (rows + blockRows - 1) / blockRows
+        withReadOnlyParameters { weights, biases in
+            Parallelism.parallelFor(blocks) { block in
+                let first = block * blockRows, n = Swift.min(blockRows, rows - first)
+                let workspace = idleWorkspaces.withLock { $0.popLast() } ?? Workspace(count: blockRows * widest)
+                var x = input.baseAddress! + first * layers[0].inputSize
+                for (l, layer) in layers.enumerated() {
+                    let a = l == layers.count - 1 ? output.baseAddress! + first * layer.units
+                        : l % 2 == 0 ? workspace.even : workspace.odd
+                    affine(layer, x, rows: n, weight: weights[l], bias: biases[l],
+                           preActivation: layer.function == .identity ? a : workspace.preActivation, activation: a)
+                    x = UnsafePointer(a)
+                }
+                idleWorkspaces.withLock { $0.append(workspace) }
             }
         }
-        return UnsafeBufferPointer(rebasing: activations[layers.count - 1][0..<(rows * layers.last!.units)])
+    }
+
+    /// Calls `body` with every layer's weight and bias storage, read-only (no copy, no write, so
+    /// concurrent callers do not race).
+    private func withReadOnlyParameters<R>(_ body: ([UnsafePointer<Scalar>], [UnsafePointer<Scalar>?]) -> R) -> R {
+        func visit(_ l: Int, _ weights: [UnsafePointer<Scalar>], _ biases: [UnsafePointer<Scalar>?]) -> R {
+            guard l < layers.count else { return body(weights, biases) }
+            let dense = layers[l].dense
+            return dense.weight!.value.withUnsafeBufferPointer { weight in
+                guard let bias = dense.bias?.value else { return visit(l + 1, weights + [weight.baseAddress!], biases + [nil]) }
+                return bias.withUnsafeBufferPointer { visit(l + 1, weights + [weight.baseAddress!], biases + [$0.baseAddress!]) }
+            }
+        }
+        return visit(0, [], [])
+    }
+
+    /// One layer on `n` rows: `a = f(x·W + b)`, the affine part written into `z` first (`z` may be
+    /// `a` when `f` is the identity; otherwise they must not overlap).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func affine(_ layer: LayerPlan, _ x: UnsafePointer<Scalar>, rows n: Int, weight: UnsafePointer<Scalar>,
+                        bias: UnsafePointer<Scalar>?, preActivation z: UnsafeMutablePointer<Scalar>,
+                        activation a: UnsafeMutablePointer<Scalar>) {
+        let count = n * layer.units
+        if let bias {
+            for r in 0..<n { copyElements(from: bias, to: z + r * layer.units, count: layer.units) }
+        } else {
+            Scalar.fill(0, into: UnsafeMutableBufferPointer(start: z, count: count))
+        }
+        Scalar.gemm(transposeA: false, transposeB: false, m: n, n: layer.units, k: layer.inputSize, alpha: 1,
+                    a: x, lda: layer.inputSize, b: weight, ldb: layer.units, beta: 1, c: z, ldc: layer.units)
+        if layer.function != .identity {
+            Scalar.apply(layer.function, UnsafeBufferPointer(start: z, count: count),
+                         into: UnsafeMutableBufferPointer(start: a, count: count))
+        }
     }
 
     /// The forward pass of rows `range` of the batch, into the same rows of every layer's buffers.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func forward(_ input: UnsafePointer<Scalar>, rows range: Range<Int>, _ parameters: Parameters) {
-        let n = range.count, first = range.lowerBound
+        let first = range.lowerBound
         var x = input + first * layers[0].inputSize
         for (l, layer) in layers.enumerated() {
-            let count = n * layer.units
             let a = activations[l].baseAddress! + first * layer.units
             let z = layer.function == .identity ? a
                 : layer.keepsPreActivation ? preActivations[l].baseAddress! + first * layer.units
                 : scratch.baseAddress! + first * widest
-            if let b = parameters.biases[l] {
-                for r in 0..<n { copyElements(from: b.baseAddress!, to: z + r * layer.units, count: layer.units) }
-            } else {
-                Scalar.fill(0, into: UnsafeMutableBufferPointer(start: z, count: count))
-            }
-            Scalar.gemm(transposeA: false, transposeB: false, m: n, n: layer.units, k: layer.inputSize, alpha: 1,
-                        a: x, lda: layer.inputSize, b: parameters.weights[l].baseAddress!, ldb: layer.units,
-                        beta: 1, c: z, ldc: layer.units)
-            if layer.function != .identity {
-                Scalar.apply(layer.function, UnsafeBufferPointer(start: z, count: count),
-                             into: UnsafeMutableBufferPointer(start: a, count: count))
-            }
+            affine(layer, x, rows: range.count, weight: parameters.weights[l].baseAddress!,
+                   bias: parameters.biases[l].map { UnsafePointer($0.baseAddress!) }, preActivation: z, activation: a)
             x = UnsafePointer(a)
         }
     }
@@ -213,7 +272,7 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     @_specialize(where Scalar == Double)
     func trainStep(_ input: UnsafeBufferPointer<Scalar>, rows: Int, targets: Tensor<Scalar>, smoothing: Scalar,
                    sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?) -> (loss: Scalar, outputs: Tensor<Scalar>) {
-        let shards = shardCount(rows: rows, training: true)
+        let shards = shardCount(rows: rows)
         reserve(rows: rows, shards: shards)
         reserveGradients(shards: shards)
         let classes = layers.last!.units

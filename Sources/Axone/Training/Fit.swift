@@ -54,6 +54,8 @@ extension Model {
         }
         try validate(data, what: "training data")
         if let validationData { try validate(validationData, what: "validation data") }
+        try usage.beginTraining()
+        defer { usage.endTraining() }
 
         let split = validationData == nil && validationSplit > 0
             ? try ValidationSplit.last(validationSplit, of: data.count)

@@ -6,6 +6,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case labelOutOfRange(label: Double, classes: Int)
     case invalidArgument(String)
     case nonFiniteLoss(epoch: Int, batch: Int)
+    /// `fit` and inference were asked to run on one model at once from different threads.
+    case concurrentUse(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
             "label \(label) is out of range for a model with \(classes) outputs (expected an integer in 0..<\(classes))"
         case .invalidArgument(let message): message
         case let .nonFiniteLoss(epoch, batch): "the loss became NaN or infinite at epoch \(epoch + 1), batch \(batch + 1); lower the learning rate"
+        case .concurrentUse(let message): message
         }
     }
 }
@@ -36,6 +39,8 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     public private(set) var configuration: TrainingConfiguration?
     /// Set by a callback to end `fit` after the current epoch.
     public var stopTraining = false
+    /// Keeps `fit` apart from concurrent `predict` and `evaluate` calls.
+    let usage = ModelUsage()
 
     /// The input shape of one example (no batch axis), once known.
     open var inputShape: [Int]? { nil }
@@ -92,20 +97,31 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
     /// without recording gradients.
+    ///
+    /// `batchSize` is rounded up to a multiple of 64 rows, the row block of every product (see
+    /// ``Parallelism``), so a prediction is the same bits whatever the batch size and the thread
+    /// count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
+    /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 256) throws -> Tensor<Scalar> {
-        try withMode(training: false) { try outputs(x, batchSize: batchSize) }
+        try inferring("predict", .inference) { try outputs(x, batchSize: batchSize) }
     }
 
     /// Monte-Carlo dropout prediction: the average of `samples` forward passes with dropout active
     /// (and every other layer, e.g. BatchNorm, in inference mode).
     public func predictMonteCarlo(_ x: Tensor<Scalar>, samples: Int, batchSize: Int = 256) throws -> Tensor<Scalar> {
         guard samples > 0 else { throw TrainingError.invalidArgument("predictMonteCarlo: samples must be > 0, got \(samples)") }
-        return try withMode(training: false) {
-            for dropout in allLayers.compactMap({ $0 as? Dropout<Scalar> }) { dropout.setTraining(true) }
+        return try inferring("predictMonteCarlo", .inferenceWithDropout) {
             var total = try outputs(x, batchSize: batchSize)
             for _ in 1..<samples { total += try outputs(x, batchSize: batchSize) }
             return total / Scalar(samples)
         }
+    }
+
+    /// Runs `body` as an inference call named `what`, with every layer in `mode` on this thread.
+    private func inferring<R>(_ what: String, _ mode: ForwardModeOverride, _ body: () throws -> R) throws -> R {
+        try usage.beginInference(what)
+        defer { usage.endInference() }
+        return try ForwardMode.$override.withValue(mode, operation: body)
     }
 
     /// Runs `body` with the whole model in training or inference mode, then restores the mode.
@@ -116,13 +132,20 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return try body()
     }
 
-    /// Forward passes over `x` in batches, without recording gradients, in the current mode.
+    /// `batchSize` rounded up to whole row blocks, so that inference batches split into the same
+    /// blocks as one whole batch would.
+    private static func inferenceBatchRows(_ batchSize: Int) -> Int {
+        let block = Scalar.productRowBlock
+        return Swift.max(1, (batchSize + block - 1) / block) * block
+    }
+
+    /// Forward passes over `x` in batches, without recording gradients.
     private func outputs(_ x: Tensor<Scalar>, batchSize: Int) throws -> Tensor<Scalar> {
         guard let inputShape else { throw TrainingError.notBuilt }
         guard x.rank >= 1, Array(x.shape.dropFirst()) == inputShape else {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
         }
-        let n = x.shape[0], size = Swift.max(batchSize, 1)
+        let n = x.shape[0], size = Self.inferenceBatchRows(batchSize)
         if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
             // Batches are read in place and written straight into the result.
             let features = x.count / Swift.max(n, 1)
@@ -130,8 +153,8 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
                 x.withUnsafeBufferPointer { input in
                     for start in stride(from: 0, to: n, by: size) {
                         let end = Swift.min(start + size, n)
-                        let y = plan.forward(UnsafeBufferPointer(rebasing: input[(start * features)..<(end * features)]), rows: end - start)
-                        copyElements(from: y.baseAddress!, to: out.baseAddress! + start * width, count: y.count)
+                        plan.infer(UnsafeBufferPointer(rebasing: input[(start * features)..<(end * features)]), rows: end - start,
+                                   into: UnsafeMutableBufferPointer(rebasing: out[(start * width)..<(end * width)]))
                     }
                 }
             }
@@ -142,12 +165,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// The outputs for one batch without recording a graph: through the planned pass when there is one.
     private func inferenceOutputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        if usesPlannedPasses, let plan = densePlan() {
-            return x.withUnsafeBufferPointer { input in
-                let out = plan.forward(input, rows: x.shape[0])
-                return Tensor(shape: [x.shape[0], out.count / Swift.max(x.shape[0], 1)]) {
-                    copyElements(from: out.baseAddress!, to: $0.baseAddress!, count: out.count)
-                }
+        if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
+            return Tensor(shape: [x.shape[0], width]) { out in
+                x.withUnsafeBufferPointer { plan.infer($0, rows: x.shape[0], into: out) }
             }
         }
         return withoutGradients { forward(Variable(x)).value }
@@ -170,19 +190,27 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     }
 
     /// The loss and metrics over a data source in inference mode.
+    ///
+    /// Like ``predict(_:batchSize:)``, it rounds `batchSize` up to a multiple of 64 rows and may run
+    /// on several threads at once.
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
         try validate(data, what: "evaluation data")
-        return evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
+        return try inferring("evaluate", .inference) {
+            evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
+        }
     }
 
+    /// The loss and metrics over `indices` of `data` in inference mode.
     func evaluate<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
                                        configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
-        withMode(training: false) { evaluateInCurrentMode(data, indices: indices, batchSize: batchSize, configuration: configuration) }
+        ForwardMode.$override.withValue(.inference) {
+            evaluateInInferenceMode(data, indices: indices, batchSize: Self.inferenceBatchRows(batchSize), configuration: configuration)
+        }
     }
 
-    private func evaluateInCurrentMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
-                                                            configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
+    private func evaluateInInferenceMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
+                                                              configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
         var accumulator = MetricAccumulator(metrics: configuration.metrics)
         var lossSum = 0.0
         for start in stride(from: 0, to: indices.count, by: batchSize) {

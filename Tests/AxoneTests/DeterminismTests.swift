@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import Axone
+
+/// What the README's "Determinism" paragraph promises, by construction rather than by a property of
+/// one BLAS kernel: every split product runs in row blocks of 64 that start at row 0, training
+/// shards depend on the batch size alone, and inference batches are whole blocks. `make test` runs
+/// this suite under the native OpenBLAS core type, `Haswell` and `Sandybridge` (OpenBLAS's AVX2
+/// kernels round a row differently according to its place in a call and the call's size; the
+/// Sandybridge kernels have no FMA at all).
+@Suite(.serialized) struct DeterminismTests {
+    /// `op(A)·op(B)` computed as separate products of the row ranges `blocks`, stacked.
+    func blockwise<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool, transposeB: Bool,
+                                    blocks: [Range<Int>]) -> Tensor<S> {
+        let pieces = blocks.map { range -> Tensor<S> in
+            let rows = transposeA ? a.transposed().rows(range).transposed() : a.rows(range)
+            return Tensor.matmul(rows, b, transposeA: transposeA, transposeB: transposeB)
+        }
+        return Tensor.concatenate(pieces)
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func productsSplitAtMultiplesOf64RowsHaveTheSameBits(flags: (Bool, Bool)) {
+        expectBlockIndependence(Float.self, flags)
+        expectBlockIndependence(Double.self, flags)
+    }
+
+    func expectBlockIndependence<S: TensorScalar>(_: S.Type, _ flags: (Bool, Bool)) {
+        let (ta, tb) = flags
+        var rng = SeededGenerator(seed: 4)
+        let a = Tensor<S>.randomNormal(ta ? [70, 300] : [300, 70], using: &rng)
+        let b = Tensor<S>.randomNormal(tb ? [90, 70] : [70, 90], using: &rng)
+        let whole = Tensor.matmul(a, b, transposeA: ta, transposeB: tb)
+        // Pieces that start on multiples of 64 rows make the same calls as the whole product (the
+        // 44-row tail stays the tail), large pieces (split over threads) and small ones alike.
+        for blocks in [[0..<64, 64..<300], [0..<128, 128..<256, 256..<300], [0..<192, 192..<300]] {
+            #expect(blockwise(a, b, transposeA: ta, transposeB: tb, blocks: blocks) == whole, "\(S.self) \(blocks)")
+        }
+    }
+
+    @Test func productsAndTrainingGiveTheSameBitsAtEveryThreadCount() throws {
+        defer { Parallelism.setThreadCount(2) }
+        var rng = SeededGenerator(seed: 5)
+        let a = Tensor<Float>.randomNormal([517, 300], using: &rng), b = Tensor<Float>.randomNormal([300, 200], using: &rng)
+        let x = Tensor<Float>.randomNormal([256, 100], using: &rng)
+        let y = Tensor<Float>(shape: [256], scalars: (0..<256).map { Float($0 % 3) })
+        var results: [(product: Tensor<Float>, weights: [String: Tensor<Float>])] = []
+        for threads in [1, 2, 3] {
+            Parallelism.setThreadCount(threads)
+            #expect(Parallelism.threadCount == threads)
+            // A model off the planned path (dropout) whose products (128×100·100×300 and the
+            // gradients) are large enough to be split over the threads.
+            let model = try Sequential<Float>(inputShape: [100], seed: 6) {
+                Dense(300, activation: .tanh)
+                try Dropout(rate: 0.2)
+                Dense(3)
+            }
+            model.compile(optimizer: Adam(), loss: .categoricalCrossEntropy())
+            #expect(model.densePlan() == nil)
+            try model.fit(x, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 1)
+            results.append((Tensor.matmul(a, b), model.state()))
+        }
+        for other in results.dropFirst() {
+            #expect(other.product == results[0].product)
+            #expect(other.weights == results[0].weights)
+        }
+    }
+
+    @Test func predictionsAreBitIdenticalWhateverTheBatchSizeAndThreadCount() throws {
+        defer { Parallelism.setThreadCount(2) }
+        let planned = try Sequential<Float>(inputShape: [784], seed: 1) {
+            Dense(256, activation: .relu)
+            Dense(128, activation: .relu)
+            Dense(10)
+        }
+        // Off the planned path: the autodiff forward pass through BatchNorm in inference mode.
+        let autodiff = try Sequential<Float>(inputShape: [784], seed: 1) {
+            Dense(256, activation: .relu)
+            try BatchNormalization()
+            Dense(10)
+        }
+        #expect(planned.densePlan() != nil && autodiff.densePlan() == nil)
+        var rng = SeededGenerator(seed: 2)
+        let x = Tensor<Float>.randomNormal([1000, 784], using: &rng)
+        for model in [planned, autodiff] {
+            let whole = try model.predict(x, batchSize: 1000)
+            // Batches of 1…600 rows (tails included) are rounded up to whole 64-row blocks, so every
+            // row meets the same calls as in the 1000-row batch.
+            for size in [1, 8, 24, 64, 100, 320, 500, 600] { #expect(try model.predict(x, batchSize: size) == whole, "batch \(size)") }
+            for threads in [1, 3] {
+                Parallelism.setThreadCount(threads)
+                #expect(try model.predict(x, batchSize: 256) == whole, "\(threads) threads")
+            }
+            Parallelism.setThreadCount(2)
+        }
+    }
+
+    @Test func cliTrainingAndPredictionAreBitIdenticalWhateverTheThreadCount() throws {
+        let directory = temporaryPath("determinism")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // 300 examples of 3 classes; batches of 150 rows are split into 2 shards, whichever threads run them.
+        var lines = ["a,b,c,d,label"]
+        var rng = SeededGenerator(seed: 5)
+        for i in 0..<300 {
+            let features = (0..<4).map { _ in String(Double.random(in: -1...1, using: &rng) + Double(i % 3)) }
+            lines.append((features + ["\(i % 3)"]).joined(separator: ","))
+        }
+        try lines.joined(separator: "\n").write(toFile: "\(directory)/three.csv", atomically: true, encoding: .utf8)
+        var files: [(model: Data, history: Data, predictions: Data)] = []
+        for threads in [1, 2, 3] {
+            let run = try runAxone(["train", "--model", "mlp:4-32-16-3", "--csv", "three.csv", "--epochs", "3", "--batch-size", "150",
+                                    "--threads", "\(threads)", "--verbose", "0", "--output", "t\(threads).safetensors",
+                                    "--history", "t\(threads).csv"], in: directory)
+            #expect(run.status == 0, "\(run.error)")
+            let predict = try runAxone(["predict", "--model", "t\(threads).safetensors", "--csv", "three.csv", "--threads", "\(threads)",
+                                        "--output", "p\(threads).csv"], in: directory)
+            #expect(predict.status == 0, "\(predict.error)")
+            let data = { (name: String) in try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)")) }
+            files.append((try data("t\(threads).safetensors"), try data("t\(threads).csv"), try data("p\(threads).csv")))
+        }
+        #expect(files[0].model.count > 2_000 && files[0].predictions.count > 3_000)
+        for other in files.dropFirst() {
+            #expect(other.model == files[0].model)
+            #expect(other.history == files[0].history)
+            #expect(other.predictions == files[0].predictions)
+        }
+    }
+}
