@@ -12,6 +12,11 @@ struct TrainCommand: ParsableCommand {
               axone train --model mlp:784-256-128-10 --dataset fashion-mnist --epochs 10 --output fmnist.safetensors
               axone train --model arch.json --csv train.csv --label-column species --optimizer sgd --learning-rate 0.1
               axone train --model fmnist.safetensors --dataset fashion-mnist --epochs 20 --resume
+
+            The full checkpoint (weights, optimizer state, epoch) is written to --output (or --checkpoint)
+            after every epoch (--checkpoint-every); Ctrl-C or SIGTERM stops after the current step, writes
+            it to --output and exits with 130 or 143. Resume with --model <output> --resume and the same
+            options.
             """)
 
     @OptionGroup var model: ModelOptions
@@ -34,10 +39,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
+    @Option(help: "Write the training checkpoint every N epochs (0: only at the end).") var checkpointEvery = 1
+    @Option(name: .customLong("checkpoint"), help: "Where to write the checkpoint each time (default: --output); {epoch} or {epoch:02d} is replaced by the epoch.")
+    var checkpointPath: String?
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
 
     func run() throws {
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0, got \(checkpointEvery)") }
         Parallelism.setThreadCount(threads)
         let loss = try Loss(name: loss)
         let metrics = try self.metrics.split(separator: ",").map { try Metric(name: String($0)) }
@@ -56,22 +65,38 @@ struct TrainCommand: ParsableCommand {
                         maxNorm: maxNorm.map(MaxNormConstraint.init(maxNorm:)))
         if verbose > 0 { print(network.summary()) }
 
-        var callbacks: [Callback<Float>] = [CSVLogger(path: history)]
+        var callbacks: [Callback<Float>] = [CSVLogger(path: history, append: resume)]
+        if checkpointEvery > 0 { callbacks.append(try ModelCheckpoint(path: checkpointPath ?? output, period: checkpointEvery)) }
         let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
         if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
         if let reduceLRPatience { callbacks.append(ReduceLROnPlateau(monitor: monitored, patience: reduceLRPatience)) }
-        let start = checkpoint?.training?.epoch ?? 0
-        let record = try network.fit(train, epochs: epochs, batchSize: batchSize, validationSplit: test == nil ? validationSplit : 0,
+        let start = checkpoint?.training?.epoch ?? 0, trainingSeed = checkpoint?.training?.seed ?? seed
+        // `requestInterruption` only sets an atomic flag, so calling it from the signal queue is safe.
+        nonisolated(unsafe) let interruptible = network
+        let signals = InterruptSignals { interruptible.requestInterruption() }
+        let record: History
+        do {
+            record = try network.fit(train, epochs: epochs, batchSize: batchSize, validationSplit: test == nil ? validationSplit : 0,
                                      validationData: test, callbacks: callbacks,
-                                     verbose: Verbosity(rawValue: verbose) ?? .progressBar, seed: checkpoint?.training?.seed ?? seed,
-                                     initialEpoch: start)
+                                     verbose: Verbosity(rawValue: verbose) ?? .progressBar, seed: trainingSeed,
+                                     initialEpoch: start, progress: checkpoint?.training?.progress)
+        } catch TrainingError.interrupted(let progress) {
+            try ModelFile.save(network, to: output, training: TrainingCheckpoint(
+                optimizer: optimizer, epoch: progress.epoch, seed: trainingSeed, progress: progress))
+            FileHandle.standardError.write(Data("""
+                Interrupted by \(InterruptSignals.name(signals.receivedSignal ?? SIGINT)) after step \(progress.step) of epoch \(progress.epoch + 1): \
+                wrote the checkpoint \(output); continue with --model \(output) --resume and the same options.\n
+                """.utf8))
+            throw ExitCode(signals.exitStatus ?? 130)
+        }
         try ModelFile.save(network, to: output, training: TrainingCheckpoint(
-            optimizer: optimizer, epoch: start + record.epochs.count, seed: checkpoint?.training?.seed ?? seed))
+            optimizer: optimizer, epoch: start + record.epochs.count, seed: trainingSeed))
         if let test {
             let result = try network.evaluate(test)
             print("Test: " + result.entries.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
         }
         print("Wrote \(output) and \(history).")
+        if let status = signals.exitStatus { throw ExitCode(status) }   // a signal after the last step
     }
 }
 

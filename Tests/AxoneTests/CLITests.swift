@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import Axone
 
-/// Runs the `axone` executable built next to the tests — in the same build folder, whatever
+/// The `axone` executable built next to the tests — in the same build folder, whatever
 /// `--scratch-path` named it, else `.build/debug` (`make test` builds it first).
-func runAxone(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String, error: String) {
+func axoneBinary() throws -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let besideTests = Bundle.main.bundleURL.appendingPathComponent("axone").path
     let binary = FileManager.default.isExecutableFile(atPath: besideTests)
@@ -12,8 +12,13 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw TensorError.invalidArgument("\(binary) is missing: run `swift build` before `swift test` (make test does)")
     }
+    return binary
+}
+
+/// Runs `axone` with `arguments` in `directory` and returns its exit status and output.
+func runAxone(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String, error: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: try axoneBinary())
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     let out = Pipe(), err = Pipe()

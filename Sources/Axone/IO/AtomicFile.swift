@@ -1,13 +1,17 @@
 import Foundation
 
 /// Writes files so that readers only ever see the old or the new content: the bytes go to a
-/// temporary file in the same directory, are flushed to disk, then renamed over the target.
+/// temporary file in the same directory (`.NAME.tmp-PID-RANDOM`), are flushed to disk, then renamed
+/// over the target. A process killed mid-write leaves its temporary file behind; the next write to
+/// the same target deletes those whose process is gone.
 public enum AtomicFile {
     /// Replaces the file at `path` with `data` atomically.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = ".\(url.lastPathComponent).tmp-"
+        removeStaleTemporaries(in: directory, prefix: prefix)
+        let temporary = "\(directory)/\(prefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw IOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         var failure: String?
@@ -25,6 +29,19 @@ public enum AtomicFile {
         if let failure {
             unlink(temporary)
             throw IOError.cannotWrite(path: path, reason: failure)
+        }
+    }
+}
+
+extension AtomicFile {
+    /// Deletes the temporary files `prefix PID-…` in `directory` left by processes that no longer
+    /// run (those of live processes, this one included, may still be renamed into place).
+    static func removeStaleTemporaries(in directory: String, prefix: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }),
+                  pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink("\(directory)/\(name)")
         }
     }
 }

@@ -1,18 +1,22 @@
 import Foundation
 
 /// What a training checkpoint adds to a model: the optimiser (hyper-parameters, step count and
-/// slots), the number of epochs done and the shuffling seed, so `fit` can resume exactly.
+/// slots), the number of epochs done, the shuffling seed and, when training was interrupted within
+/// an epoch, how far that epoch got — so `fit` can resume exactly.
 public struct TrainingCheckpoint {
     public var optimizer: Optimizer
     /// Epochs completed (the next `fit` starts with `initialEpoch: epoch`).
     public var epoch: Int
     /// The seed `fit` shuffles with.
     public var seed: UInt64
+    /// The interrupted epoch's progress (its `epoch` equals ``epoch``); pass it to `fit(…, progress:)`.
+    public var progress: EpochProgress?
 
-    public init(optimizer: Optimizer, epoch: Int, seed: UInt64) {
+    public init(optimizer: Optimizer, epoch: Int, seed: UInt64, progress: EpochProgress? = nil) {
         self.optimizer = optimizer
         self.epoch = epoch
         self.seed = seed
+        self.progress = progress
     }
 }
 
@@ -40,8 +44,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// the parameters and buffers under their dotted names (`layers.0.weight`, `layers.1.runningMean`)
 /// and, in `__metadata__`, `axone.version`, `axone.layout` and `axone.architecture` (JSON). A
 /// training checkpoint adds the optimiser slots as tensors `optimizer.<parameter>.<slot>` and, in
-/// metadata, `axone.optimizer` (JSON), `axone.epoch`, `axone.seed` and `axone.rng` (the generators
-/// of dropout-like layers). Files are written atomically.
+/// metadata, `axone.optimizer` (JSON), `axone.epoch`, `axone.seed`, `axone.rng` (the generators
+/// of dropout-like layers) and, for an interrupted epoch, `axone.progress` (JSON). Files are
+/// written atomically.
 public enum ModelFile {
     /// The format version written in `axone.version`.
     public static let version = "1"
@@ -63,6 +68,7 @@ public enum ModelFile {
             metadata["axone.optimizer"] = try json(OptimizerSpecification(training.optimizer))
             metadata["axone.epoch"] = String(training.epoch)
             metadata["axone.seed"] = String(training.seed)
+            if let progress = training.progress { metadata["axone.progress"] = try json(progress) }
             tensors += training.optimizer.stateTensors(Scalar.self).map { ("optimizer.\($0.name)", $0.tensor) }
         }
         try SafeTensors.write(tensors.map { (name: $0.0, tensor: $0.1) }, metadata: metadata, to: path)
@@ -109,10 +115,15 @@ public enum ModelFile {
             slots[String(name.dropFirst(prefix.count))] = try file.tensor(named: name, as: Scalar.self)
         }
         try optimizer.restoreState(slots, iterations: optimizer.iterations)
-        guard let epoch = Int(try metadata("axone.epoch")), let seed = UInt64(try metadata("axone.seed")) else {
-            throw ModelFileError.invalidMetadata(path: path, key: "axone.epoch/axone.seed", reason: "not an integer")
+        guard let epoch = Int(try metadata("axone.epoch")), epoch >= 0, let seed = UInt64(try metadata("axone.seed")) else {
+            throw ModelFileError.invalidMetadata(path: path, key: "axone.epoch/axone.seed", reason: "not a non-negative integer")
         }
-        return (model, TrainingCheckpoint(optimizer: optimizer, epoch: epoch, seed: seed))
+        let progress = file.metadata["axone.progress"] == nil ? nil : try decode(EpochProgress.self, "axone.progress")
+        if let progress, progress.epoch != epoch || progress.step < 0 {
+            throw ModelFileError.invalidMetadata(path: path, key: "axone.progress",
+                                                 reason: "epoch \(progress.epoch), step \(progress.step) do not continue epoch \(epoch)")
+        }
+        return (model, TrainingCheckpoint(optimizer: optimizer, epoch: epoch, seed: seed, progress: progress))
     }
 
     private static func json<T: Encodable>(_ value: T) throws -> String {

@@ -115,13 +115,25 @@ public final class TerminateOnNaN<Scalar: TensorScalar>: Callback<Scalar> {
 /// atomically after every epoch so a crash never leaves it half-written.
 public final class CSVLogger<Scalar: TensorScalar>: Callback<Scalar> {
     public let path: String
+    /// Whether to keep the rows already in the file (Keras `append=True`), for resumed training:
+    /// rows of the epochs being run again are replaced.
+    public let append: Bool
     private var history = History()
 
-    public init(path: String) { self.path = path }
+    public init(path: String, append: Bool = false) {
+        self.path = path
+        self.append = append
+    }
 
-    public override func trainingWillBegin(model: Model<Scalar>) throws { history = History() }
+    public override func trainingWillBegin(model: Model<Scalar>) throws {
+        history = History()
+        if append, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            history = try History(csvString: text)
+        }
+    }
 
     public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
+        history.removeEpochs(from: epoch)
         history.append(epoch: epoch, logs: logs.entries)
         try AtomicFile.write(Data(history.csv.utf8), to: path)
     }

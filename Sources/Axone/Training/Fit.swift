@@ -16,12 +16,13 @@ extension Model {
     public func fit(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, epochs: Int = 1, batchSize: Int = 32,
                     validationSplit: Double = 0, validationData: (x: Tensor<Scalar>, y: Tensor<Scalar>)? = nil,
                     shuffle: Bool = true, classWeight: [Int: Double]? = nil, callbacks: [Callback<Scalar>] = [],
-                    verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0) throws -> History {
+                    verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0,
+                    progress: EpochProgress? = nil) throws -> History {
         try fit(TensorDataset(features: x, targets: y), epochs: epochs, batchSize: batchSize,
                 validationSplit: validationSplit,
                 validationData: try validationData.map { try TensorDataset(features: $0.x, targets: $0.y) },
                 shuffle: shuffle, classWeight: classWeight, callbacks: callbacks, verbose: verbose, seed: seed,
-                initialEpoch: initialEpoch)
+                initialEpoch: initialEpoch, progress: progress)
     }
 
     /// Trains for `epochs` passes over `data` in mini-batches of `batchSize` (the last, partial
@@ -37,12 +38,20 @@ extension Model {
     ///     alone, so two runs give bit-identical histories, whatever the thread count.
     ///   - initialEpoch: the epoch to start from (Keras `initial_epoch`): epochs `initialEpoch..<epochs`
     ///     run, so training resumed from a checkpoint shuffles exactly as an uninterrupted run.
+    ///   - progress: where an interrupted epoch `initialEpoch` stopped (from
+    ///     ``TrainingError/interrupted(_:)`` or a checkpoint): its first `progress.step` batches are
+    ///     skipped and its logs continue from the saved sums, so the run ends exactly as an
+    ///     uninterrupted one.
     /// - Returns: the loss, metrics and learning rate of every epoch.
+    /// - Throws: ``TrainingError/interrupted(_:)`` after the step during which
+    ///   ``requestInterruption()`` was called; ``TrainingError/concurrentUse(_:)`` while
+    ///   `predict` or `evaluate` runs on another thread.
     @discardableResult
     public func fit<Data: BatchProvider>(
         _ data: Data, epochs: Int = 1, batchSize: Int = 32, validationSplit: Double = 0,
         validationData: Data? = nil, shuffle: Bool = true, classWeight: [Int: Double]? = nil,
-        callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0
+        callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0,
+        progress: EpochProgress? = nil
     ) throws -> History where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
         guard epochs >= 0, batchSize > 0, (0...Swift.max(epochs, 0)).contains(initialEpoch) else {
@@ -56,6 +65,7 @@ extension Model {
         if let validationData { try validate(validationData, what: "validation data") }
         try usage.beginTraining()
         defer { usage.endTraining() }
+        trainingSeed = seed
 
         let split = validationData == nil && validationSplit > 0
             ? try ValidationSplit.last(validationSplit, of: data.count)
@@ -64,6 +74,10 @@ extension Model {
         var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
         let parameters = trainableParameters
         let steps = sampler.batchesPerEpoch
+        if let progress, progress.epoch != initialEpoch || !(0...steps).contains(progress.step) || initialEpoch == epochs {
+            throw TrainingError.invalidArgument(
+                "fit: the progress of epoch \(progress.epoch + 1) (step \(progress.step)) does not fit initialEpoch \(initialEpoch) of \(epochs) with \(steps) batches per epoch")
+        }
         let plan = plannedStep(for: configuration.loss)
         var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
         var batch: [Int] = []
@@ -82,7 +96,12 @@ extension Model {
             let start = DispatchTime.now()
             var accumulator = MetricAccumulator(metrics: configuration.metrics)
             var lossSum = 0.0
-            for (step, positions) in batches.enumerated() {
+            let resumed = progress.flatMap { $0.epoch == epoch ? $0 : nil }
+            if let resumed {
+                lossSum = resumed.lossSum
+                accumulator.restore(resumed.metrics)
+            }
+            for (step, positions) in batches.enumerated().dropFirst(resumed?.step ?? 0) {
                 batch.removeAll(keepingCapacity: true)
                 for position in positions { batch.append(trainIndices[position]) }
                 data.batch(batch[...], features: &x, targets: &y)
@@ -98,6 +117,9 @@ extension Model {
                     for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
                 }
                 display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
+                if usage.takeInterruption() {
+                    throw TrainingError.interrupted(EpochProgress(epoch: epoch, step: step + 1, lossSum: lossSum, metrics: accumulator))
+                }
             }
             var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
             for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }

@@ -19,6 +19,14 @@ public struct History: Sendable, Equatable {
         for (key, value) in logs { values[key, default: []].append(value) }
     }
 
+    /// Drops the epochs numbered `epoch` or later (a resumed run logs them again).
+    public mutating func removeEpochs(from epoch: Int) {
+        let kept = epochs.prefix { $0 < epoch }.count
+        guard kept < epochs.count else { return }
+        epochs.removeSubrange(kept...)
+        for key in values.keys { values[key]!.removeSubrange(Swift.min(kept, values[key]!.count)...) }
+    }
+
     /// The values logged under `key` (empty if never logged).
     public subscript(key: String) -> [Double] { values[key] ?? [] }
 

@@ -60,9 +60,9 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
 /// Accumulates predictions batch by batch and computes metrics over everything seen.
 public struct MetricAccumulator: Sendable {
     /// `confusion[target][predicted]` counts (classification only).
-    public private(set) var confusion: [[Int]] = []
-    private var topKHits: [Int: Int] = [:]
-    private var squaredError = 0.0, absoluteError = 0.0, elements = 0, examples = 0
+    public internal(set) var confusion: [[Int]] = []
+    var topKHits: [Int: Int] = [:]
+    var squaredError = 0.0, absoluteError = 0.0, elements = 0, examples = 0
     /// Per-batch class indices, kept so that adding a batch of the same size allocates nothing.
     private var labels: [Int] = [], predicted: [Int] = []
     let metrics: [Metric]

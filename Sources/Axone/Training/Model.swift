@@ -8,6 +8,9 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case nonFiniteLoss(epoch: Int, batch: Int)
     /// `fit` and inference were asked to run on one model at once from different threads.
     case concurrentUse(String)
+    /// `fit` stopped after a step because ``Model/requestInterruption()`` was called; the progress
+    /// lets a later `fit` finish the epoch exactly.
+    case interrupted(EpochProgress)
 
     public var description: String {
         switch self {
@@ -20,6 +23,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case .invalidArgument(let message): message
         case let .nonFiniteLoss(epoch, batch): "the loss became NaN or infinite at epoch \(epoch + 1), batch \(batch + 1); lower the learning rate"
         case .concurrentUse(let message): message
+        case .interrupted(let progress): "training was interrupted after step \(progress.step) of epoch \(progress.epoch + 1)"
         }
     }
 }
@@ -41,6 +45,13 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     public var stopTraining = false
     /// Keeps `fit` apart from concurrent `predict` and `evaluate` calls.
     let usage = ModelUsage()
+    /// The seed of the running (or last) `fit`, which checkpoints record.
+    var trainingSeed: UInt64 = 0
+
+    /// Asks a running `fit` to stop after its current step and throw
+    /// ``TrainingError/interrupted(_:)``. Safe to call from any thread or from a signal handler's
+    /// dispatch source; a call while no `fit` runs applies to the next one.
+    public func requestInterruption() { usage.requestInterruption() }
 
     /// The input shape of one example (no batch axis), once known.
     open var inputShape: [Int]? { nil }

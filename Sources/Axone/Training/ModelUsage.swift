@@ -12,6 +12,15 @@ final class ModelUsage: Sendable {
     }
 
     private let state = Mutex(State())
+    private let interruption = Atomic(false)
+
+    /// Asks the running (or next) training loop to stop after its step.
+    func requestInterruption() { interruption.store(true, ordering: .releasing) }
+
+    /// Whether an interruption was requested; clears the request.
+    func takeInterruption() -> Bool {
+        interruption.load(ordering: .acquiring) && interruption.exchange(false, ordering: .acquiringAndReleasing)
+    }
 
     /// Marks an inference call as running; balance with ``endInference()``.
     func beginInference(_ what: String) throws {
