@@ -71,13 +71,40 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
         let history = try model.fit(x, y, epochs: 20, batchSize: 16, validationData: (x, flipped),
                                     callbacks: [recorder, stopping], verbose: .silent)
         let best = try #require(stopping.best)
-        #expect(history.epochs.count == best.epoch + 4)          // best, then patience + 1 worse epochs
-        #expect(stopping.stoppedEpoch == best.epoch + 3)
+        #expect(history.epochs.count == best.epoch + 3)          // best, then `patience` worse epochs (Keras)
+        #expect(stopping.stoppedEpoch == best.epoch + 2)
         #expect(best.value == history["val_loss"].min())
         #expect(weights(model) == snapshots[best.epoch])
         #expect(weights(model) != snapshots.last!)
     }
 
+    /// Keras `EarlyStopping` (keras/src/callbacks/early_stopping.py, `on_epoch_end`): `wait += 1` each
+    /// epoch, reset to 0 by an improvement (`current - min_delta < best` for a loss), and
+    /// `if self.wait >= self.patience and epoch > 0: stop`. Traced by hand on the losses below with
+    /// patience 3: improvements at epochs 0, 1 and 4, then waits 1, 2, 3 at epochs 5, 6, 7, so
+    /// Keras stops at the end of epoch 7 (8 epochs run). Patience 0 stops at the first epoch that
+    /// does not improve (epoch 2).
+    @Test(arguments: [(3, 7), (0, 2)])
+    func earlyStoppingFollowsKerasPatienceRule(patience: Int, stopEpoch: Int) throws {
+        let losses = [1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74]
+        let model = try smallModel()
+        let stopping = EarlyStopping<Float>(monitor: "loss", patience: patience)
+        try stopping.trainingWillBegin(model: model)
+        var ran = 0
+        for (epoch, loss) in losses.enumerated() where !model.stopTraining {
+            try stopping.epochDidEnd(epoch, logs: Logs([("loss", loss)]), model: model)
+            ran += 1
+        }
+        #expect(stopping.stoppedEpoch == stopEpoch)
+        #expect(ran == stopEpoch + 1)
+        #expect(stopping.best?.epoch == (patience == 0 ? 1 : 4))
+    }
+
+    /// Keras `ReduceLROnPlateau` (keras/src/callbacks/reduce_lr_on_plateau.py): after the cooldown
+    /// check, a non-improving epoch does `wait += 1` and `if self.wait >= self.patience` multiplies the
+    /// rate by `factor` and resets `wait`. With patience 2 and no epoch improving after the first,
+    /// the rate drops at the end of epochs 2 and 4, so the `lr` logged (before the callback runs)
+    /// reads 0.1 ×3, 0.05 ×2, 0.025.
     @Test func reduceLROnPlateauHalvesAfterPatienceFlatEpochs() throws {
         let (x, y) = blobs()
         let model = try smallModel()
