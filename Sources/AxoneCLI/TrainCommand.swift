@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Loss: \(Loss.names.joined(separator: ", ")).") var loss = "categorical_crossentropy"
+    @Option(help: "Loss: \(Loss.names.joined(separator: ", ")); binary_crossentropy reads probabilities (a sigmoid output), binary_crossentropy(from_logits=true) the linear output of an mlp preset.") var loss = "categorical_crossentropy"
     @Option(help: "Optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer = OptimizerChoice.adam
     @Option(help: "Learning rate (default: the optimizer's PyTorch default).") var learningRate: Double?
     @Option(help: "Momentum for sgd/momentum/nesterov.") var momentum = 0.9

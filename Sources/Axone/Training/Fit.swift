@@ -78,7 +78,7 @@ extension Model {
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
-            var accumulator = MetricAccumulator(metrics: configuration.metrics)
+            var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
             var lossSum = 0.0
             for (step, positions) in batches.enumerated() {
                 batch.removeAll(keepingCapacity: true)

@@ -183,7 +183,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     private func evaluateInCurrentMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
                                                             configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
-        var accumulator = MetricAccumulator(metrics: configuration.metrics)
+        var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
         var lossSum = 0.0
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
