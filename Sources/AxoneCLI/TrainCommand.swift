@@ -35,6 +35,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
+    @Flag(name: .customLong("terminate-on-nan"), help: "Stop with an error (exit status 1) when a batch loss becomes NaN or infinite.")
+    var terminateOnNaN = false
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
 
     func run() throws {
@@ -59,6 +61,7 @@ struct TrainCommand: ParsableCommand {
         var callbacks: [Callback<Float>] = [CSVLogger(path: history)]
         let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
         if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
+        if terminateOnNaN { callbacks.append(TerminateOnNaN()) }
         if let reduceLRPatience { callbacks.append(ReduceLROnPlateau(monitor: monitored, patience: reduceLRPatience)) }
         let start = checkpoint?.training?.epoch ?? 0
         let record = try network.fit(train, epochs: epochs, batchSize: batchSize, validationSplit: test == nil ? validationSplit : 0,

@@ -140,6 +140,43 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
         #expect(TrainingError.nonFiniteLoss(epoch: 0, batch: 1).description.contains("lower the learning rate"))
     }
 
+    /// Gradient descent on MSE with a step far past 2/λ_max diverges geometrically: for Dense(1) on
+    /// x = y = [1, 2, 3], the Hessian 2·[[14/3, 2], [2, 1]] has λ_max ≈ 11.1, so lr = 1 multiplies the
+    /// error along that direction by ≈ −10 each step. The loss (finite in Double) passes 10× the first
+    /// epoch's within a few epochs, and the hook hears of it once, with the epoch and step.
+    @Test func divergentLossIsReportedOnceThroughTheHook() throws {
+        let x = Tensor<Double>([[1], [2], [3]])
+        let model = try Sequential<Double>(inputShape: [1], seed: 0) { Dense(1) }
+        model.compile(optimizer: SGD(learningRate: 1), loss: .meanSquaredError)
+        var warnings: [DivergenceWarning] = []
+        model.divergenceHandler = { warnings.append($0) }
+        let history = try model.fit(x, x, epochs: 20, batchSize: 3, verbose: .silent)
+        let losses = history["loss"]
+        let warning = try #require(warnings.first)
+        #expect(warnings.count == 1)
+        #expect(losses.allSatisfy(\.isFinite) && losses.last! > 1e6 * losses[0])
+        let first = try #require(losses.firstIndex { $0 > 10 * losses[0] })   // one batch per epoch
+        #expect(warning.epoch == first && warning.step == 0)
+        #expect(warning.loss == losses[first] && warning.reference == losses[0] && warning.nonFiniteLayer == nil)
+        #expect(warning.description.contains("epoch \(first + 1), step 1"))
+    }
+
+    /// A loss that overflows Float is reported as non-finite, naming the first layer whose output on
+    /// the batch is not finite: at lr 1e30 the second step pushes the Dense weights past Float's
+    /// range, so its own output is infinite.
+    @Test func nonFiniteLossNamesTheFirstNonFiniteLayer() throws {
+        let x = Tensor<Float>([[1], [2], [3]])
+        let model = try Sequential<Float>(inputShape: [1], seed: 0) { Dense(1) }
+        model.compile(optimizer: SGD(learningRate: 1e30), loss: .meanSquaredError)
+        var warnings: [DivergenceWarning] = []
+        model.divergenceHandler = { warnings.append($0) }
+        try model.fit(x, x, epochs: 10, batchSize: 3, verbose: .silent)
+        let warning = try #require(warnings.first)
+        #expect(warnings.count == 1 && !warning.loss.isFinite)
+        #expect(warning.nonFiniteLayer == "layers.0 (\(model.layers[0].displayName))")
+        #expect(warning.description.contains("first non-finite output: layers.0"))
+    }
+
     @Test func badDataGivesTypedErrors() throws {
         let (x, y) = blobs()
         let model = try smallModel()

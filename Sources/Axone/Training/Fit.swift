@@ -37,6 +37,9 @@ extension Model {
     ///     alone, so two runs give bit-identical histories, whatever the thread count.
     ///   - initialEpoch: the epoch to start from (Keras `initial_epoch`): epochs `initialEpoch..<epochs`
     ///     run, so training resumed from a checkpoint shuffles exactly as an uninterrupted run.
+    ///
+    /// The first batch loss that is NaN or infinite, or more than 10× the first epoch's loss, is
+    /// reported once through ``Model/divergenceHandler`` (a warning on standard error by default).
     /// - Returns: the loss, metrics and learning rate of every epoch.
     @discardableResult
     public func fit<Data: BatchProvider>(
@@ -66,6 +69,7 @@ extension Model {
         var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
         var batch: [Int] = []
         var history = History()
+        var divergence = DivergenceMonitor()
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
 
@@ -89,6 +93,9 @@ extension Model {
                                                     configuration: configuration, parameters: parameters)
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
+                if let warning = divergence.check(loss: value, epoch: epoch, step: step, nonFiniteLayer: { firstNonFiniteLayer(x) }) {
+                    divergenceHandler(warning)
+                }
                 lossSum += value * Double(batch.count)
                 accumulator.add(outputs: outputs, targets: y)
                 if !callbacks.isEmpty {
@@ -98,6 +105,7 @@ extension Model {
                 display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
             }
             var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
+            divergence.epochDidEnd(loss: logs["loss"]!)
             for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
             if validationData != nil || !validationIndices.isEmpty {
                 let validation = validationData.map {

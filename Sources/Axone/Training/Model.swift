@@ -36,6 +36,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     public private(set) var configuration: TrainingConfiguration?
     /// Set by a callback to end `fit` after the current epoch.
     public var stopTraining = false
+    /// Called by `fit`, at most once per call, when the training loss diverges (see
+    /// ``DivergenceWarning``); prints `warning: …` to standard error unless replaced.
+    public var divergenceHandler: (DivergenceWarning) -> Void = DivergenceWarning.printToStandardError
 
     /// The input shape of one example (no batch axis), once known.
     open var inputShape: [Int]? { nil }
