@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Loss: \(Loss.names.joined(separator: ", ")).") var loss = "categorical_crossentropy"
+    @Option(help: "Loss: \(Loss.names.joined(separator: ", ")); binary_crossentropy reads probabilities (a sigmoid output), binary_crossentropy(from_logits=true) the linear output of an mlp preset.") var loss = "categorical_crossentropy"
     @Option(help: "Optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer = OptimizerChoice.adam
     @Option(help: "Learning rate (default: the optimizer's PyTorch default).") var learningRate: Double?
     @Option(help: "Momentum for sgd/momentum/nesterov.") var momentum = 0.9
@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint"), help: "Where to write the checkpoint each time (default: --output); {epoch} or {epoch:02d} is replaced by the epoch.")
     var checkpointPath: String?
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
+    @Flag(name: .customLong("terminate-on-nan"), help: "Stop with an error (exit status 1) when a batch loss becomes NaN or infinite.")
+    var terminateOnNaN = false
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
 
     func run() throws {
@@ -69,6 +71,7 @@ struct TrainCommand: ParsableCommand {
         if checkpointEvery > 0 { callbacks.append(try ModelCheckpoint(path: checkpointPath ?? output, period: checkpointEvery)) }
         let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
         if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
+        if terminateOnNaN { callbacks.append(TerminateOnNaN()) }
         if let reduceLRPatience { callbacks.append(ReduceLROnPlateau(monitor: monitored, patience: reduceLRPatience)) }
         let start = checkpoint?.training?.epoch ?? 0, trainingSeed = checkpoint?.training?.seed ?? seed
         // `requestInterruption` only sets an atomic flag, so calling it from the signal queue is safe.

@@ -180,6 +180,16 @@ private func offKinkInput(_ shape: [Int], seed: UInt64) -> Tensor<Double> {
         #expect(throws: LayerError.self) { try Maxout<Double>(0, pieces: 2) }
     }
 
+    /// Maxout's Glorot fans are (input, units), as documented: with 5 inputs, 3 units and 8 pieces the
+    /// uniform bound is √(6/(5 + 3)) = 0.866…, and 120 draws all under the kernel-shape bound
+    /// √(6/(5 + 24)) = 0.4549 would have probability (0.4549/0.866)¹²⁰ < 1e-33.
+    @Test func maxoutGlorotFanOutIsUnits() throws {
+        let weights = try built(Maxout<Double>(3, pieces: 8), inputShape: [5], seed: 3).weight!.value.scalars.map(Swift.abs)
+        #expect(weights.count == 5 * 24)
+        #expect(weights.max()! <= (6.0 / 8).squareRoot())
+        #expect(weights.max()! > (6.0 / 29).squareRoot())
+    }
+
     /// Maxout gradients (input, weight, bias), random weights so no two pieces tie.
     @Test func maxoutGradients() throws {
         let layer = try built(Maxout<Double>(3, pieces: 4), inputShape: [5], seed: 11)

@@ -74,6 +74,20 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(try runAxone(["gradcheck"], in: directory).output.contains("PASS"))
     }
 
+    /// SGD at 1e10 makes the loss NaN within the first epoch: axone warns (naming the epoch, the
+    /// step and the first non-finite layer) and, with --terminate-on-nan, stops with an error.
+    @Test func divergenceIsReportedAndTerminateOnNaNStops() throws {
+        let arguments = ["train", "--model", "mlp:2-8-2", "--csv", "train.csv", "--epochs", "5", "--batch-size", "16",
+                         "--optimizer", "sgd", "--learning-rate", "1e10", "--verbose", "0", "--output", "nan.safetensors"]
+        let warned = try runAxone(arguments, in: directory)
+        #expect(warned.status == 0)
+        #expect(warned.error.contains("warning: training diverged at epoch 1, step "), "\(warned.error)")
+        #expect(warned.error.components(separatedBy: "warning:").count == 2)   // once
+        let stopped = try runAxone(arguments + ["--terminate-on-nan"], in: directory)
+        #expect((1...125).contains(stopped.status))
+        #expect(stopped.error.contains("Error: the loss became NaN or infinite at epoch 1"), "\(stopped.error)")
+    }
+
     @Test func badInputsGiveOneClearErrorAndANonZeroExit() throws {
         try Data([0, 0, 8, 3, 0, 0, 0, 9, 1, 2]).write(to: URL(fileURLWithPath: "\(directory)/bad-idx"))
         try expectFailure(["train", "--model", "mlp:784-10", "--images", "bad-idx", "--labels", "bad-idx"], mentions: ["bad-idx"])

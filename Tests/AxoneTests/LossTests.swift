@@ -21,6 +21,10 @@ private enum Data {
     static let classProbabilities = Tensor<Double>([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.25, 0.5]])
     static let scores = Tensor<Double>([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
     static let scoreLabels = Tensor<Double>(shape: [3], scalars: [0, 1, 2])
+    static let scoreOneHot = Tensor<Double>([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    static let binaryScores = Tensor<Double>([[0.3, -1.2], [2.0, 0.4], [-0.5, 0.8]])
+    static let binaryTargets01 = Tensor<Double>([[1, 0], [1, 1], [0, 1]])
+    static let binaryTargetsSigned = Tensor<Double>([[1, -1], [1, 1], [-1, 1]])
 }
 
 /// One forward check: a loss on given data, with and without sample weights.
@@ -65,11 +69,32 @@ private let lossCases: [LossCase] = [
           targets: Data.labels, weights: nil, expected: 1.3569349858163693),
     .init(name: "CE smoothing 0.1 one-hot weighted", loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
           predictions: Data.logits, targets: Data.oneHot, weights: Data.weights4, expected: 2.187447942030619),
-    // CS231n: per-example hinge losses 2.9, 0, 12.9 (by hand: max(0, 5.1 − 3.2 + 1) = 2.9, …).
-    .init(name: "hinge", loss: .multiclassHinge(), predictions: Data.scores, targets: Data.scoreLabels,
+    // Weston–Watkins, CS231n: per-example hinge losses 2.9, 0, 12.9 (by hand: max(0, 5.1 − 3.2 + 1) = 2.9, …).
+    .init(name: "Weston–Watkins hinge", loss: .multiclassHinge(), predictions: Data.scores, targets: Data.scoreLabels,
           weights: nil, expected: 5.266666666666667),
-    .init(name: "hinge margin 2", loss: .multiclassHinge(margin: 2), predictions: Data.scores,
+    .init(name: "Weston–Watkins hinge margin 2", loss: .multiclassHinge(margin: 2), predictions: Data.scores,
           targets: Data.scoreLabels, weights: nil, expected: 6.266666666666667),
+    // Keras `hinge` (keras/src/losses/losses.py): `mean(maximum(1 - y_true * y_pred, 0), axis=-1)` after
+    // `convert_binary_labels_to_hinge` maps all-0/1 targets to ±1. By hand on the scores below with
+    // t = [[1, −1], [1, 1], [−1, 1]]: rows (0.7 + 0)/2, (0 + 0.6)/2, (0.5 + 0.2)/2 = 0.35, 0.3, 0.35;
+    // mean 1/3, weighted (0.35 + 0.15 + 0.7)/3 = 0.4.
+    .init(name: "Keras hinge 0/1 targets", loss: .hinge, predictions: Data.binaryScores, targets: Data.binaryTargets01,
+          weights: nil, expected: 1.0 / 3),
+    .init(name: "Keras hinge ±1 targets", loss: .hinge, predictions: Data.binaryScores, targets: Data.binaryTargetsSigned,
+          weights: nil, expected: 1.0 / 3),
+    .init(name: "Keras hinge weighted", loss: .hinge, predictions: Data.binaryScores, targets: Data.binaryTargets01,
+          weights: Data.weights3, expected: 0.4),
+    // Keras `categorical_hinge` (keras/src/losses/losses.py): `pos = sum(y_true * y_pred)`,
+    // `neg = max((1 - y_true) * y_pred)`, `maximum(neg - pos + 1, 0)`. By hand on CS231n's scores:
+    // max(0, 5.1 − 3.2 + 1) = 2.9, max(0, 2.0 − 4.9 + 1) = 0, max(0, 2.5 + 3.1 + 1) = 6.6; mean 9.5/3.
+    .init(name: "Keras categorical hinge", loss: .categoricalHinge, predictions: Data.scores, targets: Data.scoreLabels,
+          weights: nil, expected: 9.5 / 3),
+    .init(name: "Keras categorical hinge one-hot weighted", loss: .categoricalHinge, predictions: Data.scores,
+          targets: Data.scoreOneHot, weights: Data.weights3, expected: (2.9 + 0 + 2 * 6.6) / 3),
+    // Every other score negative: Keras' `neg` is the zeroed true-class entry, 0, so the loss is
+    // max(0, 0 − 0.5 + 1) = 0.5 (textbook Crammer–Singer would give max(0, −0.3 − 0.5 + 1) = 0.2).
+    .init(name: "Keras categorical hinge, other scores negative", loss: .categoricalHinge,
+          predictions: Tensor([[0.5, -0.3, -0.8]]), targets: Tensor(shape: [1], scalars: [0]), weights: nil, expected: 0.5),
     // Multiclass perceptron max_j s_j − s_y: by hand (1.9 + 0 + 5.6)/3 = 2.5.
     .init(name: "perceptron multiclass", loss: .perceptron, predictions: Data.scores, targets: Data.scoreLabels,
           weights: nil, expected: 2.5),
@@ -148,10 +173,46 @@ private let lossCases: [LossCase] = [
 
     /// Keras spellings map to the loss family they name (canonical names from `Loss.description`).
     @Test(arguments: zip(Loss.names, ["mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-                                      "categorical_crossentropy", "hinge", "perceptron"]))
+                                      "categorical_crossentropy", "hinge", "categorical_hinge",
+                                      "weston_watkins_hinge", "perceptron"]))
     func namesParse(_ name: String, canonical: String) throws {
         #expect(try Loss(name: name).description == canonical)
         #expect(try Loss(name: name.uppercased()).description == canonical)
+    }
+
+    /// The names mean what Keras means: `binary_crossentropy` reads probabilities (Keras
+    /// `BinaryCrossentropy(from_logits=False)` default, PyTorch `BCELoss`), logits only when asked;
+    /// `hinge` and `categorical_hinge` are Keras' losses, not the Weston–Watkins SVM loss.
+    @Test func namesMeanWhatKerasMeans() throws {
+        #expect(try Loss(name: "binary_crossentropy") == .binaryCrossEntropy(fromLogits: false))
+        #expect(try Loss(name: "Binary_CrossEntropy(from_logits=True)") == .binaryCrossEntropy(fromLogits: true))
+        #expect(try Loss(name: "hinge") == .hinge)
+        #expect(try Loss(name: "categorical_hinge") == .categoricalHinge)
+        #expect(try Loss(name: "multiclass_hinge") == .multiclassHinge(margin: 1))
+        #expect(try Loss(name: "categorical_crossentropy(label_smoothing=0.1, from_logits=false)")
+                == .categoricalCrossEntropy(fromLogits: false, labelSmoothing: 0.1))
+    }
+
+    /// Every loss with every parameter combination reads back from its description unchanged, so a
+    /// name written out (e.g. `binary_crossentropy(from_logits=true)`) never flips a parameter.
+    @Test(arguments: [Loss.meanSquaredError, .meanAbsoluteError, .binaryCrossEntropy(fromLogits: false),
+                      .binaryCrossEntropy(fromLogits: true), .hinge, .categoricalHinge, .perceptron,
+                      .multiclassHinge(margin: 1), .multiclassHinge(margin: 2), .multiclassHinge(margin: 0.3)]
+                     + [true, false].flatMap { logits in
+                         [0, 0.1, 1e-5, 0.25].map { Loss.categoricalCrossEntropy(fromLogits: logits, labelSmoothing: $0) }
+                     })
+    func descriptionRoundTrips(_ loss: Loss) throws {
+        #expect(try Loss(name: loss.description) == loss, "\(loss)")
+    }
+
+    /// Parameters a loss does not take, or that do not parse, are rejected with a one-line message.
+    @Test(arguments: ["mse(margin=2)", "hinge(margin=2)", "binary_crossentropy(from_logits=maybe)",
+                      "binary_crossentropy(from_logits=true", "categorical_crossentropy(label_smoothing=)",
+                      "weston_watkins_hinge(margin=1, margin=2)", "categorical_crossentropy(from_logits)"])
+    func malformedParametersAreRejected(_ name: String) {
+        let error = #expect(throws: LayerError.self) { try Loss(name: name) }
+        #expect(error?.description.contains(name) == true)
+        #expect(error?.description.contains("\n") == false)
     }
 
     @Test func unknownLossNameIsRejectedByName() {

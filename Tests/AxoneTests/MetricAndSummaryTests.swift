@@ -11,7 +11,8 @@ import Testing
         var scores = Tensor<Double>.zeros([6, 3])
         for (i, p) in predicted.enumerated() { scores[i, p] = 1; scores[i, (p + 1) % 3] = 0.5 }
         let targets = Tensor<Double>(shape: [6], scalars: [0, 0, 1, 1, 2, 2])
-        var accumulator = MetricAccumulator(metrics: [.accuracy, .precision, .recall, .f1, .topKAccuracy(2)])
+        var accumulator = MetricAccumulator(metrics: [.accuracy, .precision, .recall, .f1, .topKAccuracy(2)],
+                                            threshold: Loss.categoricalCrossEntropy().decisionThreshold)
         accumulator.add(outputs: scores.rows(0..<4), targets: targets.rows(0..<4))   // two batches
         accumulator.add(outputs: scores.rows(4..<6), targets: targets.rows(4..<6))
         #expect(accumulator.confusion == [[1, 1, 0], [0, 2, 0], [1, 0, 1]])
@@ -25,13 +26,29 @@ import Testing
     }
 
     @Test func regressionMetricsAndBinaryThreshold() {
-        var regression = MetricAccumulator(metrics: [.meanSquaredError, .meanAbsoluteError])
+        var regression = MetricAccumulator(metrics: [.meanSquaredError, .meanAbsoluteError], threshold: Loss.meanSquaredError.decisionThreshold)
         regression.add(outputs: Tensor<Float>([[1], [2]]), targets: Tensor<Float>([[0], [4]]))
         expectClose(regression.value(of: .meanSquaredError), 2.5, absolute: 1e-12)   // (1 + 4)/2
         expectClose(regression.value(of: .meanAbsoluteError), 1.5, absolute: 1e-12) // (1 + 2)/2
-        var binary = MetricAccumulator(metrics: [.accuracy])
+        var binary = MetricAccumulator(metrics: [.accuracy], threshold: Loss.binaryCrossEntropy().decisionThreshold)
         binary.add(outputs: Tensor<Float>([[0.9], [0.2], [0.6]]), targets: Tensor<Float>([[1], [0], [0]]))
         expectClose(binary.value(of: .accuracy), 2.0 / 3, absolute: 1e-12)
+    }
+
+    /// The single-output threshold comes from the loss, never from the batch's values: 0.5 on
+    /// probabilities (Keras `BinaryAccuracy(threshold=0.5)`), 0 on logits and hinge scores
+    /// (sigmoid(0) = 0.5, the same decision). By hand, outputs [0.2, 0.4, 0.9] then [−0.3, 0.1] against
+    /// targets [0, 1, 1] then [0, 1]: threshold 0 predicts 1, 1, 1, 0, 1 (4 of 5 right); threshold 0.5
+    /// predicts 0, 0, 1, 0, 0 (3 of 5). The old per-batch guess read the first batch, which lies in
+    /// [0, 1], with 0.5 even for logits.
+    @Test(arguments: [(Loss.binaryCrossEntropy(fromLogits: true), 0.0, 4.0 / 5), (Loss.binaryCrossEntropy(), 0.5, 3.0 / 5),
+                      (Loss.hinge, 0.0, 4.0 / 5)])
+    func binaryThresholdComesFromTheLoss(loss: Loss, threshold: Double, accuracy: Double) {
+        #expect(loss.decisionThreshold == threshold)
+        var metric = MetricAccumulator(metrics: [.accuracy], threshold: loss.decisionThreshold)
+        metric.add(outputs: Tensor<Float>([[0.2], [0.4], [0.9]]), targets: Tensor<Float>([[0], [1], [1]]))
+        metric.add(outputs: Tensor<Float>([[-0.3], [0.1]]), targets: Tensor<Float>([[0], [1]]))
+        expectClose(metric.value(of: .accuracy), accuracy, absolute: 1e-12)
     }
 
     @Test func metricNames() throws {

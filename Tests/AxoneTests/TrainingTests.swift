@@ -71,13 +71,40 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
         let history = try model.fit(x, y, epochs: 20, batchSize: 16, validationData: (x, flipped),
                                     callbacks: [recorder, stopping], verbose: .silent)
         let best = try #require(stopping.best)
-        #expect(history.epochs.count == best.epoch + 4)          // best, then patience + 1 worse epochs
-        #expect(stopping.stoppedEpoch == best.epoch + 3)
+        #expect(history.epochs.count == best.epoch + 3)          // best, then `patience` worse epochs (Keras)
+        #expect(stopping.stoppedEpoch == best.epoch + 2)
         #expect(best.value == history["val_loss"].min())
         #expect(weights(model) == snapshots[best.epoch])
         #expect(weights(model) != snapshots.last!)
     }
 
+    /// Keras `EarlyStopping` (keras/src/callbacks/early_stopping.py, `on_epoch_end`): `wait += 1` each
+    /// epoch, reset to 0 by an improvement (`current - min_delta < best` for a loss), and
+    /// `if self.wait >= self.patience and epoch > 0: stop`. Traced by hand on the losses below with
+    /// patience 3: improvements at epochs 0, 1 and 4, then waits 1, 2, 3 at epochs 5, 6, 7, so
+    /// Keras stops at the end of epoch 7 (8 epochs run). Patience 0 stops at the first epoch that
+    /// does not improve (epoch 2).
+    @Test(arguments: [(3, 7), (0, 2)])
+    func earlyStoppingFollowsKerasPatienceRule(patience: Int, stopEpoch: Int) throws {
+        let losses = [1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.72, 0.71, 0.73, 0.74]
+        let model = try smallModel()
+        let stopping = EarlyStopping<Float>(monitor: "loss", patience: patience)
+        try stopping.trainingWillBegin(model: model)
+        var ran = 0
+        for (epoch, loss) in losses.enumerated() where !model.stopTraining {
+            try stopping.epochDidEnd(epoch, logs: Logs([("loss", loss)]), model: model)
+            ran += 1
+        }
+        #expect(stopping.stoppedEpoch == stopEpoch)
+        #expect(ran == stopEpoch + 1)
+        #expect(stopping.best?.epoch == (patience == 0 ? 1 : 4))
+    }
+
+    /// Keras `ReduceLROnPlateau` (keras/src/callbacks/reduce_lr_on_plateau.py): after the cooldown
+    /// check, a non-improving epoch does `wait += 1` and `if self.wait >= self.patience` multiplies the
+    /// rate by `factor` and resets `wait`. With patience 2 and no epoch improving after the first,
+    /// the rate drops at the end of epochs 2 and 4, so the `lr` logged (before the callback runs)
+    /// reads 0.1 ×3, 0.05 ×2, 0.025.
     @Test func reduceLROnPlateauHalvesAfterPatienceFlatEpochs() throws {
         let (x, y) = blobs()
         let model = try smallModel()
@@ -111,6 +138,53 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
         }
         #expect(guardCallback.terminatedAt != nil)
         #expect(TrainingError.nonFiniteLoss(epoch: 0, batch: 1).description.contains("lower the learning rate"))
+    }
+
+    /// Gradient descent on MSE with a step far past 2/λ_max diverges geometrically: for Dense(1) on
+    /// x = y = [1, 2, 3], the Hessian 2·[[14/3, 2], [2, 1]] has λ_max ≈ 11.1, so lr = 1 multiplies the
+    /// error along that direction by ≈ −10 each step. The loss (finite in Double) passes 10× the first
+    /// epoch's within a few epochs, and the hook hears of it once, with the epoch and step.
+    @Test func divergentLossIsReportedOnceThroughTheHook() throws {
+        let x = Tensor<Double>([[1], [2], [3]])
+        let model = try Sequential<Double>(inputShape: [1], seed: 0) { Dense(1) }
+        model.compile(optimizer: SGD(learningRate: 1), loss: .meanSquaredError)
+        var warnings: [DivergenceWarning] = []
+        model.divergenceHandler = { warnings.append($0) }
+        let history = try model.fit(x, x, epochs: 20, batchSize: 3, verbose: .silent)
+        let losses = history["loss"]
+        let warning = try #require(warnings.first)
+        #expect(warnings.count == 1)
+        #expect(losses.allSatisfy(\.isFinite) && losses.last! > 1e6 * losses[0])
+        let first = try #require(losses.firstIndex { $0 > 10 * losses[0] })   // one batch per epoch
+        #expect(warning.epoch == first && warning.step == 0)
+        #expect(warning.loss == losses[first] && warning.reference == losses[0] && warning.nonFiniteLayer == nil)
+        #expect(warning.description.contains("epoch \(first + 1), step 1"))
+
+        // Fitted one epoch at a time (as the playground does), a run does not know its first
+        // epoch's loss: the same divergence is not compared with a late epoch's loss.
+        let stepwise = try Sequential<Double>(inputShape: [1], seed: 0) { Dense(1) }
+        stepwise.compile(optimizer: SGD(learningRate: 1), loss: .meanSquaredError)
+        var late: [DivergenceWarning] = []
+        stepwise.divergenceHandler = { late.append($0) }
+        for epoch in 0..<20 { try stepwise.fit(x, x, epochs: epoch + 1, batchSize: 3, verbose: .silent, initialEpoch: epoch) }
+        #expect(late.isEmpty)   // epoch 0 alone (one batch) never grows past its own first batch
+        #expect(stepwise.state() == model.state())
+    }
+
+    /// A loss that overflows Float is reported as non-finite, naming the first layer whose output on
+    /// the batch is not finite: at lr 1e30 the second step pushes the Dense weights past Float's
+    /// range, so its own output is infinite.
+    @Test func nonFiniteLossNamesTheFirstNonFiniteLayer() throws {
+        let x = Tensor<Float>([[1], [2], [3]])
+        let model = try Sequential<Float>(inputShape: [1], seed: 0) { Dense(1) }
+        model.compile(optimizer: SGD(learningRate: 1e30), loss: .meanSquaredError)
+        var warnings: [DivergenceWarning] = []
+        model.divergenceHandler = { warnings.append($0) }
+        try model.fit(x, x, epochs: 10, batchSize: 3, verbose: .silent)
+        let warning = try #require(warnings.first)
+        #expect(warnings.count == 1 && !warning.loss.isFinite)
+        #expect(warning.nonFiniteLayer == "layers.0 (\(model.layers[0].displayName))")
+        #expect(warning.description.contains("first non-finite output: layers.0"))
     }
 
     @Test func badDataGivesTypedErrors() throws {

@@ -10,8 +10,8 @@
 public enum DecisionBoundary {
     /// The predicted class at the centre of every cell of a `resolution × resolution` grid over
     /// `xRange × yRange`: `grid[row][column]`, row 0 at the bottom. With several outputs the class
-    /// is the arg-max; with one output it is `output ≥ threshold`, as the accuracy metric reads it
-    /// (0.5 when every output lies in [0, 1], as a sigmoid's do, else 0).
+    /// is the arg-max; with one output it is `output ≥` the compiled loss's ``Loss/decisionThreshold``,
+    /// as the accuracy metric reads it (0.5, Keras' `BinaryAccuracy` default, for a model not compiled).
     /// - Throws: ``TrainingError`` when the model does not take 2-D inputs.
     public static func classGrid<Scalar: TensorScalar>(model: Model<Scalar>, xRange: ClosedRange<Double>,
                                                       yRange: ClosedRange<Double>, resolution: Int = 100) throws -> [[Int]] {
@@ -25,7 +25,7 @@ public enum DecisionBoundary {
             for column in 0..<resolution { grid += [centre(xRange, column), centre(yRange, row)] }
         }
         let outputs = try model.predict(Tensor(shape: [resolution * resolution, 2], scalars: grid), batchSize: 1024)
-        let classes = MetricAccumulator.predictedClasses(outputs)
+        let classes = MetricAccumulator.predictedClasses(outputs, threshold: model.configuration?.loss.decisionThreshold ?? 0.5)
         return (0..<resolution).map { Array(classes[($0 * resolution)..<(($0 + 1) * resolution)]) }
     }
 

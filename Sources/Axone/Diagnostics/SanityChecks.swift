@@ -110,7 +110,7 @@ public enum SanityChecks {
         /// The loss (without any penalty) and accuracy of `x`, `y` in inference mode.
         func measure(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>) throws -> (loss: Double, accuracy: Double) {
             let outputs = try model.predict(x)
-            var accuracy = MetricAccumulator(metrics: [.accuracy])
+            var accuracy = MetricAccumulator(metrics: [.accuracy], threshold: loss.decisionThreshold)
             accuracy.add(outputs: outputs, targets: y)
             return (Double(withoutGradients { loss(Variable(outputs), y).value.scalar }), accuracy.value(of: .accuracy))
         }

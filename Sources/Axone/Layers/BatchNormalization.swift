@@ -4,7 +4,9 @@
 /// the running statistics follow PyTorch's convention,
 /// `running ← (1 − momentum)·running + momentum·batch` (momentum 0.1), with the *unbiased*
 /// batch variance `n/(n − 1)·σ²_B` for the running variance. Inference uses the running statistics.
-/// Keras writes the same update with `momentum_keras = 1 − momentum` (0.99) and biased variance.
+/// Keras writes the update the other way round, `moving ← momentum_keras·moving + (1 − momentum_keras)·batch`,
+/// so `momentum_keras = 1 − momentum`: this layer's default 0.1 is Keras' 0.9, and Keras' own default
+/// 0.99 is 0.01 here. Keras also feeds the biased variance to the moving variance and defaults to ε = 1e-3.
 /// γ and β are trainable; the running mean and variance are non-trainable buffers, so the layer
 /// counts 4·features parameters of which 2·features are non-trainable.
 public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {

@@ -67,6 +67,13 @@ public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
 }
 
 /// Maxout (Goodfellow et al. 2013): `units` outputs, each the maximum of `pieces` affine maps of the input.
+///
+/// The kernel is initialised with `fanIn` = the input size and `fanOut = units`, the fan of each
+/// piece (one `[input, units]` affine map; in the backward pass each unit passes gradient through
+/// one piece only). Keras has no Maxout layer; its usual stand-in, `Dense(units·pieces)` followed by
+/// a max over groups (`tfa.layers.Maxout`), takes both fans from the kernel shape, i.e.
+/// `fanOut = units·pieces`. Only the Glorot initialisers read `fanOut`: Glorot uniform draws from
+/// ±√(6/(input + units)) here, ±√(6/(input + units·pieces)) there; He and LeCun agree.
 public final class Maxout<Scalar: TensorScalar>: Layer<Scalar> {
     public let units: Int
     public let pieces: Int

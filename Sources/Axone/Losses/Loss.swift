@@ -16,45 +16,39 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// its gradient `softmax(z) − y`), or `−Σₖ yₖ·log pₖ` from probabilities. `labelSmoothing` ε
     /// replaces the target by `(1 − ε)·y + ε/K`.
     case categoricalCrossEntropy(fromLogits: Bool = true, labelSmoothing: Double = 0)
-    /// Weston–Watkins multiclass hinge (seed 001, CS231n's SVM loss): `Σ_{j≠y} max(0, Δ + s_j − s_y)`.
+    /// Keras' binary hinge `mean(max(0, 1 − t·s))` over the outputs, for targets `t ∈ {−1, +1}`;
+    /// as in Keras (`keras/src/losses/losses.py`, `hinge` with `convert_binary_labels_to_hinge`),
+    /// when every target of the batch is 0 or 1 they are mapped to −1 and +1.
+    case hinge
+    /// Keras' `categorical_hinge` (Crammer–Singer): `max(0, 1 + neg − pos)` with `pos = Σⱼ yⱼ·sⱼ`
+    /// and `neg = maxⱼ (1 − yⱼ)·sⱼ` for one-hot (or class-index) targets y. Like Keras, `neg`
+    /// includes the zeroed true-class entry, so it is `max(0, max_{j≠y} s_j)`: it equals the
+    /// textbook `max(0, 1 + max_{j≠y} s_j − s_y)` unless every other score is negative.
+    case categoricalHinge
+    /// Weston–Watkins multiclass hinge (seed 001, CS231n's SVM loss), named `weston_watkins_hinge`:
+    /// `Σ_{j≠y} max(0, Δ + s_j − s_y)` (PyTorch's `MultiMarginLoss` also divides by the class count).
     case multiclassHinge(margin: Double = 1)
     /// Perceptron loss (seed 001): multiclass `max_j s_j − s_y` (zero when correctly classified);
     /// with one output, `max(0, −t·s)` for targets `t ∈ {−1, +1}` (0/1 targets are mapped to ∓1).
     case perceptron
 
-    /// The names accepted by ``init(name:)``.
-    public static let names = ["mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-                               "sparse_categorical_crossentropy", "hinge", "perceptron"]
-
-    /// Parses a Keras-style name.
-    public init(name: String) throws {
-        switch name.lowercased() {
-        case "mse", "mean_squared_error": self = .meanSquaredError
-        case "mae", "mean_absolute_error": self = .meanAbsoluteError
-        case "binary_crossentropy", "bce": self = .binaryCrossEntropy(fromLogits: true)
-        case "categorical_crossentropy", "sparse_categorical_crossentropy", "crossentropy", "cross_entropy":
-            self = .categoricalCrossEntropy()
-        case "hinge", "multiclass_hinge", "categorical_hinge": self = .multiclassHinge()
-        case "perceptron": self = .perceptron
-        default: throw LayerError.unknownName(kind: "loss", name: name, known: Loss.names)
-        }
-    }
-
-    public var description: String {
+    /// The output value from which a single-output model predicts class 1 (accuracy and the other
+    /// classification metrics): 0.5 when the loss reads probabilities (binary cross-entropy on
+    /// probabilities, cross-entropy on probabilities, and the regression losses, whose 0/1 targets
+    /// a prediction approaches), 0 when it reads logits or scores (cross-entropy from logits, the
+    /// hinge losses, the perceptron).
+    public var decisionThreshold: Double {
         switch self {
-        case .meanSquaredError: "mse"
-        case .meanAbsoluteError: "mae"
-        case .binaryCrossEntropy: "binary_crossentropy"
-        case .categoricalCrossEntropy: "categorical_crossentropy"
-        case .multiclassHinge: "hinge"
-        case .perceptron: "perceptron"
+        case .meanSquaredError, .meanAbsoluteError: 0.5
+        case .binaryCrossEntropy(let fromLogits), .categoricalCrossEntropy(let fromLogits, _): fromLogits ? 0 : 0.5
+        case .hinge, .categoricalHinge, .multiclassHinge, .perceptron: 0
         }
     }
 
     /// Whether targets may be class indices (`[batch]`) rather than a tensor shaped like the predictions.
     public var acceptsClassIndices: Bool {
         switch self {
-        case .categoricalCrossEntropy, .multiclassHinge, .perceptron: true
+        case .categoricalCrossEntropy, .categoricalHinge, .multiclassHinge, .perceptron: true
         default: false
         }
     }
@@ -106,6 +100,15 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
                 return Variable.softmaxCrossEntropy(logits: predictions, targets: distribution, sampleWeights: sampleWeights)
             }
             return weightedMean(-(Variable(distribution) * predictions.clipped().log()).sum(alongAxes: [1]))
+        case .hinge:
+            let t = Variable(Loss.signedLabels(targets))
+            let n = Scalar(predictions.value.count / Swift.max(batch, 1))
+            return weightedMean(perExampleSum((1 - t * predictions).relu()) * (1 / n))
+        case .categoricalHinge:
+            let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
+            let positive = (predictions * Variable(oneHot)).sum(alongAxes: [1])
+            let negative = (predictions * Variable(1 - oneHot)).max(alongAxes: [1])
+            return weightedMean(((negative - positive) + 1).relu())
         case .multiclassHinge(let margin):
             let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
             let correct = (predictions * Variable(oneHot)).sum(alongAxes: [1], keepingDimensions: true)
@@ -113,15 +116,19 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             return weightedMean(margins.sum(alongAxes: [1]))
         case .perceptron:
             if predictions.shape.count == 2, predictions.shape[1] == 1 {
-                let column = targets.reshaped([batch, 1])
-                let signs = column.mapped(.scale(2)).mapped(.shift(-1))
-                let t = Variable(column.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? signs : column)
+                let t = Variable(Loss.signedLabels(targets.reshaped([batch, 1])))
                 return weightedMean(perExampleSum((-(t * predictions)).relu()))
             }
             let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
             let correct = (predictions * Variable(oneHot)).sum(alongAxes: [1])
             return weightedMean(predictions.max(alongAxes: [1]) - correct)
         }
+    }
+
+    /// Binary targets as signs: 0/1 targets become −1/+1 when every target is 0 or 1 (Keras'
+    /// `convert_binary_labels_to_hinge`); other targets (already ±1) are kept.
+    static func signedLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>) -> Tensor<Scalar> {
+        targets.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? targets.mapped(.scale(2)).mapped(.shift(-1)) : targets
     }
 
     /// Class indices `[n]` become one-hot rows `[n, classes]` (smoothed); a `[n, classes]` target is smoothed as is.

@@ -2,6 +2,11 @@ import Foundation
 
 /// Stops training when a monitored quantity stops improving (Keras `EarlyStopping`), optionally
 /// restoring the weights of the best epoch.
+///
+/// As in Keras (`keras/src/callbacks/early_stopping.py`), every epoch that does not improve on the
+/// best value by more than `minDelta` adds one to a counter that an improvement resets; training
+/// stops at the end of the epoch where the counter reaches `patience` (`wait >= patience`), so
+/// `patience` epochs without improvement run, and none more.
 public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
     public let monitor: String
     public let patience: Int
@@ -39,7 +44,7 @@ public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
             return
         }
         wait += 1
-        if wait > patience {
+        if wait >= patience {
             stoppedEpoch = epoch
             model.stopTraining = true
         }

@@ -42,6 +42,9 @@ extension Model {
     ///     ``TrainingError/interrupted(_:)`` or a checkpoint): its first `progress.step` batches are
     ///     skipped and its logs continue from the saved sums, so the run ends exactly as an
     ///     uninterrupted one.
+    ///
+    /// The first batch loss that is NaN or infinite, or (in a run from epoch 0) more than 10× the first epoch's loss, is
+    /// reported once through ``Model/divergenceHandler`` (a warning on standard error by default).
     /// - Returns: the loss, metrics and learning rate of every epoch.
     /// - Throws: ``TrainingError/interrupted(_:)`` after the step during which
     ///   ``requestInterruption()`` was called; ``TrainingError/concurrentUse(_:)`` while
@@ -82,6 +85,7 @@ extension Model {
         var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
         var batch: [Int] = []
         var history = History()
+        var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
         let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
         stopTraining = false
 
@@ -94,7 +98,7 @@ extension Model {
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
-            var accumulator = MetricAccumulator(metrics: configuration.metrics)
+            var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
             var lossSum = 0.0
             let resumed = progress.flatMap { $0.epoch == epoch ? $0 : nil }
             if let resumed {
@@ -110,6 +114,9 @@ extension Model {
                                                     configuration: configuration, parameters: parameters)
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
+                if let warning = divergence.check(loss: value, epoch: epoch, step: step, nonFiniteLayer: { firstNonFiniteLayer(x) }) {
+                    divergenceHandler(warning)
+                }
                 lossSum += value * Double(batch.count)
                 accumulator.add(outputs: outputs, targets: y)
                 if !callbacks.isEmpty {
@@ -122,6 +129,7 @@ extension Model {
                 }
             }
             var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
+            divergence.epochDidEnd(loss: logs["loss"]!)
             for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
             if validationData != nil || !validationIndices.isEmpty {
                 let validation = validationData.map {

@@ -1,8 +1,8 @@
 /// A quantity reported during training and evaluation (Keras `metrics=[…]`).
 ///
 /// Classification metrics read the predicted class as the arg-max of the model's output row (or,
-/// with one output, `output ≥ threshold` where the threshold is 0.5 for probabilities and 0 for
-/// logits/scores — Axone uses 0.5 when the output lies in [0, 1], which covers sigmoid outputs).
+/// with one output, `output ≥ threshold` where the threshold is the loss's
+/// ``Loss/decisionThreshold``: 0.5 on probabilities, 0 on logits and scores).
 public enum Metric: Sendable, Hashable, CustomStringConvertible {
     /// Fraction of examples whose predicted class is the target (1 − the 0/1 loss, seed 003).
     case accuracy
@@ -66,8 +66,15 @@ public struct MetricAccumulator: Sendable {
     /// Per-batch class indices, kept so that adding a batch of the same size allocates nothing.
     private var labels: [Int] = [], predicted: [Int] = []
     let metrics: [Metric]
+    /// The output value from which a single output predicts class 1.
+    let threshold: Double
 
-    public init(metrics: [Metric]) { self.metrics = metrics }
+    /// - Parameter threshold: the output value from which a single output predicts class 1, the
+    ///   loss's ``Loss/decisionThreshold`` (0.5 on probabilities, 0 on logits and scores).
+    public init(metrics: [Metric], threshold: Double) {
+        self.metrics = metrics
+        self.threshold = threshold
+    }
 
     /// Adds a batch of outputs `[n, k]` and targets (`[n]` class indices or `[n, k]` values/one-hot).
     @_specialize(where Scalar == Float)
@@ -87,7 +94,7 @@ public struct MetricAccumulator: Sendable {
         let classes = Swift.max(k, 2)
         if confusion.isEmpty { confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes) }
         MetricAccumulator.classLabels(targets, outputs: outputs, into: &labels)
-        MetricAccumulator.predictedClasses(outputs, into: &predicted)
+        MetricAccumulator.predictedClasses(outputs, threshold: threshold, into: &predicted)
         for (t, p) in zip(labels, predicted) where t >= 0 && t < classes { confusion[t][p] += 1 }
         for case .topKAccuracy(let topK) in metrics {
             outputs.withUnsafeBufferPointer { o in
@@ -101,20 +108,19 @@ public struct MetricAccumulator: Sendable {
         }
     }
 
-    /// The predicted class of each row: arg-max, or a threshold for a single output.
-    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>) -> [Int] {
+    /// The predicted class of each row: arg-max, or `output ≥ threshold` for a single output.
+    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>, threshold: Double) -> [Int] {
         var classes: [Int] = []
-        predictedClasses(outputs, into: &classes)
+        predictedClasses(outputs, threshold: threshold, into: &classes)
         return classes
     }
 
-    /// ``predictedClasses(_:)`` written into `classes`, reusing its storage.
+    /// ``predictedClasses(_:threshold:)`` written into `classes`, reusing its storage.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>, into classes: inout [Int]) {
+    static func predictedClasses<Scalar: TensorScalar>(_ outputs: Tensor<Scalar>, threshold: Double, into classes: inout [Int]) {
         if outputs.rank == 2 && outputs.shape[1] > 1 { return outputs.argmaxRows(into: &classes) }
-        let probabilities = outputs.scalars.allSatisfy { $0 >= 0 && $0 <= 1 }
-        let threshold: Scalar = probabilities ? 0.5 : 0
+        let threshold = Scalar(threshold)
         classes.removeAll(keepingCapacity: true)
         classes.append(contentsOf: outputs.scalars.lazy.map { $0 >= threshold ? 1 : 0 })
     }

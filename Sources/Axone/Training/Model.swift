@@ -53,6 +53,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// dispatch source; a call while no `fit` runs applies to the next one.
     public func requestInterruption() { usage.requestInterruption() }
 
+    /// Called by `fit`, at most once per call, when the training loss diverges (see
+    /// ``DivergenceWarning``); prints `warning: …` to standard error unless replaced.
+    public var divergenceHandler: (DivergenceWarning) -> Void = DivergenceWarning.printToStandardError
+
     /// The input shape of one example (no batch axis), once known.
     open var inputShape: [Int]? { nil }
     /// The output shape of one example, once known.
@@ -222,7 +226,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     private func evaluateInInferenceMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
                                                               configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
-        var accumulator = MetricAccumulator(metrics: configuration.metrics)
+        var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
         var lossSum = 0.0
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
