@@ -15,6 +15,30 @@ func axoneBinary() throws -> String {
     return binary
 }
 
+/// ``runAxone(_:in:)`` for async tests: waits for the process without holding a thread of the
+/// concurrency pool (on a 2-core machine the pool has two, and the playground tests need them).
+func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try axoneBinary())
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    // Drained while the process runs, so a chatty process never blocks on a full pipe.
+    async let output = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
+    async let error = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        process.terminationHandler = { _ in done.resume() }
+        do { try process.run() } catch { process.terminationHandler = nil; done.resume() }
+    }
+    try? out.fileHandleForWriting.close()
+    try? err.fileHandleForWriting.close()
+    let (stdout, stderr) = await (output, error)
+    #expect(process.terminationReason == .exit, "axone \(arguments) crashed")
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
 /// Runs `axone` with `arguments` in `directory` and returns its exit status and output.
 func runAxone(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String, error: String) {
     let process = Process()

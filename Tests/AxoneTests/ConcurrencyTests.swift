@@ -6,14 +6,15 @@ import Testing
 /// A server calls `predict` on one model from several threads: the calls must give exactly the
 /// serial results, and `fit` at the same time must be refused rather than race.
 @Suite(.serialized) struct ConcurrencyTests {
-    /// Runs `body(thread)` on `threads` threads at once and waits for all of them.
-    func onThreads(_ threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    /// Runs `body(thread)` on `threads` threads at once and waits for all of them (without holding
+    /// a thread of the concurrency pool, which other suites' async tests need).
+    func onThreads(_ threads: Int, _ body: @escaping @Sendable (Int) -> Void) async {
         let group = DispatchGroup()
         for thread in 0..<threads {
             group.enter()
             Thread { body(thread); group.leave() }.start()
         }
-        group.wait()
+        await withCheckedContinuation { done in group.notify(queue: .global()) { done.resume() } }
     }
 
     func models() throws -> [Sequential<Float>] {
@@ -32,7 +33,7 @@ import Testing
         return [planned, autodiff]
     }
 
-    @Test func predictFromEightThreadsGivesTheSerialResults() throws {
+    @Test func predictFromEightThreadsGivesTheSerialResults() async throws {
         var rng = SeededGenerator(seed: 9)
         let inputs = (0..<4).map { Tensor<Float>.randomNormal([50 + 37 * $0, 20], using: &rng) }
         for model in try models() {
@@ -40,7 +41,7 @@ import Testing
             let expected = try inputs.map { try model.predict($0, batchSize: 64) }
             let mismatches = Mutex(0), failures = Mutex<[String]>([])
             nonisolated(unsafe) let shared = model
-            onThreads(8) { thread in
+            await onThreads(8) { thread in
                 for call in 0..<400 {
                     let i = (thread + call) % inputs.count
                     do {
@@ -56,7 +57,7 @@ import Testing
         }
     }
 
-    @Test func evaluateFromSeveralThreadsGivesTheSerialResult() throws {
+    @Test func evaluateFromSeveralThreadsGivesTheSerialResult() async throws {
         var rng = SeededGenerator(seed: 10)
         let x = Tensor<Float>.randomNormal([300, 20], using: &rng)
         let y = Tensor<Float>(shape: [300], scalars: (0..<300).map { Float($0 % 4) })
@@ -65,7 +66,7 @@ import Testing
             let expected = try model.evaluate(x, y, batchSize: 64)
             let results = Mutex<[Logs]>([])
             nonisolated(unsafe) let shared = model
-            onThreads(4) { _ in
+            await onThreads(4) { _ in
                 for _ in 0..<50 { if let logs = try? shared.evaluate(x, y, batchSize: 64) { results.withLock { $0.append(logs) } } }
             }
             #expect(results.withLock { $0.count } == 200)
@@ -95,7 +96,7 @@ import Testing
         }
     }
 
-    @Test func fitAndPredictOnOtherThreadsAreKeptApartWithAClearError() throws {
+    @Test func fitAndPredictOnOtherThreadsAreKeptApartWithAClearError() async throws {
         var rng = SeededGenerator(seed: 11)
         let x = Tensor<Float>.randomNormal([64, 20], using: &rng)
         let y = Tensor<Float>(shape: [64], scalars: (0..<64).map { Float($0 % 4) })
@@ -109,7 +110,7 @@ import Testing
 
         // An inference call running on another thread keeps fit from starting.
         nonisolated(unsafe) let shared = model
-        onThreads(1) { _ in try? shared.usage.beginInference("predict") }
+        await onThreads(1) { _ in try? shared.usage.beginInference("predict") }
         #expect(throws: TrainingError.self) { try model.fit(x, y, epochs: 1, verbose: .silent) }
         model.usage.endInference()
         try model.fit(x, y, epochs: 1, verbose: .silent)

@@ -129,11 +129,16 @@ import Testing
         return "data.csv"
     }
 
-    /// Starts `axone` with `arguments` in the test directory.
+    /// Waits for `process` to end without holding a thread of the concurrency pool.
+    func exit(of process: Process) async {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(2)) }
+    }
+
+    /// Starts `axone` with `arguments` in the test directory (one thread: other tests run meanwhile).
     func start(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try axoneBinary())
-        process.arguments = arguments
+        process.arguments = arguments + ["--threads", "1"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = Pipe()
@@ -144,36 +149,38 @@ import Testing
     func file(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(name)")) }
 
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
-    func aSignalStopsTrainingWithACheckpointThatResumesExactly(signal: Int32, status: Int32) throws {
+    func aSignalStopsTrainingWithACheckpointThatResumesExactly(signal: Int32, status: Int32) async throws {
         let csv = try writeCSV()
         let options = ["--csv", csv, "--epochs", "60", "--batch-size", "16", "--verbose", "0"]
-        let reference = try runAxone(["train", "--model", "mlp:32-64-4"] + options + ["--output", "ref.safetensors", "--history", "ref.csv"],
-                                     in: directory)
+        let reference = try await runAxoneAsync(["train", "--model", "mlp:32-64-4"] + options
+                                                + ["--output", "ref.safetensors", "--history", "ref.csv"], in: directory)
         #expect(reference.status == 0, "\(reference.error)")
         let run = try start(["train", "--model", "mlp:32-64-4"] + options + ["--output", "run.safetensors", "--history", "run.csv"])
         // Signal once the first checkpoint is on disk, mid-training.
         let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: "\(directory)/run.safetensors") && Date() < deadline { usleep(5_000) }
+        while !FileManager.default.fileExists(atPath: "\(directory)/run.safetensors") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         kill(run.processIdentifier, signal)
-        run.waitUntilExit()
+        await exit(of: run)
         let message = String(decoding: (run.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(run.terminationReason == .exit && run.terminationStatus == status, "\(message)")
         #expect(message.contains("Interrupted by \(signal == SIGINT ? "SIGINT" : "SIGTERM") after step"), "\(message)")
         let (_, training) = try ModelFile.load(from: "\(directory)/run.safetensors", as: Float.self)
         #expect(training.map { $0.epoch < 60 } == true, "the signal came after the end")
 
-        let resumed = try runAxone(["train", "--model", "run.safetensors", "--resume"] + options
+        let resumed = try await runAxoneAsync(["train", "--model", "run.safetensors", "--resume"] + options
                                    + ["--output", "run.safetensors", "--history", "run.csv"], in: directory)
         #expect(resumed.status == 0, "\(resumed.error)")
         #expect(try file("run.safetensors") == file("ref.safetensors"))
         #expect(try file("run.csv") == file("ref.csv"))
     }
 
-    @Test func aCheckpointKilledAtRandomMomentsAlwaysLoadsAsOneOfTheSavedStates() throws {
+    @Test func aCheckpointKilledAtRandomMomentsAlwaysLoadsAsOneOfTheSavedStates() async throws {
         let csv = try writeCSV()
         let options = ["--csv", csv, "--epochs", "40", "--batch-size", "200", "--verbose", "0", "--history", "kill.csv"]
         // The states a run goes through: one checkpoint file per epoch (~0.9 MB each).
-        let reference = try runAxone(["train", "--model", "mlp:32-256-256-4"] + options
+        let reference = try await runAxoneAsync(["train", "--model", "mlp:32-256-256-4"] + options
                                      + ["--checkpoint", "ref-{epoch}.safetensors", "--output", "ref-end.safetensors"], in: directory)
         #expect(reference.status == 0, "\(reference.error)")
         let states = try Set((1...40).map { try file("ref-\($0).safetensors") })
@@ -185,9 +192,9 @@ import Testing
         var loads = 0, leftovers = 0, midWriteKills = 0
         for _ in 0..<100 {
             let run = try start(["train", "--model", "ref-1.safetensors", "--resume"] + options + ["--output", "kill.safetensors"])
-            usleep(UInt32.random(in: 50_000...450_000, using: &rng))
+            try await Task.sleep(for: .microseconds(UInt64.random(in: 50_000...450_000, using: &rng)))
             kill(run.processIdentifier, SIGKILL)
-            run.waitUntilExit()
+            await exit(of: run)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory)
             let left = names.filter { $0.hasPrefix(".kill.safetensors.tmp-") }.count
             if left > leftovers { midWriteKills += 1 }
@@ -202,8 +209,8 @@ import Testing
         // A kill that lands mid-write leaves its temporary file; each new save deletes the dead
         // writers' ones, so at most the last run's is left, and none once a run saves again.
         #expect(leftovers <= 1)
-        let finish = try runAxone(["train", "--model", "ref-1.safetensors", "--resume"] + options + ["--output", "kill.safetensors"],
-                                  in: directory)
+        let finish = try await runAxoneAsync(["train", "--model", "ref-1.safetensors", "--resume"] + options
+                                             + ["--output", "kill.safetensors"], in: directory)
         #expect(finish.status == 0)
         #expect(try file("kill.safetensors") == file("ref-40.safetensors"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }.isEmpty)

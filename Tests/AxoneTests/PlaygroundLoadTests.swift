@@ -5,10 +5,15 @@ import Testing
 /// A short version of `bench/playground_load.py`: several sessions train and are polled at once;
 /// no request may fail with a server error, every session must be answered, and the sessions must
 /// be freed once they go without requests for the session timeout.
+///
+/// It checks behaviour, not speed (the latencies are printed, and `bench/playground_load.py`
+/// measures them): in the full suite, other tests keep both cores and the two threads of the
+/// concurrency pool busy, so each deadline is generous and polling lasts until every session has
+/// trained an epoch.
 @Suite struct PlaygroundLoadTests {
     static let sessions = 5
-    static let polling = Duration.seconds(3)
-    static let sessionTimeout = Duration.seconds(3)
+    static let polling = Duration.seconds(3), longestPolling = Duration.seconds(40)
+    static let sessionTimeout = Duration.seconds(8)
 
     @Test func concurrentSessionsAreAllAnsweredAndFreedAfterTheirTimeout() async throws {
         let server = try await PlaygroundTestServer.start(sessionTimeout: Self.sessionTimeout)
@@ -21,8 +26,8 @@ import Testing
                     let id = try await server.openSession(#"{"dataset": "\#(datasets[index % datasets.count])", "seed": \#(index)}"#)
                     var codes = [try await server.request("POST", "/api/sessions/\(id)/play").status]
                     var epoch = 0, seconds: [Double] = []
-                    let end = ContinuousClock.now + Self.polling
-                    while ContinuousClock.now < end {
+                    let start = ContinuousClock.now
+                    while ContinuousClock.now < start + Self.polling || (epoch == 0 && ContinuousClock.now < start + Self.longestPolling) {
                         let answer = try await server.request("GET", "/api/sessions/\(id)/status")
                         codes.append(answer.status)
                         seconds.append(answer.seconds)
@@ -44,13 +49,13 @@ import Testing
         #expect(try await server.openSessions() == Self.sessions)
 
         // No more requests for the sessions: each must be closed within its timeout plus a sweep.
-        let deadline = ContinuousClock.now + Self.sessionTimeout + .seconds(3)
+        let deadline = ContinuousClock.now + Self.sessionTimeout + .seconds(10)
         var open = Self.sessions
         while open > 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
             open = try await server.openSessions() ?? open
         }
-        #expect(open == 0, "\(open) sessions still open \(Self.sessionTimeout + .seconds(3)) after their last request")
+        #expect(open == 0, "\(open) sessions still open \(Self.sessionTimeout + .seconds(10)) after their last request")
         #expect(try await server.request("GET", "/api/sessions/\(results[0].id)/status").status == 404)
         await server.stop()
     }
