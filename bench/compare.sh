@@ -4,6 +4,7 @@
 #
 #   bash bench/compare.sh                      # 3 rounds, 10 epochs, 2 threads, peers: torch jax
 #   ROUNDS=5 EPOCHS=6 PEERS=torch bash bench/compare.sh
+#   BEFORE=/path/to/old/AxoneBench PEERS= bash bench/compare.sh   # before/after, interleaved
 #
 # The peers run from a venv cached outside the clone ($VENV, default ~/.cache/axone/venv-peers),
 # created on first use: torch (the local CPU wheel in /opt/wheels when pip finds one, else PyPI),
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 EPOCHS=${EPOCHS:-10}
 THREADS=${THREADS:-2}
-PEERS=${PEERS:-"torch jax"}
+PEERS=${PEERS-"torch jax"}
 VENV=${VENV:-$HOME/.cache/axone/venv-peers}
 LOG=${LOG:-$(mktemp -d)/compare.log}
 
@@ -47,6 +48,10 @@ for round in $(seq 1 "$ROUNDS"); do
     "$VENV/bin/python" bench/peers/wait_quiet.py 120 0.05 2 >&2
     .build/release/AxoneBench gemm --threads "$THREADS" | tee -a "$LOG" | grep '^GEMM floor' >&2
     run axone .build/release/AxoneBench mlp --threads "$THREADS" --epochs "$EPOCHS"
+    if [ -n "${BEFORE:-}" ]; then   # another build of Axone (e.g. the last commit's), as "before"
+        run before bash -c '"$0" mlp --threads "$1" --epochs "$2" | sed "s/^RESULT,axone[^,]*,/RESULT,before,/"' \
+            "$BEFORE" "$THREADS" "$EPOCHS"
+    fi
     for peer in $PEERS; do
         run "$peer" "$VENV/bin/python" "bench/peers/peer_$peer.py" --threads "$THREADS"
     done

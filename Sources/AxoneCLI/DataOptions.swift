@@ -33,7 +33,7 @@ enum CommandData: BatchProvider {
 struct DataOptions: ParsableArguments {
     @Option(help: "A named data set: fashion-mnist (Debian package dataset-fashion-mnist).")
     var dataset: String?
-    @Option(help: "IDX images file (.gz or not); needs --labels.") var images: String?
+    @Option(help: "IDX images file (.gz or not); needs --labels, except for predict.") var images: String?
     @Option(help: "IDX labels file (.gz or not).") var labels: String?
     @Option(help: "CSV file: numeric feature columns and a label column; an optional header row.") var csv: String?
     @Option(help: "The CSV label column: a header name or a 0-based index (default: the last column).")
@@ -59,6 +59,22 @@ struct DataOptions: ParsableArguments {
             return .table(try TensorDataset(features: table.features, targets: targets))
         default:
             throw ValidationError("give the data as --dataset fashion-mnist, as --images FILE --labels FILE, or as --csv FILE")
+        }
+    }
+
+    /// The examples' features alone (the test split of a named data set), for prediction: an IDX
+    /// images file needs no labels, and CSV labels need not be class indices.
+    func loadFeatures() throws -> Tensor<Float> {
+        switch (dataset, images, labels, csv) {
+        case (nil, let images?, nil, nil):
+            let file = try IDXFile.loadImages(atPath: images)
+            // Unlabelled: scaled exactly as labelled images are (÷ 255).
+            return try LabeledImages(rows: file.rows, columns: file.columns, pixels: file.pixels,
+                                     labels: Array(repeating: 0, count: file.count), classCount: 1).allImages()
+        case (nil, nil, nil, _?):
+            return try load(split: .test, classification: false).allFeatures
+        default:
+            return try load(split: .test, classification: true).allFeatures
         }
     }
 }

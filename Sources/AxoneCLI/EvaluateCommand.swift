@@ -36,7 +36,7 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Where to write the CSV.") var output = "predictions.csv"
+    @Option(name: [.short, .long], help: "Where to write the CSV.") var output = "predictions.csv"
     @Flag(help: "Write softmax probabilities instead of raw outputs.") var probabilities = false
     @Option(help: "Threads.") var threads = 2
 
@@ -44,8 +44,7 @@ struct PredictCommand: ParsableCommand {
         Parallelism.setThreadCount(threads)
         guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model") }
         let network = try model.make(seed: 0)
-        let examples = try data.load(split: .test, classification: true)
-        var outputs = try network.predict(examples.allFeatures)
+        var outputs = try network.predict(try data.loadFeatures())
         if probabilities { outputs = outputs.softmax() }
         let classes = outputs.shape[1]
         var lines = [(["class"] + (0..<classes).map { "output_\($0)" }).joined(separator: ",")]

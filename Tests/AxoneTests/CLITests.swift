@@ -112,6 +112,24 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(stopped.error.contains("Error: the loss became NaN or infinite at epoch 1"), "\(stopped.error)")
     }
 
+    /// README: `axone predict --model m --images FILE -o p.csv` — the short option, and labels optional.
+    @Test func predictReadsUnlabelledImagesAndTakesTheShortOutputOption() throws {
+        let pixels = (0..<(12 * 4)).map { UInt8(($0 * 37) % 256) }
+        try IDXFile(dimensions: [12, 2, 2], bytes: pixels).write(toPath: "\(directory)/images.idx")
+        try IDXFile(dimensions: [12], bytes: (0..<12).map { UInt8($0 % 2) }).write(toPath: "\(directory)/labels.idx")
+        let train = try runAxone(["train", "--model", "mlp:4-2", "--images", "images.idx", "--labels", "labels.idx", "--epochs", "1",
+                                  "--verbose", "0", "--output", "img.safetensors", "--history", "img.csv"], in: directory)
+        #expect(train.status == 0, "\(train.error)")
+        let unlabelled = try runAxone(["predict", "--model", "img.safetensors", "--images", "images.idx", "-o", "u.csv"], in: directory)
+        #expect(unlabelled.status == 0, "\(unlabelled.error)")
+        let labelled = try runAxone(["predict", "--model", "img.safetensors", "--images", "images.idx", "--labels", "labels.idx",
+                                     "-o", "l.csv"], in: directory)
+        #expect(labelled.status == 0, "\(labelled.error)")
+        let rows = try String(contentsOfFile: "\(directory)/u.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 13 && rows[0] == "class,output_0,output_1")
+        #expect(try String(contentsOfFile: "\(directory)/l.csv", encoding: .utf8) == rows.joined(separator: "\n") + "\n")
+    }
+
     @Test func badInputsGiveOneClearErrorAndANonZeroExit() throws {
         try Data([0, 0, 8, 3, 0, 0, 0, 9, 1, 2]).write(to: URL(fileURLWithPath: "\(directory)/bad-idx"))
         try expectFailure(["train", "--model", "mlp:784-10", "--images", "bad-idx", "--labels", "bad-idx"], mentions: ["bad-idx"])

@@ -51,9 +51,13 @@ import Testing
         }
     }
 
-    @Test(arguments: [("", "empty cell"), ("abc", "\"abc\" is not a number"), ("NaN", "\"NaN\" is not finite"),
+    @Test(arguments: [("", "empty cell"), ("abc", "\"abc\" is not a decimal number"), ("NaN", "\"NaN\" is not finite"),
                       ("inf", "\"inf\" is not finite"), ("-Infinity", "\"-Infinity\" is not finite"),
-                      ("1e39", "\"1e39\" is too large")])
+                      ("1e39", "\"1e39\" is too large"),
+                      // Swift's Double(_:) reads these; a CSV number is decimal, and raw bytes are escaped.
+                      ("0x1A", "\"0x1A\" is not a decimal number"), ("1\u{0}5", "\"1\\05\" is not a decimal number"),
+                      ("1e", "\"1e\" is not a decimal number"), (".", "\".\" is not a decimal number"),
+                      ("\u{1B}[31m7", "\"\\u{1B}[31m7\" is not a decimal number")])
     func badCellsNameTheirLineAndColumn(cell: String, problem: String) throws {
         let text = "a,b,c\n1,2,3\n\n4,\(cell),5\n"
         let expected = DataError.invalidCSVCell(path: "table.csv", line: 4, column: 2, text: cell)
@@ -73,6 +77,18 @@ import Testing
         #expect(throws: DataError.nonIntegerLabel(path: "<text>", line: 2, text: "0.5")) { try regression.classLabels() }
         let negative = try CSVData<Double>(parsing: "1,0\n2,-1\n")
         #expect(throws: DataError.nonIntegerLabel(path: "<text>", line: 2, text: "-1.0")) { try negative.classLabels() }
+    }
+
+    @Test func decimalNumbersAreReadInEveryForm() throws {
+        let data = try CSVData<Double>(parsing: "1,+2.5,-.5,3.,1E3,2e-2,0\n")
+        #expect(data.features == Tensor([[1, 2.5, -0.5, 3, 1000, 0.02]]))
+    }
+
+    @Test func aTableWithoutAFeatureColumnIsAnError() {
+        #expect(throws: DataError.invalidArgument(name: "<text> columns", expected: "at least one feature column and a label column",
+                                                  received: "1 column")) {
+            try CSVData<Float>(parsing: "label\n0\n1\n")
+        }
     }
 
     @Test func emptyTablesAreErrors() {

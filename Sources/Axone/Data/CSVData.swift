@@ -65,8 +65,12 @@ public struct CSVData<Scalar: TensorScalar>: Sendable {
         }
         var records = CSVRecords(bytes, delimiter: delimiterByte)
         guard let first = records.next() else { throw .emptyData(source: source) }
-        let hasHeader = first.cells.contains { !$0.isEmpty && Double($0) == nil }
+        let hasHeader = first.cells.contains { !$0.isEmpty && DecimalNumber.parse($0) == nil }
         let width = first.cells.count
+        guard width >= 2 else {
+            throw .invalidArgument(name: "\(source) columns", expected: "at least one feature column and a label column",
+                                   received: "\(width) column")
+        }
         let label = try Self.position(of: labelColumn, names: hasHeader ? first.cells : nil, width: width,
                                       source: source)
         var featureValues = [Scalar](), targetValues = [Scalar](), lines = [Int]()
@@ -77,7 +81,7 @@ public struct CSVData<Scalar: TensorScalar>: Sendable {
                                     actualColumns: record.cells.count)
             }
             for (column, text) in record.cells.enumerated() {
-                guard let value = Double(text).map(Scalar.init), value.isFinite else {
+                guard let value = DecimalNumber.parse(text).map(Scalar.init), value.isFinite else {
                     throw .invalidCSVCell(path: source, line: record.line, column: column + 1, text: text)
                 }
                 if column == label { targetValues.append(value) } else { featureValues.append(value) }

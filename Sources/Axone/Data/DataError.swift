@@ -48,7 +48,10 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     /// An argument outside its accepted range, in Keras's "Received: …" style.
     case invalidArgument(name: String, expected: String, received: String)
 
-    public var description: String {
+    /// The message, with any non-printable character from a file escaped (`\0`, `\u{1B}`).
+    public var description: String { message.escapedForTerminal }
+
+    private var message: String {
         switch self {
         case let .fileNotFound(path):
             "\(path): no such file; check the path (relative paths start from the current directory)"
@@ -110,10 +113,11 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
 
     private static func cellProblem(_ text: String) -> String {
         if text.isEmpty { return "empty cell" }
-        if let value = Double(text) {
+        if let value = DecimalNumber.parse(text) {
             return value.isFinite ? "\"\(text)\" is too large for the element type" : "\"\(text)\" is not finite"
         }
-        return "\"\(text)\" is not a number"
+        if let value = Double(text), !value.isFinite { return "\"\(text)\" is not finite" }   // nan, inf, infinity
+        return "\"\(text)\" is not a decimal number"
     }
 
     private static func sizeMismatchMessage(path: String, dimensions: [Int], dataBytes: Int) -> String {

@@ -28,7 +28,10 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
     case missingTensor(path: String, name: String)
     case shapeMismatch(path: String, name: String, expected: [Int], got: [Int])
 
-    public var description: String {
+    /// The message, with any non-printable character from a file escaped (`\0`, `\u{1B}`).
+    public var description: String { message.escapedForTerminal }
+
+    private var message: String {
         switch self {
         case let .corrupt(path, reason): "\(path) is not a readable model file: \(reason)"
         case let .missingMetadata(path, key): "\(path) is not an Axone model: its metadata has no '\(key)'"

@@ -67,7 +67,10 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     /// A conversion Axone cannot make between a stored dtype and a Swift scalar type.
     case unsupportedConversion(tensor: String, from: String, to: String)
 
-    public var description: String {
+    /// The message, with any non-printable character from a file escaped (`\0`, `\u{1B}`).
+    public var description: String { message.escapedForTerminal }
+
+    private var message: String {
         switch self {
         case let .fileTooShort(byteCount):
             "safetensors data of \(byteCount) bytes is too short to hold the 8-byte header length"
