@@ -15,9 +15,8 @@ func axoneBinary() throws -> String {
     return binary
 }
 
-/// ``runAxone(_:in:)`` for async tests: waits for the process without holding a thread of the
-/// concurrency pool (on a 2-core machine the pool has two, and the playground tests need them).
-func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String, error: String) {
+/// An `axone` process (not started) with `arguments`, run in `directory`, its output and errors piped.
+func axoneProcess(_ arguments: [String], in directory: String) throws -> (process: Process, output: Pipe, error: Pipe) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try axoneBinary())
     process.arguments = arguments
@@ -25,6 +24,13 @@ func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> 
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    return (process, out, err)
+}
+
+/// ``runAxone(_:in:)`` for async tests: waits for the process without holding a thread of the
+/// concurrency pool (on a 2-core machine the pool has two, and the playground tests need them).
+func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String, error: String) {
+    let (process, out, err) = try axoneProcess(arguments, in: directory)
     // Drained while the process runs, so a chatty process never blocks on a full pipe.
     async let output = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
     async let error = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
@@ -41,13 +47,7 @@ func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> 
 
 /// Runs `axone` with `arguments` in `directory` and returns its exit status and output.
 func runAxone(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try axoneBinary())
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let (process, out, err) = try axoneProcess(arguments, in: directory)
     try process.run()
     let deadline = Date().addingTimeInterval(120)
     while process.isRunning && Date() < deadline { usleep(20_000) }

@@ -136,12 +136,8 @@ import Testing
 
     /// Starts `axone` with `arguments` in the test directory (one thread: other tests run meanwhile).
     func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try axoneBinary())
-        process.arguments = arguments + ["--threads", "1"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let process = try axoneProcess(arguments + ["--threads", "1"], in: directory).process
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = Pipe()
         try process.run()
         return process
     }

@@ -160,20 +160,15 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         guard x.rank >= 1, Array(x.shape.dropFirst()) == inputShape else {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
         }
-        let n = x.shape[0], size = Self.inferenceBatchRows(batchSize)
+        let n = x.shape[0]
         if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
-            // Batches are read in place and written straight into the result.
-            let features = x.count / Swift.max(n, 1)
+            // The whole input at once: the plan splits it into row blocks of its own, with small
+            // buffers per block, and writes straight into the result.
             return Tensor(shape: [n, width]) { out in
-                x.withUnsafeBufferPointer { input in
-                    for start in stride(from: 0, to: n, by: size) {
-                        let end = Swift.min(start + size, n)
-                        plan.infer(UnsafeBufferPointer(rebasing: input[(start * features)..<(end * features)]), rows: end - start,
-                                   into: UnsafeMutableBufferPointer(rebasing: out[(start * width)..<(end * width)]))
-                    }
-                }
+                x.withUnsafeBufferPointer { plan.infer($0, rows: n, into: out) }
             }
         }
+        let size = Self.inferenceBatchRows(batchSize)
         let pieces = stride(from: 0, to: n, by: size).map { start in inferenceOutputs(x.rows(start..<Swift.min(start + size, n))) }
         return pieces.isEmpty ? Tensor.zeros([0] + (outputShape ?? [])) : Tensor.concatenate(pieces)
     }
