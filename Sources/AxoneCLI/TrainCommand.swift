@@ -52,8 +52,8 @@ struct TrainCommand: ParsableCommand {
         let optimizer = try checkpoint?.training?.optimizer ?? self.optimizer.make(
             learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         network.compile(optimizer: optimizer, loss: loss, metrics: metrics,
-                        regularization: l1 > 0 || l2 > 0 ? Regularization(l1: l1, l2: l2) : nil,
-                        maxNorm: maxNorm.map(MaxNormConstraint.init(maxNorm:)))
+                        regularization: l1 != 0 || l2 != 0 ? try Regularization(l1: l1, l2: l2) : nil,
+                        maxNorm: try maxNorm.map(MaxNormConstraint.init(maxNorm:)))
         if verbose > 0 { print(network.summary()) }
 
         var callbacks: [Callback<Float>] = [CSVLogger(path: history)]

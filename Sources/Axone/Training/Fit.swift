@@ -54,6 +54,7 @@ extension Model {
         }
         try validate(data, what: "training data")
         if let validationData { try validate(validationData, what: "validation data") }
+        try validateParameters()
 
         let split = validationData == nil && validationSplit > 0
             ? try ValidationSplit.last(validationSplit, of: data.count)
@@ -75,6 +76,7 @@ extension Model {
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
+            try configuration.optimizer.validate()
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
@@ -100,6 +102,7 @@ extension Model {
             var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
             for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
             if validationData != nil || !validationIndices.isEmpty {
+                try validateParameters()
                 let validation = validationData.map {
                     evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration)
                 } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration)
@@ -121,11 +124,13 @@ extension Model {
                            plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)]) throws -> (loss: Scalar, outputs: Tensor<Scalar>) {
         if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
+            try plan.validateParameters()
             return x.withUnsafeBufferPointer {
                 plan.trainStep($0, rows: x.shape[0], targets: y, smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
                                optimizer: configuration.optimizer, regularization: configuration.regularization)
             }
         }
+        try validateParameters()   // a callback may have reassigned a parameter since the last step
         let outputs = forward(Variable(x))
         var loss = configuration.loss(outputs, y, sampleWeights: sampleWeights)
         if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }

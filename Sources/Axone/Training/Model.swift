@@ -93,13 +93,15 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
     /// without recording gradients.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 256) throws -> Tensor<Scalar> {
-        try withMode(training: false) { try outputs(x, batchSize: batchSize) }
+        try validateParameters()
+        return try withMode(training: false) { try outputs(x, batchSize: batchSize) }
     }
 
     /// Monte-Carlo dropout prediction: the average of `samples` forward passes with dropout active
     /// (and every other layer, e.g. BatchNorm, in inference mode).
     public func predictMonteCarlo(_ x: Tensor<Scalar>, samples: Int, batchSize: Int = 256) throws -> Tensor<Scalar> {
         guard samples > 0 else { throw TrainingError.invalidArgument("predictMonteCarlo: samples must be > 0, got \(samples)") }
+        try validateParameters()
         return try withMode(training: false) {
             for dropout in allLayers.compactMap({ $0 as? Dropout<Scalar> }) { dropout.setTraining(true) }
             var total = try outputs(x, batchSize: batchSize)
@@ -173,6 +175,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
         try validate(data, what: "evaluation data")
+        try validateParameters()
         return evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
     }
 
