@@ -44,11 +44,14 @@ public final class Nadam: Optimizer {
         configuration.beta1 * (1 - 0.5 * Double.pow(0.96, Double(t) * configuration.momentumDecay))
     }
 
-    /// Π μᵢ for i in 1...t, stopping once it underflows to 0 (a restored step count may be large).
+    /// Π μᵢ for i in 1...t, stopping once a factor no longer changes it (μᵢ grows with i, so the
+    /// product then stays put: 0 or the smallest subnormal) — a restored step count may be huge.
     private func product(through t: Int) -> Double {
         var result = 1.0, i = 1
-        while i <= t && result != 0 {
-            result *= mu(i)
+        while i <= t {
+            let next = result * mu(i)
+            if next == result { break }
+            result = next
             i += 1
         }
         return result

@@ -23,7 +23,8 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
     /// η_t = min + ½(η₀ − min)(1 + cos(π·t/steps)).
     case cosine(initial: Double, steps: Int, minimum: Double = 0)
 
-    /// The learning rate at step t (t ≥ 0).
+    /// The learning rate at step t (t ≥ 0); NaN for a piecewise schedule without values, which
+    /// ``Optimizer/validate()`` then refuses.
     public func callAsFunction(_ t: Int) -> Double {
         let t = Swift.max(t, 0)
         switch self {
@@ -32,6 +33,7 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         case let .exponential(initial, rate): return initial * Double.exp(-rate * Double(t))
         case let .step(initial, factor, stepSize): return initial * Double.pow(factor, Double(t / Swift.max(stepSize, 1)))
         case let .piecewiseConstant(boundaries, values):
+            guard !values.isEmpty else { return .nan }
             let index = boundaries.firstIndex { t < $0 } ?? boundaries.count
             return values[Swift.min(index, values.count - 1)]
         case let .cosine(initial, steps, minimum):

@@ -174,6 +174,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The loss and metrics over a data source in inference mode.
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
+        guard batchSize > 0 else { throw TrainingError.invalidArgument("evaluate: batchSize must be > 0, got \(batchSize)") }
         try validate(data, what: "evaluation data")
         try validateParameters()
         return evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
