@@ -36,7 +36,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "IDX images file (.gz or not); needs --labels, except for predict.") var images: String?
     @Option(help: "IDX labels file (.gz or not).") var labels: String?
     @Option(help: "CSV file: numeric feature columns and a label column; an optional header row.") var csv: String?
-    @Option(help: "The CSV label column: a header name or a 0-based index (default: the last column).")
+    @Option(parsing: .unconditional, help: "The CSV label column: a header name or a 0-based index (default: the last column).")
     var labelColumn: String?
     @Option(help: "Where the named data sets are installed.") var dataDirectory = FashionMNIST.defaultDirectory
 
@@ -94,9 +94,14 @@ struct ModelOptions: ParsableArguments {
 /// A model from a preset (`mlp:784-256-128-10`), an architecture `.json` file or a saved `.safetensors` model.
 func makeModel(_ description: String, seed: UInt64) throws -> Sequential<Float> {
     if description.hasSuffix(".safetensors") { return try ModelFile.load(from: description, as: Float.self).model }
-    if description.hasPrefix("mlp:") { return try Sequential(architecture: Architecture(preset: description), seed: seed) }
+    return try Sequential(architecture: architecture(description), seed: seed)
+}
+
+/// The architecture of a preset (`mlp:784-256-128-10`) or of an architecture `.json` file.
+func architecture(_ description: String) throws -> Architecture {
+    if description.hasPrefix("mlp:") { return try Architecture(preset: description) }
     guard description.hasSuffix(".json") else {
         throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(description)'")
     }
-    return try Sequential(architecture: Architecture(json: String(contentsOfFile: description, encoding: .utf8)), seed: seed)
+    return try Architecture(json: String(contentsOfFile: description, encoding: .utf8))
 }

@@ -13,10 +13,15 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "fashion-mnist (from /usr/share/datasets/fashion-mnist) or spirals.")
     var dataset: DemoDataset = .fashionMNIST
-    @Option(help: "Training epochs (default: 10 for Fashion-MNIST, 300 for spirals).") var epochs: Int?
-    @Option(help: "Seed of the weights and shuffling.") var seed: UInt64 = 0
-    @Option(help: "Threads (the results are the same bits at any count).") var threads = 2
+    @Option(parsing: .unconditional, help: "Training epochs (default: 10 for Fashion-MNIST, 300 for spirals).") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Seed of the weights and shuffling.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+
+    func validate() throws {
+        try epochs.map { try OptionError.require($0, "epochs", atLeast: 1) }
+        try OptionError.requireThreads(threads)
+    }
 
     func run() throws {
         Parallelism.setThreadCount(threads)

@@ -23,10 +23,16 @@ struct DoctorCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Training examples used by the checks.") var examples = 1000
-    @Option(help: "Learning rate of the overfitting check.") var learningRate = 1e-3
-    @Option(help: "Steps of the overfitting check.") var steps = 300
-    @Option(help: "Seed of the weights.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Training examples used by the checks.") var examples = 1000
+    @Option(parsing: .unconditional, help: "Learning rate of the overfitting check.") var learningRate = 1e-3
+    @Option(parsing: .unconditional, help: "Steps of the overfitting check.") var steps = 300
+    @Option(parsing: .unconditional, help: "Seed of the weights.") var seed: UInt64 = 0
+
+    func validate() throws {
+        try OptionError.require(examples, "examples", atLeast: 1)
+        try OptionError.requirePositive(learningRate, "learning-rate")
+        try OptionError.require(steps, "steps", atLeast: 0)
+    }
 
     func run() throws {
         Parallelism.setThreadCount(2)
@@ -66,11 +72,17 @@ struct PlotCommand: ParsableCommand {
             discussion: "Example: axone plot boundary --data spirals --model mlp:2-32-32-2:tanh -o spirals.svg")
         @Option(help: "xor, moons, circles, spirals or blobs.") var data = Synthetic2D.spirals
         @Option(help: "A preset or architecture JSON with 2 inputs.") var model = "mlp:2-32-32-2:tanh"
-        @Option(help: "Points.") var count = 400
-        @Option(help: "Noise.") var noise = 0.1
-        @Option(help: "Epochs.") var epochs = 300
-        @Option(help: "Seed.") var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Points.") var count = 400
+        @Option(parsing: .unconditional, help: "Noise.") var noise = 0.1
+        @Option(parsing: .unconditional, help: "Epochs.") var epochs = 300
+        @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
         @Option(name: .shortAndLong, help: "The SVG to write.") var output = "boundary.svg"
+
+        func validate() throws {
+            try OptionError.require(count, "count", atLeast: 2)
+            try OptionError.require(noise, "noise", "a finite number ≥ 0") { $0 >= 0 && $0.isFinite }
+            try OptionError.require(epochs, "epochs", atLeast: 1)
+        }
 
         func run() throws {
             let (points, labels): (Tensor<Float>, Tensor<Float>) = data.generate(count: count, noise: noise, seed: seed)
@@ -95,8 +107,12 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Examples in the batch measured.") var examples = 1000
+    @Option(parsing: .unconditional, help: "Examples in the batch measured.") var examples = 1000
     @Option(name: .shortAndLong, help: "Prefix of the SVG files written (…-activations.svg, …-gradients.svg).") var output = "inspect"
+
+    func validate() throws {
+        try OptionError.require(examples, "examples", atLeast: 1)
+    }
 
     func run() throws {
         let network = try model.make(seed: 0)

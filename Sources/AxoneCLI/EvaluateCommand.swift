@@ -13,7 +13,9 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Loss: \(Loss.names.joined(separator: ", ")).") var loss = "categorical_crossentropy"
     @Option(help: "Metrics, comma-separated: \(Metric.names.joined(separator: ", ")).") var metrics = "accuracy"
-    @Option(help: "Threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Threads.") var threads = 2
+
+    func validate() throws { try OptionError.requireThreads(threads) }
 
     func run() throws {
         Parallelism.setThreadCount(threads)
@@ -38,7 +40,9 @@ struct PredictCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(name: [.short, .long], help: "Where to write the CSV.") var output = "predictions.csv"
     @Flag(help: "Write softmax probabilities instead of raw outputs.") var probabilities = false
-    @Option(help: "Threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Threads.") var threads = 2
+
+    func validate() throws { try OptionError.requireThreads(threads) }
 
     func run() throws {
         Parallelism.setThreadCount(threads)
@@ -65,7 +69,9 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
+    /// A saved model is loaded; a preset or architecture is summarised from its specification,
+    /// without creating its weights (so even a model too large for memory can be described).
     func run() throws {
-        print(try model.make(seed: 0).summary())
+        print(model.isSavedModel ? try model.make(seed: 0).summary() : try architecture(model.model).summary())
     }
 }

@@ -12,10 +12,12 @@ struct ExperimentCommand: ParsableCommand {
 
 /// Options shared by the Fashion-MNIST experiments.
 struct ExperimentOptions: ParsableArguments {
-    @Option(help: "Epochs.") var epochs = 10
-    @Option(help: "Seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs = 10
+    @Option(parsing: .unconditional, help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
     @Option(name: .shortAndLong, help: "Where to write the SVG plot.") var output: String?
+
+    func validate() throws { try OptionError.require(epochs, "epochs", atLeast: 1) }
 
     func load() throws -> (train: LabeledImages, test: LabeledImages) {
         Parallelism.setThreadCount(2)
@@ -27,8 +29,10 @@ struct ExperimentOptions: ParsableArguments {
 struct InitializationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init", abstract: "Activation statistics of a 10×500 net for five initialisations (seeds 001, 002).")
-    @Option(help: "Input examples.") var examples = 1000
+    @Option(parsing: .unconditional, help: "Input examples.") var examples = 1000
     @Option(name: .shortAndLong, help: "Directory for the histogram SVGs.") var output = "init-experiment"
+
+    func validate() throws { try OptionError.require(examples, "examples", atLeast: 1) }
 
     func run() throws {
         let results = try InitializationExperiment.runAll(examples: examples)
@@ -65,8 +69,13 @@ struct XORCommand: ParsableCommand {
         commandName: "xor",
         abstract: "A 2-2-1 network (tanh hidden layer, sigmoid output) learns XOR (seed 003:484), from several seeds.",
         discussion: "Two hidden units suffice, but gradient descent can stall in a local minimum from some starting points.")
-    @Option(help: "Number of seeds (initialisations) to try.") var seeds = 10
-    @Option(help: "Hidden units.") var hidden = 2
+    @Option(parsing: .unconditional, help: "Number of seeds (initialisations) to try.") var seeds = 10
+    @Option(parsing: .unconditional, help: "Hidden units.") var hidden = 2
+
+    func validate() throws {
+        try OptionError.require(seeds, "seeds", atLeast: 1)
+        try OptionError.require(hidden, "hidden", atLeast: 1)
+    }
 
     func run() throws {
         let x = Tensor<Float>([[0, 0], [0, 1], [1, 0], [1, 1]]), y = Tensor<Float>([[0], [1], [1], [0]])
@@ -93,7 +102,9 @@ struct LogisticCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logistic", abstract: "Logistic regression (784→10 softmax, SGD) on Fashion-MNIST (seed 003:1192-1312).")
     @OptionGroup var options: ExperimentOptions
-    @Option(help: "SGD learning rate.") var learningRate = 0.1
+    @Option(parsing: .unconditional, help: "SGD learning rate.") var learningRate = 0.1
+
+    func validate() throws { try OptionError.requirePositive(learningRate, "learning-rate") }
 
     func run() throws {
         let (train, test) = try options.load()

@@ -13,9 +13,14 @@ struct GradcheckCommand: ParsableCommand {
 
     @Option(help: "Finite-difference scheme: central (O(h²), default) or forward (the notes' procedure).")
     var scheme: FiniteDifferenceScheme = .central
-    @Option(help: "Step h.") var step: Double = 1e-6
-    @Option(help: "Largest relative error accepted.") var tolerance: Double = 1e-6
-    @Option(help: "Seed of the weights and data.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Step h.") var step: Double = 1e-6
+    @Option(parsing: .unconditional, help: "Largest relative error accepted.") var tolerance: Double = 1e-6
+    @Option(parsing: .unconditional, help: "Seed of the weights and data.") var seed: UInt64 = 0
+
+    func validate() throws {
+        try OptionError.requirePositive(step, "step")
+        try OptionError.requirePositive(tolerance, "tolerance")
+    }
 
     func run() throws {
         let model = try Sequential<Double>(inputShape: [4], seed: seed) {

@@ -9,10 +9,10 @@ struct PlaygroundCommand: AsyncParsableCommand {
         abstract: "Train a network live in the browser (serves http://HOST:PORT/).",
         discussion: "Each browser tab trains its own session; a session idle for --session-timeout seconds is closed.")
 
-    @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
+    @Option(parsing: .unconditional, help: "The port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "The address to bind; 127.0.0.1 keeps the playground local to this machine.") var host = "127.0.0.1"
-    @Option(help: "Seconds without a request after which a session is closed.") var sessionTimeout = 60.0
-    @Option(help: "The most sessions open at once.") var maximumSessions = 64
+    @Option(parsing: .unconditional, help: "Seconds without a request after which a session is closed.") var sessionTimeout = 60.0
+    @Option(parsing: .unconditional, help: "The most sessions open at once.") var maximumSessions = 64
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }

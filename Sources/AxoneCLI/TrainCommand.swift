@@ -23,21 +23,21 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Loss: \(Loss.names.joined(separator: ", ")); binary_crossentropy reads probabilities (a sigmoid output), binary_crossentropy(from_logits=true) the linear output of an mlp preset.") var loss = "categorical_crossentropy"
     @Option(help: "Optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).") var optimizer = OptimizerChoice.adam
-    @Option(help: "Learning rate (default: the optimizer's PyTorch default).") var learningRate: Double?
-    @Option(help: "Momentum for sgd/momentum/nesterov.") var momentum = 0.9
-    @Option(help: "Coupled weight decay (L2 through the optimizer, PyTorch style; decoupled for adamw).") var weightDecay = 0.0
-    @Option(help: "L1 penalty on weights (not biases).") var l1 = 0.0
-    @Option(help: "L2 penalty α·Σw² on weights (not biases).") var l2 = 0.0
-    @Option(help: "Max-norm constraint on each unit's incoming weights.") var maxNorm: Double?
+    @Option(parsing: .unconditional, help: "Learning rate (default: the optimizer's PyTorch default).") var learningRate: Double?
+    @Option(parsing: .unconditional, help: "Momentum for sgd/momentum/nesterov.") var momentum = 0.9
+    @Option(parsing: .unconditional, help: "Coupled weight decay (L2 through the optimizer, PyTorch style; decoupled for adamw).") var weightDecay = 0.0
+    @Option(parsing: .unconditional, help: "L1 penalty on weights (not biases).") var l1 = 0.0
+    @Option(parsing: .unconditional, help: "L2 penalty α·Σw² on weights (not biases).") var l2 = 0.0
+    @Option(parsing: .unconditional, help: "Max-norm constraint on each unit's incoming weights.") var maxNorm: Double?
     @Option(help: "Metrics, comma-separated: \(Metric.names.joined(separator: ", ")).") var metrics = "accuracy"
-    @Option(help: "Examples per mini-batch.") var batchSize = 128
-    @Option(help: "Epochs to train (in total, when resuming).") var epochs = 10
-    @Option(help: "Fraction of the training data held out for validation (the last examples).") var validationSplit = 0.0
-    @Option(help: "Stop when val_loss has not improved for this many epochs (restoring the best weights).") var earlyStopping: Int?
-    @Option(help: "Halve the learning rate when val_loss has not improved for this many epochs.") var reduceLRPatience: Int?
-    @Option(help: "Seed of the weights, shuffling and dropout.") var seed: UInt64 = 0
-    @Option(help: "Threads (the results are the same bits at any count).") var threads = 2
-    @Option(help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
+    @Option(parsing: .unconditional, help: "Examples per mini-batch.") var batchSize = 128
+    @Option(parsing: .unconditional, help: "Epochs to train (in total, when resuming).") var epochs = 10
+    @Option(parsing: .unconditional, help: "Fraction of the training data held out for validation (the last examples).") var validationSplit = 0.0
+    @Option(parsing: .unconditional, help: "Stop when val_loss has not improved for this many epochs (restoring the best weights).") var earlyStopping: Int?
+    @Option(parsing: .unconditional, help: "Halve the learning rate when val_loss has not improved for this many epochs.") var reduceLRPatience: Int?
+    @Option(parsing: .unconditional, help: "Seed of the weights, shuffling and dropout.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Threads (the results are the same bits at any count).") var threads = 2
+    @Option(parsing: .unconditional, help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
     @Option(help: "Write the training checkpoint every N epochs (0: only at the end).") var checkpointEvery = 1
     @Option(name: .customLong("checkpoint"), help: "Where to write the checkpoint each time (default: --output); {epoch} or {epoch:02d} is replaced by the epoch.")
@@ -46,6 +46,17 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("terminate-on-nan"), help: "Stop with an error (exit status 1) when a batch loss becomes NaN or infinite.")
     var terminateOnNaN = false
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
+
+    func validate() throws {
+        try learningRate.map { try OptionError.requirePositive($0, "learning-rate") }
+        try OptionError.require(batchSize, "batch-size", atLeast: 1)
+        try OptionError.require(epochs, "epochs", atLeast: 1)
+        try OptionError.require(validationSplit, "validation-split", "in [0, 1)") { (0..<1).contains($0) }
+        try earlyStopping.map { try OptionError.require($0, "early-stopping", atLeast: 0) }
+        try reduceLRPatience.map { try OptionError.require($0, "reduce-lr-patience", atLeast: 0) }
+        try OptionError.requireThreads(threads)
+        try OptionError.require(verbose, "verbose", "0, 1 or 2") { Verbosity(rawValue: $0) != nil }
+    }
 
     func run() throws {
         guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0, got \(checkpointEvery)") }
@@ -63,8 +74,8 @@ struct TrainCommand: ParsableCommand {
         let optimizer = try checkpoint?.training?.optimizer ?? self.optimizer.make(
             learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
         network.compile(optimizer: optimizer, loss: loss, metrics: metrics,
-                        regularization: l1 > 0 || l2 > 0 ? Regularization(l1: l1, l2: l2) : nil,
-                        maxNorm: maxNorm.map(MaxNormConstraint.init(maxNorm:)))
+                        regularization: l1 != 0 || l2 != 0 ? try Regularization(l1: l1, l2: l2) : nil,
+                        maxNorm: try maxNorm.map(MaxNormConstraint.init(maxNorm:)))
         if verbose > 0 { print(network.summary()) }
 
         var callbacks: [Callback<Float>] = [CSVLogger(path: history, append: resume)]
@@ -107,20 +118,20 @@ struct TrainCommand: ParsableCommand {
 enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
     case sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam, adamw, nadam
 
+    /// The optimizer, its hyper-parameters checked (``OptimizerError`` when one is out of range).
     func make(learningRate: Double?, momentum: Double, weightDecay: Double) throws -> Optimizer {
-        guard learningRate.map({ $0 > 0 && $0.isFinite }) ?? true else {
-            throw ValidationError("--learning-rate must be a positive number, got \(learningRate!)")
+        let optimizer: Optimizer = switch self {
+        case .sgd: SGD(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .momentum: SGD(learningRate: learningRate ?? 0.01, momentum: momentum, weightDecay: weightDecay)
+        case .nesterov: SGD(learningRate: learningRate ?? 0.01, momentum: momentum, nesterov: true, weightDecay: weightDecay)
+        case .adagrad: Adagrad(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .adadelta: AdaDelta(learningRate: learningRate ?? 1, weightDecay: weightDecay)
+        case .rmsprop: RMSProp(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
+        case .adam: Adam(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay)
+        case .adamw: AdamW(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay == 0 ? 0.01 : weightDecay)
+        case .nadam: Nadam(learningRate: learningRate ?? 2e-3, weightDecay: weightDecay)
         }
-        switch self {
-        case .sgd: return SGD(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
-        case .momentum: return SGD(learningRate: learningRate ?? 0.01, momentum: momentum, weightDecay: weightDecay)
-        case .nesterov: return SGD(learningRate: learningRate ?? 0.01, momentum: momentum, nesterov: true, weightDecay: weightDecay)
-        case .adagrad: return Adagrad(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
-        case .adadelta: return AdaDelta(learningRate: learningRate ?? 1, weightDecay: weightDecay)
-        case .rmsprop: return RMSProp(learningRate: learningRate ?? 0.01, weightDecay: weightDecay)
-        case .adam: return Adam(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay)
-        case .adamw: return AdamW(learningRate: learningRate ?? 1e-3, weightDecay: weightDecay == 0 ? 0.01 : weightDecay)
-        case .nadam: return Nadam(learningRate: learningRate ?? 2e-3, weightDecay: weightDecay)
-        }
+        try optimizer.validate()
+        return optimizer
     }
 }

@@ -14,14 +14,23 @@ struct TransferCommand: ParsableCommand {
             unfrozen and fine-tuned (seed 002's recipe). Test accuracy is on all 2000 test sandals and shirts.
             """)
 
-    @Option(help: "Seeds to repeat the experiment with.") var seeds = 3
-    @Option(help: "Epochs of model A.") var epochsA = 5
-    @Option(help: "Epochs with the reused layers frozen.") var frozenEpochs = 4
-    @Option(help: "Epochs of fine-tuning after unfreezing (and of B trained from scratch: frozen + fine-tuning).")
+    @Option(parsing: .unconditional, help: "Seeds to repeat the experiment with.") var seeds = 3
+    @Option(parsing: .unconditional, help: "Epochs of model A.") var epochsA = 5
+    @Option(parsing: .unconditional, help: "Epochs with the reused layers frozen.") var frozenEpochs = 4
+    @Option(parsing: .unconditional, help: "Epochs of fine-tuning after unfreezing (and of B trained from scratch: frozen + fine-tuning).")
     var fineTuneEpochs = 16
-    @Option(help: "Learning rate of the frozen phase.") var learningRate = 1e-3
-    @Option(help: "Learning rate of the fine-tuning phase.") var fineTuneLearningRate = 1e-3
+    @Option(parsing: .unconditional, help: "Learning rate of the frozen phase.") var learningRate = 1e-3
+    @Option(parsing: .unconditional, help: "Learning rate of the fine-tuning phase.") var fineTuneLearningRate = 1e-3
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+
+    func validate() throws {
+        try OptionError.require(seeds, "seeds", atLeast: 1)
+        try OptionError.require(epochsA, "epochs-a", atLeast: 1)
+        try OptionError.require(frozenEpochs, "frozen-epochs", atLeast: 0)
+        try OptionError.require(fineTuneEpochs, "fine-tune-epochs", atLeast: 0)
+        try OptionError.requirePositive(learningRate, "learning-rate")
+        try OptionError.requirePositive(fineTuneLearningRate, "fine-tune-learning-rate")
+    }
 
     func run() throws {
         Parallelism.setThreadCount(2)

@@ -93,7 +93,7 @@ final class SessionTrainer {
             Dense(2, activation: objective.outputActivation)
         }
         model.compile(optimizer: optimizer, loss: objective.loss, metrics: [.accuracy],
-                      regularization: settings.l2 > 0 ? Regularization(l2: settings.l2) : nil)
+                      regularization: settings.l2 > 0 ? try Regularization(l2: settings.l2) : nil)
         model.eval()
         self.id = id
         self.settings = settings

@@ -143,4 +143,92 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         let negative = try runAxone(["train", "--model", "mlp:2-2", "--csv", "train.csv", "--learning-rate=-1"], in: directory)
         #expect(negative.status != 0 && negative.error.hasPrefix("Error: --learning-rate must be a positive number"), "\(negative.error)")
     }
+
+    /// Writes the files the bad-input table refers to: architectures, a truncated model and a
+    /// checkpoint whose optimiser is out of range.
+    func writeBadFiles() throws {
+        let architectures = [
+            "zero-input": #"{"input_shape": [0], "layers": [{"type": "Dense", "units": 2}]}"#,
+            "zero-units": #"{"input_shape": [2], "layers": [{"type": "Dense", "units": 0}]}"#,
+            "negative-units": #"{"input_shape": [2], "layers": [{"type": "Dense", "units": -4}]}"#,
+            "huge": #"{"input_shape": [1000000], "layers": [{"type": "Dense", "units": 1000000}]}"#,
+            "dropout": #"{"input_shape": [2], "layers": [{"type": "Dropout", "rate": 2}, {"type": "Dense", "units": 2}]}"#,
+            "batchnorm": #"{"input_shape": [2], "layers": [{"type": "BatchNormalization", "momentum": -1}]}"#,
+            "maxout": #"{"input_shape": [2], "layers": [{"type": "Maxout", "units": 2, "pieces": 0}]}"#,
+            "malformed": #"{"input_shape": [2], "layers": [{"type": "Dense", "units": "ten"}]}"#,
+        ]
+        for (name, json) in architectures { try json.write(toFile: "\(directory)/\(name).json", atomically: true, encoding: .utf8) }
+        let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:2-8-2"))
+        try ModelFile.save(model, to: "\(directory)/good.safetensors")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(directory)/good.safetensors"))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: "\(directory)/truncated.safetensors"))
+        try ModelFile.save(model, to: "\(directory)/bad-optimizer.safetensors",
+                           training: TrainingCheckpoint(optimizer: RMSProp(alpha: 3), epoch: 1, seed: 0))
+    }
+
+    /// Every bad value a user can give reaches a validator: the process exits (never killed by a
+    /// signal) with a status in 1...125 and one error line naming the problem (ArgumentParser may
+    /// add its usage lines after it).
+    @Test func badInputsAreRefusedWithoutATrap() throws {
+        try writeBadFiles()
+        let train = ["train", "--model", "mlp:2-8-2", "--csv", "train.csv", "--epochs", "1", "--verbose", "0"]
+        let cases: [(arguments: [String], fragments: [String])] = [
+            (train + ["--max-norm", "0"], ["maxNorm must be a number > 0, got 0.0"]),
+            (train + ["--learning-rate", "-1"], ["--learning-rate must be a positive number, got -1.0"]),
+            (train + ["--learning-rate", "inf"], ["--learning-rate", "inf"]),
+            (train + ["--l1", "-1"], ["l1", "-1.0"]),
+            (train + ["--l2", "nan"], ["l2", "nan"]),
+            (train + ["--optimizer", "momentum", "--momentum", "2"], ["SGD: momentum must be in [0, 1), got 2.0"]),
+            (train + ["--optimizer", "nesterov", "--momentum", "0"], ["Nesterov"]),
+            (train + ["--weight-decay", "-1"], ["weight decay", "-1.0"]),
+            (train + ["--batch-size", "0"], ["--batch-size must be at least 1, got 0"]),
+            (train + ["--epochs", "-1"], ["--epochs must be at least 1, got -1"]),
+            (train + ["--threads", "0"], ["--threads", "got 0"]),
+            (train + ["--validation-split", "2"], ["--validation-split must be in [0, 1), got 2.0"]),
+            (train + ["--verbose", "7"], ["--verbose", "got 7"]),
+            (train + ["--early-stopping", "-2"], ["--early-stopping", "-2"]),
+            (train + ["--reduce-lr-patience", "-1"], ["--reduce-lr-patience", "-1"]),
+            (train + ["--seed", "-3"], ["'-3'", "--seed"]),
+            (train + ["--label-column", "-1"], ["index -1"]),
+            (["train", "--model", "mlp:784-0-10", "--csv", "train.csv"], ["mlp:784-0-10"]),
+            (["summary", "--model", "zero-input.json"], ["input_shape", "[0]"]),
+            (["summary", "--model", "zero-units.json"], ["units must be positive, got 0"]),
+            (["train", "--model", "negative-units.json", "--csv", "train.csv"], ["units must be positive, got -4"]),
+            (["summary", "--model", "dropout.json"], ["rate", "2.0"]),
+            (["summary", "--model", "batchnorm.json"], ["momentum", "-1.0"]),
+            (["summary", "--model", "maxout.json"], ["pieces", "0"]),
+            (["summary", "--model", "malformed.json"], ["architecture", "units"]),
+            (["train", "--model", "huge.json", "--csv", "train.csv"], ["needs 4.0 TB", "this machine has"]),
+            (["evaluate", "--model", "truncated.safetensors", "--csv", "train.csv"], ["truncated.safetensors"]),
+            (["evaluate", "--model", "bad-optimizer.safetensors", "--csv", "train.csv"], ["RMSProp: alpha must be in [0, 1), got 3.0"]),
+            (["train", "--model", "bad-optimizer.safetensors", "--resume", "--csv", "train.csv"], ["RMSProp: alpha"]),
+            (["evaluate", "--model", "good.safetensors", "--csv", "train.csv", "--threads", "-1"], ["--threads", "-1"]),
+            (["experiment", "transfer", "--seeds", "0"], ["--seeds must be at least 1, got 0"]),
+            (["experiment", "transfer", "--fine-tune-learning-rate", "-1"], ["--fine-tune-learning-rate", "-1.0"]),
+            (["experiment", "xor", "--seeds", "-1"], ["--seeds", "-1"]),
+            (["experiment", "xor", "--hidden", "0"], ["--hidden must be at least 1, got 0"]),
+            (["experiment", "init", "--examples", "0"], ["--examples", "0"]),
+            (["experiment", "dropout", "--epochs", "0"], ["--epochs", "0"]),
+            (["experiment", "logistic", "--learning-rate", "-0.1"], ["--learning-rate", "-0.1"]),
+            (["demo", "--threads", "0"], ["--threads"]),
+            (["demo", "--epochs", "-5"], ["--epochs", "-5"]),
+            (["gradcheck", "--step", "0"], ["--step must be a positive number, got 0.0"]),
+            (["plot", "boundary", "--count", "0"], ["--count", "0"]),
+            (["plot", "boundary", "--noise", "-1"], ["--noise", "-1.0"]),
+            (["doctor", "--model", "mlp:2-2", "--csv", "train.csv", "--examples", "0"], ["--examples", "0"]),
+            (["inspect", "--model", "mlp:2-2", "--csv", "train.csv", "--examples", "-1"], ["--examples", "-1"]),
+            (["playground", "--port", "-1"], ["--port", "-1"]),
+        ]
+        for (arguments, fragments) in cases {
+            let result = try runAxone(arguments, in: directory)
+            #expect((1...125).contains(result.status), "axone \(arguments): status \(result.status)")
+            let lines = result.error.split(separator: "\n").filter { line in
+                !["Usage:", "Help:", "  See "].contains { line.hasPrefix($0) }
+            }
+            #expect(lines.count == 1 && lines[0].hasPrefix("Error: "), "axone \(arguments): \(result.error)")
+            for fragment in fragments { #expect(result.error.contains(fragment), "axone \(arguments): \(result.error)") }
+        }
+        let summary = try runAxone(["summary", "--model", "huge.json"], in: directory)
+        #expect(summary.status == 0 && summary.output.contains(" Total params: 1,000,001,000,000"), "\(summary)")
+    }
 }

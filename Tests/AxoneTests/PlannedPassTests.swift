@@ -10,7 +10,7 @@ import Testing
             Dense(4)
         }
         model.compile(optimizer: optimizer, loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
-                      metrics: [.accuracy], regularization: Regularization(l1: 1e-3, l2: 1e-3))
+                      metrics: [.accuracy], regularization: try Regularization(l1: 1e-3, l2: 1e-3))
         return model
     }
 

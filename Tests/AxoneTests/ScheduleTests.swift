@@ -74,6 +74,22 @@ private func plateauRates(_ scheduler: PlateauScheduler, values: [Double], start
                 == [0.1, 0.1, 0.1, 0.1, 0.05])
     }
 
+    /// Keras refuses `factor >= 1.0` (keras/src/callbacks/reduce_lr_on_plateau.py raises ValueError);
+    /// Axone refuses it, a factor ≤ 0 and negative counts with a typed error before training.
+    @Test func outOfRangeSettingsAreRefusedBeforeTraining() throws {
+        for scheduler in [PlateauScheduler(factor: 1), PlateauScheduler(factor: 0), PlateauScheduler(factor: -0.5),
+                          PlateauScheduler(patience: -1), PlateauScheduler(cooldown: -2), PlateauScheduler(minimum: -1)] {
+            #expect(throws: TrainingError.self) { try scheduler.validate() }
+        }
+        try PlateauScheduler(factor: 0.1, patience: 0).validate()
+        let model = try Sequential<Float>(inputShape: [1]) { Dense(1) }
+        model.compile(optimizer: SGD(), loss: .meanSquaredError)
+        let x = Tensor<Float>([[1], [2]])
+        #expect(throws: TrainingError.self) {
+            try model.fit(x, x, epochs: 1, callbacks: [ReduceLROnPlateau(monitor: "loss", factor: 2)], verbose: .silent)
+        }
+    }
+
     /// Keras ReduceLROnPlateau semantics, traced by hand on a constant series with patience 2:
     /// without cooldown the halvings fall at epochs 3, 5, 7, 9; a cooldown of 2 epochs during which
     /// flat epochs are not counted moves them to 3, 6, 9.

@@ -81,12 +81,13 @@ public enum SanityChecks {
         }
         let data = try TensorDataset(features: features, targets: labels)
         try model.validate(data, what: "training data")
+        try model.validateParameters()
         let context = Context(model: model, data: data, loss: configuration.loss,
                               regularization: configuration.regularization, options: options)
         return SanityReport(results: try Check.allCases.filter(options.checks.contains).map { check in
             switch check {
             case .initialLoss: try context.initialLoss()
-            case .regularizationRaisesLoss: context.regularizationRaisesLoss()
+            case .regularizationRaisesLoss: try context.regularizationRaisesLoss()
             case .overfitSmallSubset: try context.overfitSmallSubset()
             case .gradientCheck: context.gradientCheck()
             }
@@ -142,11 +143,12 @@ public enum SanityChecks {
                             : "the initial loss is below chance level: check that the labels do not leak into the inputs and that the loss is the mean cross-entropy")
         }
 
-        func regularizationRaisesLoss() -> SanityCheckResult {
+        func regularizationRaisesLoss() throws -> SanityCheckResult {
             let (x, y) = head(512)
+            let regularization = try Regularization(l2: options.l2)
             let (without, penalty) = withoutGradients { () -> (Double, Double) in
                 let value = model.withMode(training: false) { loss(model(Variable(x)), y).value.scalar }
-                let penalty = Regularization(l2: options.l2).penalty(model.namedParameters())?.value.scalar ?? 0
+                let penalty = regularization.penalty(model.namedParameters())?.value.scalar ?? 0
                 return (Double(value), Double(penalty))
             }
             let with = without + penalty
@@ -165,6 +167,7 @@ public enum SanityChecks {
                 model.zeroGradients()
             }
             let optimizer = Adam(learningRate: options.overfitLearningRate)
+            try optimizer.validate()
             let parameters = model.trainableParameters
             let start = try measure(x, y)
             var steps = 0, current = start

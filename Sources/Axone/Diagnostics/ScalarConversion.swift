@@ -13,16 +13,21 @@ extension Sequential {
     /// Names, trainable flags and the training mode are kept; the compile configuration is not.
     ///
     /// - Throws: ``LayerError/invalidArgument(layer:message:)`` for a layer that is not
-    ///   ``ScalarConvertibleLayer``; ``TrainingError/notBuilt`` when the model has no input shape.
+    ///   ``ScalarConvertibleLayer`` or whose twin names its parameters differently;
+    ///   ``TrainingError/notBuilt`` when the model has no input shape; ``LayerError`` when a
+    ///   parameter was given a wrong shape.
     public func converted<Other: TensorScalar>(to _: Other.Type = Other.self) throws -> Sequential<Other> {
         guard let inputShape else { throw TrainingError.notBuilt }
+        try validateParameters()
         guard let twin = try convertedUnbuilt(to: Other.self) as? Sequential<Other> else {
-            preconditionFailure("Sequential.unbuiltTwin must return a Sequential")
+            preconditionFailure("Sequential.unbuiltTwin must return a Sequential")   // Sequential's own conformance
         }
         var generator = SeededGenerator(seed: 0)
         _ = try twin.build(inputShape: inputShape, generator: &generator)
         for ((name, source), (twinName, target)) in zip(namedParameters(), twin.namedParameters()) {
-            precondition(name == twinName, "converted(to:): parameter \(name) became \(twinName)")
+            guard name == twinName else {
+                throw LayerError.invalidArgument(layer: displayName, message: "converted(to:): parameter \(name) became \(twinName) in the twin")
+            }
             target.value = source.value.converted(to: Other.self)
             target.requiresGradient = source.requiresGradient
         }

@@ -20,16 +20,23 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
     public private(set) var inputSize: Int?
 
     /// The weight matrix `[inputSize, units]`; `nil` until built.
+    ///
+    /// It may be replaced (or its `value` assigned) by a tensor of the same shape. A tensor of
+    /// another shape is refused when the layer is next used by `fit`, `predict` or `evaluate`:
+    /// they call ``validateParameters()`` and throw ``LayerError`` before reading any weight.
     public var weight: Variable<Scalar>?
-    /// The bias `[units]`; `nil` until built or when `useBias` is false.
+    /// The bias `[units]`; `nil` until built or when `useBias` is false. Checked like ``weight``.
     public var bias: Variable<Scalar>?
 
     /// Creates a dense layer. When `inputSize` is given and `seed` too, the weights are created at once;
     /// otherwise they are created when the model is built with its input shape.
+    ///
+    /// `units` and `inputSize` must be positive: the initialiser does not throw (layers are listed
+    /// without `try` in a ``Sequential``), so ``build(inputShape:generator:)`` throws
+    /// ``LayerError/invalidArgument(layer:message:)`` for them and the layer stays unbuilt.
     public init(_ units: Int, inputSize: Int? = nil, activation: Activation = .linear, useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 seed: UInt64? = nil, name: String? = nil) {
-        precondition(units > 0, "Dense: units must be positive, got \(units)")
         self.units = units
         self.inputSize = inputSize
         self.activation = activation
@@ -44,11 +51,16 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
     }
 
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        guard units > 0 else { throw LayerError.invalidArgument(layer: displayName, message: "units must be positive, got \(units)") }
         guard inputShape.count == 1, let size = inputShape.first,
               inputSize == nil || inputSize == size else {
             throw LayerError.shapeMismatch(layer: "\(displayName)(\(inputSize.map(String.init) ?? "?")→\(units))",
                                            expected: "[\(inputSize.map(String.init) ?? "features")]", got: inputShape)
         }
+        guard size > 0 else {
+            throw LayerError.invalidArgument(layer: displayName, message: "the input size must be positive, got \(size)")
+        }
+        try checkAllocation(of: [size, units], layer: displayName, as: Scalar.self)
         inputSize = size
         if weight == nil {
             weight = Variable(kernelInitializer.makeTensor([size, units], fanIn: size, fanOut: units,
@@ -59,6 +71,21 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
             }
         }
         return [units]
+    }
+
+    /// Checks that the weight is `[inputSize, units]` and the bias, if any, `[units]`.
+    /// - Throws: ``LayerError/notBuilt(layer:)`` without a weight, ``LayerError/parameterShape(layer:parameter:expected:got:)``
+    ///   when a parameter was given another shape.
+    public override func validateParameters() throws {
+        guard let inputSize, let weight else { throw LayerError.notBuilt(layer: displayName) }
+        // Element by element: an array literal would allocate, and the planned step checks every batch.
+        let shape = weight.value.shape
+        guard shape.count == 2, shape[0] == inputSize, shape[1] == units else {
+            throw LayerError.parameterShape(layer: displayName, parameter: "weight", expected: [inputSize, units], got: weight.value.shape)
+        }
+        if let bias, bias.value.shape.count != 1 || bias.value.shape[0] != units {
+            throw LayerError.parameterShape(layer: displayName, parameter: "bias", expected: [units], got: bias.value.shape)
+        }
     }
 
     public override var specification: LayerSpecification {

@@ -18,6 +18,10 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
     case notBuilt(layer: String)
     /// A name that does not denote an activation, initialiser, loss or layer type.
     case unknownName(kind: String, name: String, known: [String])
+    /// A parameter was assigned a tensor of a shape the layer cannot use.
+    case parameterShape(layer: String, parameter: String, expected: [Int], got: [Int])
+    /// Creating the parameters would take more memory than the machine has.
+    case tooLarge(layer: String, bytes: Int?, available: UInt64)
 
     public var description: String {
         switch self {
@@ -29,6 +33,10 @@ public enum LayerError: Error, Equatable, CustomStringConvertible {
             "\(layer) has no weights yet: give the model an input shape (e.g. inputSize: 784) or call build(inputShape:)"
         case let .unknownName(kind, name, known):
             "unknown \(kind) '\(name)'; known: \(known.joined(separator: ", "))"
+        case let .parameterShape(layer, parameter, expected, got):
+            "\(layer).\(parameter) has shape \(got), the layer needs \(expected)"
+        case let .tooLarge(layer, bytes, available):
+            "\(layer) needs \(bytes.map(byteCount) ?? "more than 2⁶³ bytes") for its parameters; this machine has \(byteCount(available)) of memory"
         }
     }
 }
@@ -68,6 +76,14 @@ open class Layer<Scalar: TensorScalar> {
     /// Creates the parameters for inputs of `inputShape` (features only, no batch axis) if needed,
     /// checks that shape, and returns the output shape.
     open func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { inputShape }
+
+    /// Checks that the parameters still have the shapes the layer was built with (they are public
+    /// and may have been reassigned); by default, checks the sub-layers. `fit`, `predict` and
+    /// `evaluate` call it before using the parameters.
+    /// - Throws: ``LayerError`` naming the layer and the parameter.
+    open func validateParameters() throws {
+        for child in children { try child.validateParameters() }
+    }
 
     /// The forward pass on a batch (`[batch, features…]`), recording the graph when gradients are on.
     open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }

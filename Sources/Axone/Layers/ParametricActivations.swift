@@ -98,6 +98,7 @@ public final class Maxout<Scalar: TensorScalar>: Layer<Scalar> {
             throw LayerError.shapeMismatch(layer: displayName, expected: "[features]", got: inputShape)
         }
         if weight == nil {
+            try checkAllocation(of: [size, units, pieces], layer: displayName, as: Scalar.self)
             let width = units * pieces
             weight = Variable(kernelInitializer.makeTensor([size, width], fanIn: size, fanOut: units, generator: &generator),
                               requiresGradient: isTrainable)

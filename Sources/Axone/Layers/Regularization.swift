@@ -5,11 +5,17 @@
 /// `l1` adds `α₁·Σ|w|` (gradient `α₁·sign(w)`; seed 000 writes `Σwᵢ`, the standard form is `Σ|wᵢ|`),
 /// `l2` adds `α₂·Σw²` (Keras' `l2(α₂)`). PyTorch's `weight_decay = λ` on SGD equals `l2 = λ/2`.
 public struct Regularization: Sendable, Hashable {
-    public var l1: Double
-    public var l2: Double
+    /// The L1 coefficient α₁ (≥ 0).
+    public let l1: Double
+    /// The L2 coefficient α₂ (≥ 0).
+    public let l2: Double
 
-    public init(l1: Double = 0, l2: Double = 0) {
-        precondition(l1 >= 0 && l2 >= 0, "Regularization: coefficients must be ≥ 0, got l1 \(l1), l2 \(l2)")
+    /// Creates the penalty `α₁·Σ|w| + α₂·Σw²`.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` unless both coefficients are finite and ≥ 0.
+    public init(l1: Double = 0, l2: Double = 0) throws {
+        guard l1 >= 0 && l1.isFinite && l2 >= 0 && l2.isFinite else {
+            throw TrainingError.invalidArgument("Regularization: l1 and l2 must be finite numbers ≥ 0, got l1 \(l1), l2 \(l2)")
+        }
         self.l1 = l1
         self.l2 = l2
     }
@@ -34,10 +40,15 @@ public struct Regularization: Sendable, Hashable {
 /// after each update, the incoming weight vector of every unit (a column of a `[in, out]` kernel)
 /// is rescaled to norm `maxNorm` when it is longer.
 public struct MaxNormConstraint: Sendable, Hashable {
-    public var maxNorm: Double
+    /// The largest norm a unit's incoming weight vector may keep (> 0).
+    public let maxNorm: Double
 
-    public init(maxNorm: Double) {
-        precondition(maxNorm > 0, "MaxNormConstraint: maxNorm must be > 0, got \(maxNorm)")
+    /// Creates the constraint.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` unless `maxNorm` is a positive number.
+    public init(maxNorm: Double) throws {
+        guard maxNorm > 0 && !maxNorm.isNaN else {
+            throw TrainingError.invalidArgument("MaxNormConstraint: maxNorm must be a number > 0, got \(maxNorm)")
+        }
         self.maxNorm = maxNorm
     }
 

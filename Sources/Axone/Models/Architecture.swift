@@ -137,7 +137,10 @@ public struct Architecture: Codable, Equatable, Sendable {
 
 extension Sequential {
     /// Builds a model from an architecture, with weights drawn from `seed`.
+    /// - Throws: ``LayerError`` when the architecture is invalid or its parameters would not fit
+    ///   in memory (checked before any weight is created).
     public convenience init(architecture: Architecture, seed: UInt64 = 0) throws {
+        try architecture.checkFitsInMemory(as: Scalar.self)
         try self.init(architecture.layers.map { try $0.makeLayer(Scalar.self) }, inputShape: architecture.inputShape, seed: seed)
     }
 

@@ -18,6 +18,13 @@ public final class AdaDelta: Optimizer {
         super.init(learningRate: learningRate)
     }
 
+    public override func validate() throws {
+        try super.validate()
+        try require("rho", configuration.rho, .closedUnitInterval)
+        try require("epsilon", configuration.epsilon, .positive)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
+    }
+
     public override var slotNames: [String] { ["squareAverage", "deltaAverage"] }
 
     public override func rule(step t: Int) -> UpdateRule { .adaDelta(configuration, learningRate: learningRate) }

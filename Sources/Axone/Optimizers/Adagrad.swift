@@ -22,6 +22,13 @@ public final class Adagrad: Optimizer {
         super.init(learningRate: learningRate)
     }
 
+    public override func validate() throws {
+        try super.validate()
+        try require("epsilon", configuration.epsilon, .positive)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
+        try require("initial accumulator value", initialAccumulatorValue, .nonNegative)
+    }
+
     public override var slotNames: [String] { ["sum"] }
 
     public override func rule(step t: Int) -> UpdateRule { .adagrad(configuration, learningRate: learningRate) }

@@ -24,9 +24,16 @@ public class Adam: Optimizer {
 
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 weightDecay: Double = 0) {
-        precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "Adam: betas must be in [0, 1)")
         configuration = Configuration(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
         super.init(learningRate: learningRate)
+    }
+
+    public override func validate() throws {
+        try super.validate()
+        try require("beta1", configuration.beta1, .unitInterval)
+        try require("beta2", configuration.beta2, .unitInterval)
+        try require("epsilon", configuration.epsilon, .positive)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
     }
 
     public override var slotNames: [String] { ["m", "v"] }

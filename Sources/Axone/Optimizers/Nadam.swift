@@ -29,16 +29,38 @@ public final class Nadam: Optimizer {
         super.init(learningRate: learningRate)
     }
 
+    public override func validate() throws {
+        try super.validate()
+        try require("beta1", configuration.beta1, .unitInterval)
+        try require("beta2", configuration.beta2, .unitInterval)
+        try require("epsilon", configuration.epsilon, .positive)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
+        try require("momentum decay", configuration.momentumDecay, .nonNegative)
+    }
+
     public override var slotNames: [String] { ["m", "v"] }
 
     private func mu(_ t: Int) -> Double {
         configuration.beta1 * (1 - 0.5 * Double.pow(0.96, Double(t) * configuration.momentumDecay))
     }
 
+    /// Π μᵢ for i in 1...t, stopping once a factor no longer changes it (μᵢ grows with i, so the
+    /// product then stays put: 0 or the smallest subnormal) — a restored step count may be huge.
+    private func product(through t: Int) -> Double {
+        var result = 1.0, i = 1
+        while i <= t {
+            let next = result * mu(i)
+            if next == result { break }
+            result = next
+            i += 1
+        }
+        return result
+    }
+
     public override func rule(step t: Int) -> UpdateRule {
         let current = mu(t)
         // Incremental in normal training; recomputed after a restore or reset.
-        muProduct = t == productStep + 1 ? muProduct * current : (1...t).map(mu).reduce(1, *)
+        muProduct = t == productStep + 1 ? muProduct * current : product(through: t)
         productStep = t
         return .nadam(configuration, learningRate: learningRate, step: t, mu: current, nextMu: mu(t + 1),
                       muProduct: muProduct)

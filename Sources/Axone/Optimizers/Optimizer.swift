@@ -32,9 +32,18 @@ open class Optimizer {
     /// Per-parameter slots, keyed by parameter name: a `SlotStorage<Scalar>` each, stored type-erased.
     private var slots: [String: Any] = [:]
 
+    /// Creates an optimiser with step size `learningRate`; ``validate()`` checks it.
     public init(learningRate: Double) {
-        precondition(learningRate >= 0 && learningRate.isFinite, "learning rate must be ≥ 0, got \(learningRate)")
         self.learningRate = learningRate
+    }
+
+    /// Checks every hyper-parameter (the learning rate here; a subclass adds its own and calls
+    /// `super`). `fit` calls it before training and at every epoch (a schedule may change the
+    /// learning rate), and a checkpoint's optimiser is checked when loaded; the initialisers do
+    /// not throw, so an optimiser can be written inline in `compile`.
+    /// - Throws: ``OptimizerError`` naming the first value out of range.
+    open func validate() throws {
+        try require("learning rate", learningRate, .nonNegative)
     }
 
     /// The names of the slots, in kernel order (e.g. `["m", "v"]` for Adam).

@@ -19,6 +19,9 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
         case learningRate = "learning_rate", initialAccumulatorValue = "initial_accumulator_value"
     }
 
+    /// The largest step count a checkpoint may hold (exactly representable as a `Double`).
+    public static let maximumIterations = 1 << 53
+
     /// Describes `optimizer`.
     public init(_ optimizer: Optimizer) {
         type = String(describing: Swift.type(of: optimizer))
@@ -36,6 +39,8 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
     }
 
     /// A new optimiser of this type and configuration, with its step count (slots are restored separately).
+    /// - Throws: ``OptimizerError`` when a hyper-parameter is out of range, ``TensorError`` when the
+    ///   type is unknown or its configuration missing.
     public func makeOptimizer() throws -> Optimizer {
         func missing() -> TensorError { .invalidArgument("optimizer '\(type)': its configuration is missing from the checkpoint") }
         let optimizer: Optimizer
@@ -67,6 +72,11 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
         default:
             throw TensorError.invalidArgument("unknown optimizer type '\(type)' in the checkpoint")
         }
+        guard (0...OptimizerSpecification.maximumIterations).contains(iterations) else {
+            throw OptimizerError.outOfRange(optimizer: type, parameter: "iterations", value: Double(iterations),
+                                            allowed: "an integer in 0...2⁵³")
+        }
+        try optimizer.validate()
         optimizer.iterations = iterations
         return optimizer
     }

@@ -21,6 +21,13 @@ public final class RMSProp: Optimizer {
         super.init(learningRate: learningRate)
     }
 
+    public override func validate() throws {
+        try super.validate()
+        try require("alpha", configuration.alpha, .unitInterval)
+        try require("epsilon", configuration.epsilon, .positive)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
+    }
+
     public override var slotNames: [String] { ["squareAverage"] }
 
     public override func rule(step t: Int) -> UpdateRule { .rmsProp(configuration, learningRate: learningRate) }

@@ -26,10 +26,15 @@ public final class SGD: Optimizer {
 
     public init(learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false,
                 weightDecay: Double = 0, style: MomentumStyle = .pytorch) {
-        precondition(momentum >= 0 && momentum < 1, "SGD: momentum must be in [0, 1), got \(momentum)")
-        precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
         configuration = Configuration(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay, style: style)
         super.init(learningRate: learningRate)
+    }
+
+    public override func validate() throws {
+        try super.validate()
+        try require("momentum", configuration.momentum, .unitInterval)
+        try require("weight decay", configuration.weightDecay, .nonNegative)
+        guard !configuration.nesterov || configuration.momentum > 0 else { throw OptimizerError.nesterovWithoutMomentum }
     }
 
     public override var slotNames: [String] { configuration.momentum == 0 ? [] : ["velocity"] }

@@ -23,7 +23,8 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
     /// η_t = min + ½(η₀ − min)(1 + cos(π·t/steps)).
     case cosine(initial: Double, steps: Int, minimum: Double = 0)
 
-    /// The learning rate at step t (t ≥ 0).
+    /// The learning rate at step t (t ≥ 0); NaN for a piecewise schedule without values, which
+    /// ``Optimizer/validate()`` then refuses.
     public func callAsFunction(_ t: Int) -> Double {
         let t = Swift.max(t, 0)
         switch self {
@@ -32,6 +33,7 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         case let .exponential(initial, rate): return initial * Double.exp(-rate * Double(t))
         case let .step(initial, factor, stepSize): return initial * Double.pow(factor, Double(t / Swift.max(stepSize, 1)))
         case let .piecewiseConstant(boundaries, values):
+            guard !values.isEmpty else { return .nan }
             let index = boundaries.firstIndex { t < $0 } ?? boundaries.count
             return values[Swift.min(index, values.count - 1)]
         case let .cosine(initial, steps, minimum):
@@ -67,13 +69,23 @@ public struct PlateauScheduler: Sendable, Hashable {
     private var wait = 0
     private var cooldownLeft = 0
 
+    /// Creates the scheduler; ``validate()`` checks the values (``ReduceLROnPlateau`` does before training).
     public init(factor: Double = 0.5, patience: Int = 10, minDelta: Double = 1e-4, cooldown: Int = 0, minimum: Double = 0) {
-        precondition(factor > 0 && factor < 1, "PlateauScheduler: factor must be in (0, 1), got \(factor)")
         self.factor = factor
         self.patience = patience
         self.minDelta = minDelta
         self.cooldown = cooldown
         self.minimum = minimum
+    }
+
+    /// Throws ``TrainingError/invalidArgument(_:)`` unless `factor` is in (0, 1) (Keras refuses a
+    /// factor ≥ 1 too) and `patience`, `cooldown`, `minDelta` and `minimum` are finite and ≥ 0.
+    public func validate() throws {
+        guard factor > 0 && factor < 1 else { throw TrainingError.invalidArgument("ReduceLROnPlateau: factor must be in (0, 1), got \(factor)") }
+        guard patience >= 0, cooldown >= 0, minDelta >= 0, minDelta.isFinite, minimum >= 0, minimum.isFinite else {
+            throw TrainingError.invalidArgument(
+                "ReduceLROnPlateau: patience, cooldown, minDelta and minimum must be ≥ 0, got \(patience), \(cooldown), \(minDelta), \(minimum)")
+        }
     }
 
     /// Records the monitored value (lower is better) at the end of an epoch and returns the learning rate to use next.

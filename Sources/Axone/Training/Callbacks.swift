@@ -89,6 +89,8 @@ public final class ReduceLROnPlateau<Scalar: TensorScalar>: Callback<Scalar> {
                                      minimum: minimumLearningRate)
     }
 
+    public override func trainingWillBegin(model: Model<Scalar>) throws { try scheduler.validate() }
+
     public override func epochDidEnd(_ epoch: Int, logs: Logs, model: Model<Scalar>) throws {
         guard let value = logs[monitor], let optimizer = model.configuration?.optimizer else {
             throw TrainingError.invalidArgument("ReduceLROnPlateau: '\(monitor)' is not logged; logged: \(logs.entries.map(\.key))")

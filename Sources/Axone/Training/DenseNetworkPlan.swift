@@ -116,6 +116,12 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
         widest = plans.map { Swift.max($0.inputSize, $0.units) }.max()!
     }
 
+    /// Checks that every layer's parameters still have the shapes planned for (they are public and
+    /// may have been reassigned since), before a pass reads or writes them.
+    func validateParameters() throws {
+        for layer in layers { try layer.dense.validateParameters() }
+    }
+
     deinit {
         for buffer in preActivations + activations + deltas + shardGradients.flatMap(\.all) { buffer.deallocate() }
         scratch.deallocate()

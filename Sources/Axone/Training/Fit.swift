@@ -66,6 +66,7 @@ extension Model {
         }
         try validate(data, what: "training data")
         if let validationData { try validate(validationData, what: "validation data") }
+        try validateParameters()
         try usage.beginTraining()
         defer { usage.endTraining() }
         trainingSeed = seed
@@ -95,6 +96,7 @@ extension Model {
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
+            try configuration.optimizer.validate()
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
@@ -132,6 +134,7 @@ extension Model {
             divergence.epochDidEnd(loss: logs["loss"]!)
             for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
             if validationData != nil || !validationIndices.isEmpty {
+                try validateParameters()
                 let validation = validationData.map {
                     evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration)
                 } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration)
@@ -153,11 +156,13 @@ extension Model {
                            plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)]) throws -> (loss: Scalar, outputs: Tensor<Scalar>) {
         if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
+            try plan.validateParameters()
             return x.withUnsafeBufferPointer {
                 plan.trainStep($0, rows: x.shape[0], targets: y, smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
                                optimizer: configuration.optimizer, regularization: configuration.regularization)
             }
         }
+        try validateParameters()   // a callback may have reassigned a parameter since the last step
         let outputs = forward(Variable(x))
         var loss = configuration.loss(outputs, y, sampleWeights: sampleWeights)
         if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }

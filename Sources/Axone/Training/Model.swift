@@ -136,6 +136,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     private func inferring<R>(_ what: String, _ mode: ForwardModeOverride, _ body: () throws -> R) throws -> R {
         try usage.beginInference(what)
         defer { usage.endInference() }
+        try validateParameters()
         return try ForwardMode.$override.withValue(mode, operation: body)
     }
 
@@ -156,6 +157,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// Forward passes over `x` in batches, without recording gradients.
     private func outputs(_ x: Tensor<Scalar>, batchSize: Int) throws -> Tensor<Scalar> {
+        guard batchSize > 0 else { throw TrainingError.invalidArgument("predict: batchSize must be > 0, got \(batchSize)") }
         guard let inputShape else { throw TrainingError.notBuilt }
         guard x.rank >= 1, Array(x.shape.dropFirst()) == inputShape else {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
@@ -205,6 +207,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// on several threads at once.
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
+        guard batchSize > 0 else { throw TrainingError.invalidArgument("evaluate: batchSize must be > 0, got \(batchSize)") }
         try validate(data, what: "evaluation data")
         return try inferring("evaluate", .inference) {
             evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
