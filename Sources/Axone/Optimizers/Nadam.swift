@@ -31,10 +31,8 @@ public final class Nadam: Optimizer {
 
     public override func validate() throws {
         try super.validate()
-        try require("beta1", configuration.beta1, .unitInterval)
-        try require("beta2", configuration.beta2, .unitInterval)
-        try require("epsilon", configuration.epsilon, .positive)
-        try require("weight decay", configuration.weightDecay, .nonNegative)
+        try requireAdamMoments(beta1: configuration.beta1, beta2: configuration.beta2, epsilon: configuration.epsilon,
+                               weightDecay: configuration.weightDecay)
         try require("momentum decay", configuration.momentumDecay, .nonNegative)
     }
 

@@ -52,4 +52,12 @@ extension Optimizer {
                                             value: value, allowed: range.text)
         }
     }
+
+    /// Checks the hyper-parameters Adam and Nadam share: β₁, β₂ in [0, 1), ε > 0, weight decay ≥ 0.
+    func requireAdamMoments(beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double) throws {
+        try require("beta1", beta1, .unitInterval)
+        try require("beta2", beta2, .unitInterval)
+        try require("epsilon", epsilon, .positive)
+        try require("weight decay", weightDecay, .nonNegative)
+    }
 }
