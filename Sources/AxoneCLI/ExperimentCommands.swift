@@ -51,10 +51,10 @@ struct PerceptronCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perceptron", abstract: "The perceptron learns AND and OR and fails on XOR (seeds 000, 001, 003).")
 
-    func run() {
+    func run() throws {
         let corners: [[Double]] = [[0, 0], [0, 1], [1, 0], [1, 1]]
         for (name, labels) in [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("XOR", [0, 1, 1, 0])] {
-            var perceptron = Perceptron(inputs: 2)
+            var perceptron = try Perceptron(inputs: 2)
             let mistakes = perceptron.train(points: corners, labels: labels, epochs: 100)
             let accuracy = perceptron.accuracy(points: corners, labels: labels)
             print("\(name): \(mistakes.last == 0 ? "converged after \(mistakes.count) epochs" : "no convergence in 100 epochs"), "

@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func histogramChartDrawsOneBarPerNonEmptyBin() throws {
-        let histogram = Histogram([0.1, 0.2, 0.24, 0.9, 5], bins: 4, range: 0...1)   // 5 is clamped into the last bin
+        let histogram = try Histogram([0.1, 0.2, 0.24, 0.9, 5], bins: 4, range: 0...1)   // 5 is clamped into the last bin
         #expect(histogram.counts == [3, 0, 0, 2])
         #expect(histogram.total == 5 && histogram.binWidth == 0.25)
         let parsed = try #require(ParsedSVG.parse(HistogramChart(title: "h", histogram: histogram).svg()))
@@ -59,7 +59,8 @@ import Testing
     }
 
     @Test func gridPlacesOneChartPerCell() throws {
-        let charts: [any Chart] = (0..<5).map { HistogramChart(title: "layer \($0)", histogram: Histogram([Double($0)], bins: 3)) }
+        let charts: [any Chart] = try (0..<5).map { HistogramChart(title: "layer \($0)", histogram: try Histogram([Double($0)], bins: 3)) }
+        #expect(throws: TensorError.self) { try Histogram([1], bins: 0) }
         let svg = SVGPlot.grid(charts, columns: 5, cellWidth: 180, cellHeight: 150, title: "Layers")
         let parsed = try #require(ParsedSVG.parse(svg))
         #expect(parsed.count("rect", class: "plot-area") == 5)

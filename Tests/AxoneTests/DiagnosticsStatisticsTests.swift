@@ -56,7 +56,7 @@ import Testing
         expectClose(stats.loss!, loss.value.scalar, absolute: 1e-12)
         #expect(stats.parameters.map(\.name) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"])
         for (p, (_, variable)) in zip(stats.parameters, model.namedParameters()) {
-            let expected = ValueStatistics(variable.gradient!)
+            let expected = try ValueStatistics(variable.gradient!)
             expectClose(p.gradient!.mean, expected.mean, absolute: 1e-12)
             expectClose(p.gradient!.standardDeviation, expected.standardDeviation, absolute: 1e-12)
         }

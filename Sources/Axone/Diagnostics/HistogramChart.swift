@@ -1,7 +1,7 @@
 /// A bar chart of a ``Histogram``: one bar per bin, the x axis spanning exactly the histogram's range.
 ///
 /// ```swift
-/// let chart = HistogramChart(title: "layer 1", histogram: Histogram(values, bins: 30, range: -1...1))
+/// let chart = HistogramChart(title: "layer 1", histogram: try Histogram(values, bins: 30, range: -1...1))
 /// let svg = chart.svg()
 /// ```
 public struct HistogramChart: Chart {

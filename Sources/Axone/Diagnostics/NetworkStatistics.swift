@@ -85,22 +85,22 @@ public struct NetworkStatistics: Sendable, CustomStringConvertible {
             return (outputs, Double(value.value.scalar))
         }
 
-        let layers = zip(model.layers, outputs).enumerated().map { i, pair in
+        let layers = try zip(model.layers, outputs).enumerated().map { i, pair in
             let (layer, output) = (pair.0, ValueStatistics.doubles(pair.1))
             let activation = (layer as? Dense<Scalar>)?.activation ?? (layer as? ActivationLayer<Scalar>)?.activation
             return LayerStatistics(
                 name: "layers.\(i)", typeName: layer.typeName, activation: activation,
-                output: ValueStatistics(output, bins: bins, histogramRange: activation.flatMap(naturalRange)),
+                output: try ValueStatistics(output, bins: bins, histogramRange: activation.flatMap(naturalRange)),
                 saturatedFraction: activation.flatMap { saturation(of: $0, output) },
                 deadFraction: activation == .relu ? ValueStatistics.fraction(of: output) { $0 == 0 } : nil,
-                outputGradient: taps.gradients[i].map { ValueStatistics($0, bins: bins) })
+                outputGradient: try taps.gradients[i].map { try ValueStatistics($0, bins: bins) })
         }
-        let parameters = model.namedParameters().map { name, p in
-            ParameterStatistics(name: name, value: ValueStatistics(p.value, bins: bins),
-                                gradient: p.gradient.map { ValueStatistics($0, bins: bins) })
+        let parameters = try model.namedParameters().map { name, p in
+            ParameterStatistics(name: name, value: try ValueStatistics(p.value, bins: bins),
+                                gradient: try p.gradient.map { try ValueStatistics($0, bins: bins) })
         }
         if targets != nil { model.zeroGradients() }
-        return NetworkStatistics(input: ValueStatistics(input, bins: bins), layers: layers, parameters: parameters,
+        return NetworkStatistics(input: try ValueStatistics(input, bins: bins), layers: layers, parameters: parameters,
                                  loss: lossValue)
     }
 

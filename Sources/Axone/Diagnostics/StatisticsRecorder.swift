@@ -19,9 +19,8 @@ public final class StatisticsRecorder<Scalar: TensorScalar>: Callback<Scalar> {
     /// The statistics taken so far, with the 0-based epoch after which each was taken.
     public private(set) var snapshots: [(epoch: Int, statistics: NetworkStatistics)] = []
 
-    /// - Precondition: `every > 0`.
+    /// `every` and `bins` must be positive; `fit` refuses them otherwise (``TrainingError/invalidArgument(_:)``).
     public init(input: Tensor<Scalar>, targets: Tensor<Scalar>? = nil, every: Int = 1, bins: Int = 30) {
-        precondition(every > 0, "StatisticsRecorder: every must be positive, got \(every)")
         self.input = input
         self.targets = targets
         self.every = every
@@ -29,6 +28,9 @@ public final class StatisticsRecorder<Scalar: TensorScalar>: Callback<Scalar> {
     }
 
     public override func trainingWillBegin(model: Model<Scalar>) throws {
+        guard every > 0, bins > 0 else {
+            throw TrainingError.invalidArgument("StatisticsRecorder: every and bins must be positive, got \(every) and \(bins)")
+        }
         guard model is Sequential<Scalar> else {
             throw TrainingError.invalidArgument("StatisticsRecorder measures layer by layer and needs a Sequential model, got \(model.typeName)")
         }

@@ -9,8 +9,9 @@ public struct Histogram: Sendable, Equatable {
     public var counts: [Int]
 
     /// Bins `values` into `bins` bins over `range` (by default the values' own minimum and maximum).
-    public init(_ values: [Double], bins: Int = 30, range: ClosedRange<Double>? = nil) {
-        precondition(bins > 0, "Histogram: bins must be positive, got \(bins)")
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when `bins` is not positive.
+    public init(_ values: [Double], bins: Int = 30, range: ClosedRange<Double>? = nil) throws {
+        guard bins > 0 else { throw TensorError.invalidArgument("Histogram: bins must be positive, got \(bins)") }
         // Plain loops with `if`s: generic helpers (min, filter, key paths) cost ~10× more per element
         // in unoptimised builds, and these run over every activation of a network.
         var low = Double.infinity, high = -Double.infinity
@@ -52,7 +53,7 @@ public struct ValueStatistics: Sendable, Equatable {
     public var histogram: Histogram
 
     /// Measures `values`; the histogram spans `histogramRange`, or the values' own extremes.
-    public init(_ values: [Double], bins: Int = 30, histogramRange: ClosedRange<Double>? = nil) {
+    public init(_ values: [Double], bins: Int = 30, histogramRange: ClosedRange<Double>? = nil) throws {
         count = values.count
         var sum = 0.0, low = Double.infinity, high = -Double.infinity
         for v in values {
@@ -69,12 +70,12 @@ public struct ValueStatistics: Sendable, Equatable {
         standardDeviation = count == 0 ? 0 : (squares / Double(count)).squareRoot()
         (minimum, maximum) = count == 0 ? (0, 0) : (low, high)
         let extremes = low.isFinite && high.isFinite ? low...high : nil   // else the histogram finds the finite ones
-        histogram = Histogram(values, bins: bins, range: histogramRange ?? extremes)
+        histogram = try Histogram(values, bins: bins, range: histogramRange ?? extremes)
     }
 
     /// Measures the elements of `tensor`.
-    public init<Scalar: TensorScalar>(_ tensor: Tensor<Scalar>, bins: Int = 30, histogramRange: ClosedRange<Double>? = nil) {
-        self.init(ValueStatistics.doubles(tensor), bins: bins, histogramRange: histogramRange)
+    public init<Scalar: TensorScalar>(_ tensor: Tensor<Scalar>, bins: Int = 30, histogramRange: ClosedRange<Double>? = nil) throws {
+        try self.init(ValueStatistics.doubles(tensor), bins: bins, histogramRange: histogramRange)
     }
 
     /// The elements of `tensor` as `Double`s, through a concrete conversion for `Float` (a generic

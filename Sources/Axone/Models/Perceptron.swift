@@ -5,7 +5,7 @@
 /// layer (seed 003:484).
 ///
 /// ```swift
-/// var and = Perceptron(inputs: 2)
+/// var and = try Perceptron(inputs: 2)
 /// and.train(points: [[0, 0], [0, 1], [1, 0], [1, 1]], labels: [0, 0, 0, 1], epochs: 20)
 /// and.predict([1, 1])   // 1
 /// ```
@@ -18,8 +18,9 @@ public struct Perceptron: Sendable, Equatable {
     public var learningRate: Double
 
     /// A perceptron with zero weights.
-    public init(inputs: Int, learningRate: Double = 1) {
-        precondition(inputs > 0, "Perceptron: needs at least one input")
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when `inputs` is not positive.
+    public init(inputs: Int, learningRate: Double = 1) throws {
+        guard inputs > 0 else { throw TensorError.invalidArgument("Perceptron: needs at least one input, got \(inputs)") }
         weights = Array(repeating: 0, count: inputs)
         self.learningRate = learningRate
     }
