@@ -39,7 +39,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(parsing: .unconditional, help: "0 silent, 1 progress bar (one line per epoch when not a terminal), 2 one line per epoch.") var verbose = 1
     @Option(help: "Where to write the trained model.") var output = "model.safetensors"
-    @Option(help: "Write the training checkpoint every N epochs (0: only at the end).") var checkpointEvery = 1
+    @Option(parsing: .unconditional, help: "Write the training checkpoint every N epochs (0: only at the end).") var checkpointEvery = 1
     @Option(name: .customLong("checkpoint"), help: "Where to write the checkpoint each time (default: --output); {epoch} or {epoch:02d} is replaced by the epoch.")
     var checkpointPath: String?
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
@@ -56,10 +56,10 @@ struct TrainCommand: ParsableCommand {
         try reduceLRPatience.map { try OptionError.require($0, "reduce-lr-patience", atLeast: 0) }
         try OptionError.requireThreads(threads)
         try OptionError.require(verbose, "verbose", "0, 1 or 2") { Verbosity(rawValue: $0) != nil }
+        try OptionError.require(checkpointEvery, "checkpoint-every", atLeast: 0)
     }
 
     func run() throws {
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be ≥ 0, got \(checkpointEvery)") }
         Parallelism.setThreadCount(threads)
         let loss = try Loss(name: loss)
         let metrics = try self.metrics.split(separator: ",").map { try Metric(name: String($0)) }

@@ -83,6 +83,12 @@ extension Model {
                 "fit: the progress of epoch \(progress.epoch + 1) (step \(progress.step)) does not fit initialEpoch \(initialEpoch) of \(epochs) with \(steps) batches per epoch")
         }
         let plan = plannedStep(for: configuration.loss)
+        // Callbacks may reassign a parameter: its shape is checked again after they run (the
+        // plan's check is cheap; the model's walks the layers).
+        func checkParametersAfterCallbacks() throws {
+            guard !callbacks.isEmpty else { return }
+            if let plan { try plan.validateParameters() } else { try validateParameters() }
+        }
         var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
         var batch: [Int] = []
         var history = History()
@@ -96,6 +102,7 @@ extension Model {
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
+            try checkParametersAfterCallbacks()
             try configuration.optimizer.validate()
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
@@ -124,6 +131,7 @@ extension Model {
                 if !callbacks.isEmpty {
                     let batchLogs = Logs([("loss", value)])
                     for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
+                    try checkParametersAfterCallbacks()
                 }
                 display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
                 if usage.takeInterruption() {
@@ -156,13 +164,11 @@ extension Model {
                            plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)]) throws -> (loss: Scalar, outputs: Tensor<Scalar>) {
         if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
-            try plan.validateParameters()
             return x.withUnsafeBufferPointer {
                 plan.trainStep($0, rows: x.shape[0], targets: y, smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
                                optimizer: configuration.optimizer, regularization: configuration.regularization)
             }
         }
-        try validateParameters()   // a callback may have reassigned a parameter since the last step
         let outputs = forward(Variable(x))
         var loss = configuration.loss(outputs, y, sampleWeights: sampleWeights)
         if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }

@@ -113,9 +113,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
     /// without recording gradients.
     ///
-    /// `batchSize` is rounded up to a multiple of 64 rows, the row block of every product (see
-    /// ``Parallelism``), so a prediction is the same bits whatever the batch size and the thread
-    /// count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
+    /// A planned model (a Dense stack) takes the whole input at once, in row blocks of 64; any
+    /// other model rounds `batchSize` up to a multiple of 64 rows, the row block of every product
+    /// (see ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
+    /// the thread count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
     /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 256) throws -> Tensor<Scalar> {
         try inferring("predict", .inference) { try outputs(x, batchSize: batchSize) }
@@ -162,15 +163,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         guard x.rank >= 1, Array(x.shape.dropFirst()) == inputShape else {
             throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
         }
-        let n = x.shape[0]
-        if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
-            // The whole input at once: the plan splits it into row blocks of its own, with small
-            // buffers per block, and writes straight into the result.
-            return Tensor(shape: [n, width]) { out in
-                x.withUnsafeBufferPointer { plan.infer($0, rows: n, into: out) }
-            }
-        }
-        let size = Self.inferenceBatchRows(batchSize)
+        // The planned pass takes the whole input at once: it splits it into row blocks of its own,
+        // with small buffers per block, and writes straight into the result.
+        if usesPlannedPasses && densePlan() != nil { return inferenceOutputs(x) }
+        let n = x.shape[0], size = Self.inferenceBatchRows(batchSize)
         let pieces = stride(from: 0, to: n, by: size).map { start in inferenceOutputs(x.rows(start..<Swift.min(start + size, n))) }
         return pieces.isEmpty ? Tensor.zeros([0] + (outputShape ?? [])) : Tensor.concatenate(pieces)
     }
