@@ -9,7 +9,9 @@ import Testing
 /// It checks behaviour, not speed (the latencies are printed, and `bench/playground_load.py`
 /// measures them): in the full suite, other tests keep both cores and the two threads of the
 /// concurrency pool busy, so each deadline is generous and polling lasts until every session has
-/// trained an epoch.
+/// trained an epoch. That no session is freed while it is used shows in the codes: a freed session
+/// answers 404. (Counting the open sessions after polling would race with the timeout when the
+/// pool is so starved that one session's polling ends a session timeout before another's.)
 @Suite struct PlaygroundLoadTests {
     static let sessions = 5
     static let polling = Duration.seconds(3), longestPolling = Duration.seconds(40)
@@ -46,7 +48,6 @@ import Testing
                 "every session trained and was answered: epochs \(results.map(\.epoch))")
         let p99 = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
         print("playground load: \(latencies.count) status requests, p50 \(latencies[latencies.count / 2] * 1000) ms, p99 \(p99 * 1000) ms")
-        #expect(try await server.openSessions() == Self.sessions)
 
         // No more requests for the sessions: each must be closed within its timeout plus a sweep.
         let deadline = ContinuousClock.now + Self.sessionTimeout + .seconds(10)
