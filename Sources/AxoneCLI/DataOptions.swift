@@ -88,20 +88,30 @@ struct ModelOptions: ParsableArguments {
     var isSavedModel: Bool { model.hasSuffix(".safetensors") }
 
     /// The model: loaded with its weights, or built from its architecture with weights from `seed`.
-    func make(seed: UInt64) throws -> Sequential<Float> { try makeModel(model, seed: seed) }
+    func make(seed: UInt64) throws -> Model<Float> { try makeModel(model, seed: seed) }
+
+    /// The model, which this command needs to be a chain of layers.
+    /// - Throws: `ValidationError` for a graph model, naming the command.
+    func makeSequential(seed: UInt64, for command: String) throws -> Sequential<Float> {
+        guard let sequential = try make(seed: seed) as? Sequential<Float> else {
+            throw ValidationError("\(command) works on Sequential models (a chain of layers) for now; \(model) is a graph model")
+        }
+        return sequential
+    }
 }
 
-/// A model from a preset (`mlp:784-256-128-10`), an architecture `.json` file or a saved `.safetensors` model.
-func makeModel(_ description: String, seed: UInt64) throws -> Sequential<Float> {
+/// A model from a preset (`mlp:784-256-128-10`), an architecture `.json` file (a chain of layers
+/// or a graph) or a saved `.safetensors` model.
+func makeModel(_ description: String, seed: UInt64) throws -> Model<Float> {
     if description.hasSuffix(".safetensors") { return try ModelFile.load(from: description, as: Float.self).model }
-    return try Sequential(architecture: architecture(description), seed: seed)
+    return try Model.make(architectureJSON: architectureJSON(description), seed: seed)
 }
 
-/// The architecture of a preset (`mlp:784-256-128-10`) or of an architecture `.json` file.
-func architecture(_ description: String) throws -> Architecture {
-    if description.hasPrefix("mlp:") { return try Architecture(preset: description) }
+/// The architecture JSON of a preset (`mlp:784-256-128-10`) or of an architecture `.json` file.
+func architectureJSON(_ description: String) throws -> String {
+    if description.hasPrefix("mlp:") { return try Architecture(preset: description).json }
     guard description.hasSuffix(".json") else {
         throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(description)'")
     }
-    return try Architecture(json: String(contentsOfFile: description, encoding: .utf8))
+    return try String(contentsOfFile: description, encoding: .utf8)
 }

@@ -36,7 +36,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(2)
-        let network = try model.make(seed: seed)
+        let network = try model.makeSequential(seed: seed, for: "sanity-check")
         network.compile(optimizer: Adam(learningRate: learningRate), loss: .categoricalCrossEntropy())
         let (x, y) = firstExamples(try data.load(split: .train, classification: true), count: examples)
         let report = try SanityChecks.run(model: network, features: x, labels: y,
@@ -115,7 +115,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try model.make(seed: 0)
+        let network = try model.makeSequential(seed: 0, for: "inspect")
         let (x, y) = firstExamples(try data.load(split: .train, classification: true), count: examples)
         let statistics = try NetworkStatistics.measure(network, input: x, targets: y, loss: .categoricalCrossEntropy())
         print(statistics)

@@ -69,9 +69,14 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    /// A saved model is loaded; a preset or architecture is summarised from its specification,
-    /// without creating its weights (so even a model too large for memory can be described).
+    /// A saved model or a graph is built; a preset or chain architecture is summarised from its
+    /// specification, without creating its weights (so even a model too large for memory can be described).
     func run() throws {
-        print(model.isSavedModel ? try model.make(seed: 0).summary() : try architecture(model.model).summary())
+        let json = model.isSavedModel ? nil : try architectureJSON(model.model)
+        if let json, !GraphArchitecture.describesGraph(json) {
+            print(try Architecture(json: json).summary())
+        } else {
+            print(try model.make(seed: 0).summary())
+        }
     }
 }

@@ -13,7 +13,7 @@ struct ExportONNXCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The ONNX file to write.") var output = "model.onnx"
 
     func run() throws {
-        try ONNXExport.write(try model.make(seed: 0), to: output)
+        try ONNXExport.write(try model.makeSequential(seed: 0, for: "export-onnx"), to: output)
         print("Wrote \(output) (input \"input\" [batch, features], output \"output\").")
     }
 }

@@ -57,10 +57,10 @@ public enum ModelFile {
     public static let layout = "Dense weight [in, out] (Z = A·W + b); PyTorch Linear stores [out, in]"
 
     /// Writes `model` (and, for a checkpoint, its training state) to `path`.
-    public static func save<Scalar: TensorScalar>(_ model: Sequential<Scalar>, to path: String,
+    public static func save<Scalar: TensorScalar>(_ model: Model<Scalar>, to path: String,
                                                   training: TrainingCheckpoint? = nil) throws {
         var metadata = ["axone.version": version, "axone.layout": layout,
-                        "axone.architecture": try model.architecture().json]
+                        "axone.architecture": try model.architectureJSON()]
         var tensors = model.namedParameters().map { ($0.name, $0.variable.value) }
             + model.namedBuffers().map { ($0.name, $0.buffer.value) }
         let generators = model.generatorStates()
@@ -79,7 +79,7 @@ public enum ModelFile {
 
     /// Reads a model (and its training state when the file is a checkpoint) from `path`.
     public static func load<Scalar: TensorScalar>(from path: String, as _: Scalar.Type = Scalar.self) throws
-        -> (model: Sequential<Scalar>, training: TrainingCheckpoint?) {
+        -> (model: Model<Scalar>, training: TrainingCheckpoint?) {
         let file: SafeTensors
         do { file = try SafeTensors(contentsOf: path) } catch let error as SafeTensorsError {
             throw ModelFileError.corrupt(path: path, reason: error.description)
@@ -93,7 +93,7 @@ public enum ModelFile {
                 throw ModelFileError.invalidMetadata(path: path, key: key, reason: "\(error)")
             }
         }
-        let model = try Sequential<Scalar>(architecture: Architecture(json: metadata("axone.architecture")))
+        let model = try Model<Scalar>.make(architectureJSON: metadata("axone.architecture"))
         var state: [String: Tensor<Scalar>] = [:]
         for name in file.names where !name.hasPrefix("optimizer.") { state[name] = try file.tensor(named: name, as: Scalar.self) }
         try model.loadState(state, source: path)

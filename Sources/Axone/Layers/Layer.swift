@@ -88,6 +88,20 @@ open class Layer<Scalar: TensorScalar> {
     /// The forward pass on a batch (`[batch, features…]`), recording the graph when gradients are on.
     open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }
 
+    /// Creates the parameters for several inputs (shapes without the batch axis) and returns the
+    /// shape of each output. By default a layer takes one input and gives one output, through
+    /// ``build(inputShape:generator:)``; merge layers and models used as layers override it.
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` when the number of inputs is wrong.
+    open func build(inputShapes: [[Int]], generator: inout SeededGenerator) throws -> [[Int]] {
+        guard inputShapes.count == 1 else {
+            throw LayerError.invalidArgument(layer: displayName, message: "takes one input, got \(inputShapes.count)")
+        }
+        return [try build(inputShape: inputShapes[0], generator: &generator)]
+    }
+
+    /// The forward pass of a layer with several inputs or outputs (by default, ``forward(_:)`` on the one input).
+    open func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] { [forward(inputs[0])] }
+
     /// Runs ``forward(_:)``.
     public func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> { forward(input) }
 
@@ -123,7 +137,7 @@ open class Layer<Scalar: TensorScalar> {
     }
 
     /// The direct sub-layers, named by property (`layers.0` for an array element).
-    public var namedChildren: [(name: String, layer: Layer)] {
+    open var namedChildren: [(name: String, layer: Layer)] {
         storedProperties.flatMap { label, value -> [(String, Layer)] in
             if let layer = Layer.unwrap(value) as? Layer { return [(label, layer)] }
             if let layers = value as? [Layer] { return layers.enumerated().map { ("\(label).\($0.offset)", $0.element) } }

@@ -23,18 +23,21 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var upper: Double?
     public var standardDeviation: Double?
     public var trainable: Bool?
+    public var axis: Int?
+    /// The graph of a model used as a layer.
+    public var graph: GraphArchitecture?
 
     public init(type: String) { self.type = type }
 
     enum CodingKeys: String, CodingKey {
-        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable
+        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
     }
 
     /// The layer types an architecture may name.
     public static let types = ["Dense", "Activation", "Dropout", "GaussianNoise", "Flatten", "BatchNormalization",
-                               "PReLU", "RReLU", "Maxout"]
+                               "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional"]
 
     /// Creates the (unbuilt) layer this specification describes.
     public func makeLayer<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) throws -> Layer<Scalar> {
@@ -64,6 +67,9 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case "Maxout":
             layer = try Maxout(required(units, "units"), pieces: required(pieces, "pieces"),
                                kernelInitializer: try kernelInitializer.map(Initializer.init(name:)) ?? .glorotUniform, name: name)
+        case "Concatenate": layer = Concatenate(axis: axis ?? -1, name: name)
+        case "Add": layer = Add(name: name)
+        case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"))
         default: throw LayerError.unknownName(kind: "layer type", name: type, known: LayerSpecification.types)
         }
         if trainable == false { layer.isTrainable = false }
@@ -122,7 +128,8 @@ public struct Architecture: Codable, Equatable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    private static func explain(_ error: DecodingError) -> String {
+    /// Says where in the JSON a decoding error is.
+    static func explain(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }

@@ -46,7 +46,7 @@ extension Architecture {
                 break
             }
             if !layer.isTrainable { (trainable, nonTrainable) = (0, trainable + nonTrainable) }
-            return SummaryRow(label: label, type: layer.typeName, outputShape: shape, trainable: trainable, nonTrainable: nonTrainable)
+            return SummaryRow(label: label, type: layer.typeName, outputShapes: [shape], trainable: trainable, nonTrainable: nonTrainable)
         }
     }
 

@@ -64,8 +64,28 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         }
     }
 
-    /// Drops the planned pass (the layers changed).
-    private func invalidatePlan() { planLock.withLock { plan = nil } }
+    /// The chain as symbolic tensors, made on first use and dropped when the layers change.
+    private var chain: (inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>])?
+
+    /// Drops the planned pass and the symbolic chain (the layers changed).
+    private func invalidatePlan() { planLock.withLock { (plan, chain) = (nil, nil) } }
+
+    /// The symbolic input of the built chain; see ``Model/inputs``.
+    public override var inputs: [SymbolicTensor<Scalar>] { symbolicChain().inputs }
+    /// The symbolic output of the built chain; see ``Model/inputs``.
+    public override var outputs: [SymbolicTensor<Scalar>] { symbolicChain().outputs }
+
+    private func symbolicChain() -> (inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>]) {
+        planLock.withLock {
+            if let chain { return chain }
+            guard let inputShape else { return ([], []) }
+            let input = Input<Scalar>(shape: inputShape)
+            // The layers are built for these shapes already: the calls only record the graph.
+            guard let output = try? layers.reduce(input, { x, layer in try layer(x) }) else { return ([], []) }
+            chain = ([input], [output])
+            return chain!
+        }
+    }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
@@ -95,6 +115,10 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         if !outputShapes.isEmpty { outputShapes.removeLast() }
         return last
     }
+
+    public override func summary() -> String { chainSummary }
+
+    public override func architectureJSON() throws -> String { try architecture().json }
 
     /// The layer at `index`.
     public subscript(index: Int) -> Layer<Scalar> { layers[index] }

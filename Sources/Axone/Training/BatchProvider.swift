@@ -17,6 +17,16 @@ public protocol BatchProvider<Scalar> {
     func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>)
     /// The targets alone of the examples at `indices` (the default gathers the whole batch).
     func targets(at indices: ArraySlice<Int>) -> Tensor<Scalar>
+
+    /// The shape of one example of each model input (default: ``featureShape`` alone).
+    var inputShapes: [[Int]] { get }
+    /// The shape of one example's target for each model output (default: ``targetShape`` alone).
+    var targetShapes: [[Int]] { get }
+    /// The batch for a model with several inputs or outputs: one tensor per input and per output,
+    /// written into existing tensors (the default writes ``batch(_:features:targets:)`` into one of each).
+    func batch(_ indices: ArraySlice<Int>, inputs: inout [Tensor<Scalar>], targets: inout [Tensor<Scalar>])
+    /// The targets of every output for the examples at `indices` (default: ``targets(at:)`` alone).
+    func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>]
 }
 
 extension BatchProvider {
@@ -25,6 +35,17 @@ extension BatchProvider {
     public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Scalar>, targets: inout Tensor<Scalar>) {
         (features, targets) = batch(indices)
     }
+
+    public var inputShapes: [[Int]] { [featureShape] }
+    public var targetShapes: [[Int]] { [targetShape] }
+
+    public func batch(_ indices: ArraySlice<Int>, inputs: inout [Tensor<Scalar>], targets: inout [Tensor<Scalar>]) {
+        if inputs.count != 1 { inputs = [.zeros([0])] }
+        if targets.count != 1 { targets = [.zeros([0])] }
+        batch(indices, features: &inputs[0], targets: &targets[0])
+    }
+
+    public func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>] { [targets(at: indices)] }
 }
 
 /// Examples held as two tensors with the same first (batch) axis.
@@ -52,5 +73,54 @@ public struct TensorDataset<Scalar: TensorScalar>: BatchProvider {
     public func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Scalar>, targets: Tensor<Scalar>) {
         let list = Array(indices)
         return (features.rows(at: list), targets.rows(at: list))
+    }
+}
+
+/// Examples held as one tensor per model input and one per model output, all with the same first
+/// (batch) axis: the data of a graph model with several inputs or outputs.
+public struct MultiTensorDataset<Scalar: TensorScalar>: BatchProvider {
+    /// `[n, …]` per model input.
+    public let inputs: [Tensor<Scalar>]
+    /// `[n]` class indices or `[n, k]` targets per model output.
+    public let targets: [Tensor<Scalar>]
+
+    /// - Throws: ``TensorError/incompatibleShapes(operation:lhs:rhs:)`` when a list is empty or the
+    ///   tensors do not all have the same number of examples.
+    public init(inputs: [Tensor<Scalar>], targets: [Tensor<Scalar>]) throws {
+        guard let first = inputs.first, !targets.isEmpty, first.rank >= 1 else {
+            throw TensorError.invalidArgument("a dataset needs at least one input and one target tensor, each with a batch axis")
+        }
+        for tensor in inputs + targets where tensor.rank < 1 || tensor.shape[0] != first.shape[0] {
+            throw TensorError.incompatibleShapes(operation: "dataset (every input and target must have the same number of examples)",
+                                                 lhs: first.shape, rhs: tensor.shape)
+        }
+        self.inputs = inputs
+        self.targets = targets
+    }
+
+    public var count: Int { inputs[0].shape[0] }
+    public var inputShapes: [[Int]] { inputs.map { Array($0.shape.dropFirst()) } }
+    public var targetShapes: [[Int]] { targets.map { Array($0.shape.dropFirst()) } }
+    /// The first input's example shape (see ``inputShapes`` for all of them).
+    public var featureShape: [Int] { inputShapes[0] }
+    /// The first output's target shape (see ``targetShapes`` for all of them).
+    public var targetShape: [Int] { targetShapes[0] }
+
+    /// The first input and the first target of the examples at `indices` (see
+    /// ``batch(_:inputs:targets:)`` for all of them).
+    public func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Scalar>, targets: Tensor<Scalar>) {
+        let list = Array(indices)
+        return (inputs[0].rows(at: list), targets[0].rows(at: list))
+    }
+
+    public func batch(_ indices: ArraySlice<Int>, inputs batchInputs: inout [Tensor<Scalar>], targets batchTargets: inout [Tensor<Scalar>]) {
+        let list = Array(indices)
+        batchInputs = inputs.map { $0.rows(at: list) }
+        batchTargets = targets.map { $0.rows(at: list) }
+    }
+
+    public func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>] {
+        let list = Array(indices)
+        return targets.map { $0.rows(at: list) }
     }
 }

@@ -11,13 +11,25 @@ public struct EpochProgress: Codable, Equatable, Sendable {
     /// The sum of the batches' losses weighted by their sizes, as an IEEE-754 bit pattern (exact,
     /// and NaN survives JSON).
     let lossSumBits: UInt64
+    /// The metric totals of the (first) output.
     let metrics: MetricTotals
+    /// For a model with several outputs: each output's loss sum and metric totals.
+    let outputs: [OutputTotals]?
 
-    init(epoch: Int, step: Int, lossSum: Double, metrics: MetricAccumulator) {
+    /// One output's running sums.
+    struct OutputTotals: Codable, Equatable, Sendable {
+        let lossSumBits: UInt64
+        let metrics: MetricTotals
+    }
+
+    init(epoch: Int, step: Int, totals: ObjectiveTotals) {
         self.epoch = epoch
         self.step = step
-        lossSumBits = lossSum.bitPattern
-        self.metrics = MetricTotals(metrics)
+        lossSumBits = totals.lossSum.bitPattern
+        metrics = MetricTotals(totals.accumulators[0])
+        outputs = totals.objectives.count == 1 ? nil : zip(totals.outputLossSums, totals.accumulators).map {
+            OutputTotals(lossSumBits: $0.bitPattern, metrics: MetricTotals($1))
+        }
     }
 
     var lossSum: Double { Double(bitPattern: lossSumBits) }

@@ -25,6 +25,20 @@ extension Model {
                 initialEpoch: initialEpoch, progress: progress)
     }
 
+    /// Trains a model with several inputs or outputs on one tensor per input and one per output
+    /// (Keras `fit([x1, x2], [y1, y2], …)`); the logs name each output's loss and metrics
+    /// (`classes_loss`, `val_groups_accuracy`). See
+    /// ``fit(_:epochs:batchSize:validationSplit:validationData:shuffle:classWeight:callbacks:verbose:seed:initialEpoch:progress:)``.
+    @discardableResult
+    public func fit(_ x: [Tensor<Scalar>], _ y: [Tensor<Scalar>], epochs: Int = 1, batchSize: Int = 32,
+                    validationSplit: Double = 0, validationData: (x: [Tensor<Scalar>], y: [Tensor<Scalar>])? = nil,
+                    shuffle: Bool = true, callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar,
+                    seed: UInt64 = 0, initialEpoch: Int = 0, progress: EpochProgress? = nil) throws -> History {
+        try fit(MultiTensorDataset(inputs: x, targets: y), epochs: epochs, batchSize: batchSize, validationSplit: validationSplit,
+                validationData: try validationData.map { try MultiTensorDataset(inputs: $0.x, targets: $0.y) },
+                shuffle: shuffle, callbacks: callbacks, verbose: verbose, seed: seed, initialEpoch: initialEpoch, progress: progress)
+    }
+
     /// Trains for `epochs` passes over `data` in mini-batches of `batchSize` (the last, partial
     /// batch is kept: 1000 examples at batch 20 make 50 iterations per epoch).
     ///
@@ -82,14 +96,19 @@ extension Model {
             throw TrainingError.invalidArgument(
                 "fit: the progress of epoch \(progress.epoch + 1) (step \(progress.step)) does not fit initialEpoch \(initialEpoch) of \(epochs) with \(steps) batches per epoch")
         }
-        let plan = plannedStep(for: configuration.loss)
+        guard classWeight == nil || configuration.objectives.count == 1 else {
+            throw TrainingError.invalidArgument("fit: classWeight applies to a model with one output; \(displayName) has \(configuration.objectives.count)")
+        }
+        let plan = configuration.objectives.count == 1 ? plannedStep(for: configuration.loss) : nil
         // Callbacks may reassign a parameter: its shape is checked again after they run (the
         // plan's check is cheap; the model's walks the layers).
         func checkParametersAfterCallbacks() throws {
             guard !callbacks.isEmpty else { return }
             if let plan { try plan.validateParameters() } else { try validateParameters() }
         }
-        var x = Tensor<Scalar>.zeros([0]), y = Tensor<Scalar>.zeros([0])
+        // Reused every step, so that a step allocates nothing for them.
+        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
+        var outputs: [Tensor<Scalar>] = [], outputLosses: [Double] = []
         var batch: [Int] = []
         var history = History()
         var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
@@ -107,40 +126,35 @@ extension Model {
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
             let start = DispatchTime.now()
-            var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
-            var lossSum = 0.0
+            var totals = ObjectiveTotals(configuration.objectives)
             let resumed = progress.flatMap { $0.epoch == epoch ? $0 : nil }
-            if let resumed {
-                lossSum = resumed.lossSum
-                accumulator.restore(resumed.metrics)
-            }
+            if let resumed { totals.restore(resumed, examples: resumed.step * batchSize) }
             for (step, positions) in batches.enumerated().dropFirst(resumed?.step ?? 0) {
                 batch.removeAll(keepingCapacity: true)
                 for position in positions { batch.append(trainIndices[position]) }
-                data.batch(batch[...], features: &x, targets: &y)
-                let weights = classWeight.map { Model.sampleWeights(for: y, classWeight: $0) }
-                let (loss, outputs) = try trainStep(x, y, sampleWeights: weights, plan: plan,
-                                                    configuration: configuration, parameters: parameters)
+                data.batch(batch[...], inputs: &inputs, targets: &targets)
+                let weights = classWeight.map { Model.sampleWeights(for: targets[0], classWeight: $0) }
+                let loss = try trainStep(inputs, targets, sampleWeights: weights, plan: plan, configuration: configuration,
+                                         parameters: parameters, outputs: &outputs, outputLosses: &outputLosses)
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
-                if let warning = divergence.check(loss: value, epoch: epoch, step: step, nonFiniteLayer: { firstNonFiniteLayer(x) }) {
+                if let warning = divergence.check(loss: value, epoch: epoch, step: step,
+                                                  nonFiniteLayer: { inputs.count == 1 ? firstNonFiniteLayer(inputs[0]) : nil }) {
                     divergenceHandler(warning)
                 }
-                lossSum += value * Double(batch.count)
-                accumulator.add(outputs: outputs, targets: y)
+                totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: batch.count)
                 if !callbacks.isEmpty {
                     let batchLogs = Logs([("loss", value)])
                     for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
                     try checkParametersAfterCallbacks()
                 }
-                display.batchDidEnd(epoch: epoch, step: step, loss: lossSum / Double((step * batchSize) + batch.count))
+                display.batchDidEnd(epoch: epoch, step: step, loss: totals.meanLoss)
                 if usage.takeInterruption() {
-                    throw TrainingError.interrupted(EpochProgress(epoch: epoch, step: step + 1, lossSum: lossSum, metrics: accumulator))
+                    throw TrainingError.interrupted(EpochProgress(epoch: epoch, step: step + 1, totals: totals))
                 }
             }
-            var logs = Logs([("loss", lossSum / Double(trainIndices.count))])
-            divergence.epochDidEnd(loss: logs["loss"]!)
-            for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
+            var logs = totals.logs
+            divergence.epochDidEnd(loss: totals.meanLoss)
             if validationData != nil || !validationIndices.isEmpty {
                 try validateParameters()
                 let validation = validationData.map {
@@ -159,23 +173,33 @@ extension Model {
     }
 
     /// One optimisation step on a batch: the planned graph-free step when the model has one,
-    /// otherwise forward, backward through the recorded graph, and the optimiser.
-    private func trainStep(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, sampleWeights: Tensor<Scalar>?,
+    /// otherwise forward, backward through the recorded graph, and the optimiser. Writes the
+    /// outputs and, for several outputs, each output's loss; returns the total loss.
+    private func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                            plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
-                           parameters: [(name: String, variable: Variable<Scalar>)]) throws -> (loss: Scalar, outputs: Tensor<Scalar>) {
+                           parameters: [(name: String, variable: Variable<Scalar>)],
+                           outputs: inout [Tensor<Scalar>], outputLosses: inout [Double]) throws -> Scalar {
         if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
-            return x.withUnsafeBufferPointer {
-                plan.trainStep($0, rows: x.shape[0], targets: y, smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
+            let x = inputs[0]
+            let (loss, output) = x.withUnsafeBufferPointer {
+                plan.trainStep($0, rows: x.shape[0], targets: targets[0], smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
                                optimizer: configuration.optimizer, regularization: configuration.regularization)
             }
+            if outputs.count == 1 { outputs[0] = output } else { outputs = [output] }
+            return loss
         }
-        let outputs = forward(Variable(x))
-        var loss = configuration.loss(outputs, y, sampleWeights: sampleWeights)
+        let results = forward(inputs.map { Variable($0) })
+        let objectives = configuration.objectives
+        let losses = objectives.indices.map { objectives[$0].loss(results[$0], targets[$0], sampleWeights: sampleWeights) }
+        var loss = objectives.count == 1 ? losses[0]
+            : zip(objectives, losses).map { Scalar($0.weight) * $1 }.dropFirst().reduce(Scalar(objectives[0].weight) * losses[0], +)
         if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }
         zeroGradients()
         try loss.backward()
         configuration.optimizer.step(parameters)
-        return (loss.value.scalar, outputs.value)
+        outputs = results.map(\.value)
+        outputLosses = objectives.count == 1 ? [] : losses.map { Double($0.value.scalar) }
+        return loss.value.scalar
     }
 
     /// Per-example weights from class weights (classes without a weight count 1).

@@ -28,13 +28,18 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// What `compile` sets: the objective, the optimiser and what to report.
+/// What `compile` sets: the objective of each output, the optimiser and the constraints.
 public struct TrainingConfiguration {
-    public var loss: Loss
+    /// One per model output, in the order of the outputs.
+    public var objectives: [OutputObjective]
     public var optimizer: Optimizer
-    public var metrics: [Metric]
     public var regularization: Regularization?
     public var maxNorm: MaxNormConstraint?
+
+    /// The (first) output's loss.
+    public var loss: Loss { objectives[0].loss }
+    /// The (first) output's metrics.
+    public var metrics: [Metric] { objectives[0].metrics }
 }
 
 /// A network that can be trained and evaluated the Keras way: `compile`, `fit`, `evaluate`, `predict`.
@@ -57,10 +62,124 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// ``DivergenceWarning``); prints `warning: …` to standard error unless replaced.
     public var divergenceHandler: (DivergenceWarning) -> Void = DivergenceWarning.printToStandardError
 
-    /// The input shape of one example (no batch axis), once known.
-    open var inputShape: [Int]? { nil }
-    /// The output shape of one example, once known.
-    open var outputShape: [Int]? { nil }
+    /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
+    let graph: LayerGraph<Scalar>?
+
+    /// Creates a model without a graph, for subclasses that define ``forward(_:)`` themselves.
+    public override init(name: String? = nil) {
+        graph = nil
+        super.init(name: name)
+    }
+
+    /// Creates a model from the graph of layer calls between symbolic inputs and outputs (Keras
+    /// `Model(inputs=…, outputs=…)`): several inputs and outputs, layers called more than once
+    /// (sharing their weights) and models called as layers.
+    ///
+    /// ```swift
+    /// let inputs = Input<Float>(shape: [784])
+    /// let trunk = try Dense(128, activation: .relu)(inputs)
+    /// let classes = try Dense(10, name: "classes")(trunk)
+    /// let groups = try Dense(4, name: "groups")(trunk)
+    /// let model = try Model(inputs: [inputs], outputs: [classes, groups])
+    /// ```
+    /// Its parameters are named `layers.<index>.<property>`, layers numbered in the order of their
+    /// first call, as in a ``Sequential``.
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` when an output depends on an input
+    ///   not listed, or two layers have the same name.
+    public init(inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>], name: String? = nil) throws {
+        graph = try LayerGraph(inputs: inputs, outputs: outputs, modelName: name ?? "functional")
+        super.init(name: name)
+    }
+
+    /// Creates a model with one input and one output (see ``init(inputs:outputs:name:)``).
+    public convenience init(inputs: SymbolicTensor<Scalar>, outputs: SymbolicTensor<Scalar>, name: String? = nil) throws {
+        try self.init(inputs: [inputs], outputs: [outputs], name: name)
+    }
+
+    /// A Keras-style table of the layers: `Layer (type) | Output Shape | Param #` (and, for a
+    /// graph model, `Connected to`: the tensors each call read, as `layer[call][output]`), then the
+    /// total, trainable and non-trainable parameter counts (BatchNorm running statistics and
+    /// frozen layers count as non-trainable). ``Architecture/summary(name:)`` prints a
+    /// ``Sequential``'s table without creating the weights.
+    open func summary() -> String { graphSummary }
+
+    /// The architecture as stored in model files (`axone.architecture`): a ``GraphArchitecture``
+    /// for a graph model, an ``Architecture`` for a ``Sequential``.
+    /// - Throws: ``TrainingError/notBuilt`` when the model's shapes are unknown,
+    ///   ``LayerError/invalidArgument(layer:message:)`` for a model that has no architecture.
+    open func architectureJSON() throws -> String { try graphArchitecture().json }
+
+    /// A graph model is written in architecture files as its graph.
+    open override var specification: LayerSpecification {
+        var specification = super.specification
+        if graph != nil { specification.graph = try? graphArchitecture() }
+        return specification
+    }
+
+    /// `Functional` for a graph model (as Keras names it), else the class name.
+    open override var typeName: String { graph == nil ? super.typeName : "Functional" }
+
+    /// The symbolic inputs (Keras `model.inputs`): a graph model's, or a built ``Sequential``'s
+    /// one input; empty for other models. New layers called on ``outputs`` extend the model's
+    /// graph, and `Model(inputs: model.inputs, outputs: …)` makes the extended model.
+    open var inputs: [SymbolicTensor<Scalar>] { graph?.inputs ?? [] }
+    /// The symbolic outputs (Keras `model.outputs`); see ``inputs``.
+    open var outputs: [SymbolicTensor<Scalar>] { graph?.outputs ?? [] }
+
+    /// The one symbolic input (Keras `model.input`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless the model has exactly one input.
+    public func input() throws -> SymbolicTensor<Scalar> { try only(inputs, "input") }
+    /// The one symbolic output (Keras `model.output`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless the model has exactly one output.
+    public func output() throws -> SymbolicTensor<Scalar> { try only(outputs, "output") }
+
+    private func only(_ tensors: [SymbolicTensor<Scalar>], _ what: String) throws -> SymbolicTensor<Scalar> {
+        guard tensors.count == 1 else {
+            throw LayerError.invalidArgument(layer: displayName, message: "has \(tensors.count) \(what)s (a Sequential needs an input shape); use \(what)s")
+        }
+        return tensors[0]
+    }
+
+    /// The input shape of one example (no batch axis), once known; `nil` for a graph with several inputs.
+    open var inputShape: [Int]? { graph.flatMap { $0.inputs.count == 1 ? $0.inputs[0].shape : nil } }
+    /// The output shape of one example, once known; `nil` for a graph with several outputs.
+    open var outputShape: [Int]? { graph.flatMap { $0.outputs.count == 1 ? $0.outputs[0].shape : nil } }
+
+    /// A graph model's layers are `layers.0`, `layers.1`, … in the order of their first call.
+    open override var namedChildren: [(name: String, layer: Layer<Scalar>)] {
+        guard let graph else { return super.namedChildren }
+        return graph.layers.enumerated().map { ("layers.\($0.offset)", $0.element) }
+    }
+
+    /// For a graph model called as a layer: checks that the inputs have the model's input shapes.
+    open override func build(inputShapes: [[Int]], generator: inout SeededGenerator) throws -> [[Int]] {
+        guard let graph else { return try super.build(inputShapes: inputShapes, generator: &generator) }
+        let expected = graph.inputs.map(\.shape)
+        guard inputShapes == expected else {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "inputs \(expected)", got: inputShapes.flatMap { $0 })
+        }
+        return graph.outputs.map(\.shape)
+    }
+
+    open override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
+        guard graph != nil else { return try super.build(inputShape: inputShape, generator: &generator) }
+        let shapes = try build(inputShapes: [inputShape], generator: &generator)
+        guard shapes.count == 1 else {
+            throw LayerError.invalidArgument(layer: displayName, message: "has \(shapes.count) outputs; call it on symbolic tensors")
+        }
+        return shapes[0]
+    }
+
+    open override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
+        graph?.evaluate(inputs) ?? super.forward(inputs)
+    }
+
+    open override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
+        guard let graph else { return super.forward(input) }
+        precondition(graph.inputs.count == 1 && graph.outputs.count == 1,
+                     "\(displayName) has \(graph.inputs.count) inputs and \(graph.outputs.count) outputs: use forward(_: [Variable])")
+        return graph.evaluate([input])[0]
+    }
 
     /// Whether `fit`, `predict` and `evaluate` may use a planned, graph-free pass when the model
     /// allows one (a stack of Dense layers trained with softmax cross-entropy from logits). The maths
@@ -76,28 +195,80 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return densePlan()
     }
 
-    /// Configures training (Keras `model.compile(optimizer=…, loss=…, metrics=[…])`).
+    /// Configures training (Keras `model.compile(optimizer=…, loss=…, metrics=[…])`). A model with
+    /// several outputs trains each with `loss` and reports `metrics` for each, the total loss being
+    /// their sum.
     public func compile(optimizer: Optimizer, loss: Loss, metrics: [Metric] = [],
                         regularization: Regularization? = nil, maxNorm: MaxNormConstraint? = nil) {
-        configuration = TrainingConfiguration(loss: loss, optimizer: optimizer, metrics: metrics,
-                                              regularization: regularization, maxNorm: maxNorm)
+        configuration = TrainingConfiguration(objectives: outputNames.map { OutputObjective(name: $0, loss: loss, metrics: metrics) },
+                                              optimizer: optimizer, regularization: regularization, maxNorm: maxNorm)
     }
 
-    /// Checks that a data source fits this model and its loss; the messages say what to change.
+    /// Configures training with a loss, a loss weight and metrics per output, keyed by output name
+    /// (Keras `compile(loss={"classes": …, "groups": …}, loss_weights={…}, metrics={…})`): the
+    /// total loss is `Σ weight · loss`, weights defaulting to 1.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` when an output has no loss, or a key names no output.
+    public func compile(optimizer: Optimizer, losses: [String: Loss], lossWeights: [String: Double] = [:],
+                        metrics: [String: [Metric]] = [:], regularization: Regularization? = nil,
+                        maxNorm: MaxNormConstraint? = nil) throws {
+        let names = outputNames
+        for key in Set(losses.keys).union(lossWeights.keys).union(metrics.keys) where !names.contains(key) {
+            throw TrainingError.invalidArgument("compile: '\(key)' is not an output of \(displayName); its outputs are \(names)")
+        }
+        let objectives = try names.map { name in
+            guard let loss = losses[name] else { throw TrainingError.invalidArgument("compile: the output '\(name)' has no loss") }
+            let weight = lossWeights[name] ?? 1
+            guard weight.isFinite, weight >= 0 else {
+                throw TrainingError.invalidArgument("compile: the loss weight of '\(name)' must be finite and ≥ 0, got \(weight)")
+            }
+            return OutputObjective(name: name, loss: loss, weight: weight, metrics: metrics[name] ?? [])
+        }
+        configuration = TrainingConfiguration(objectives: objectives, optimizer: optimizer, regularization: regularization, maxNorm: maxNorm)
+    }
+
+    /// The names of the outputs, as the logs use them: the name of the layer giving each (with
+    /// `_<n>` added when one layer gives several); `["output"]` for a model that is not a graph.
+    public var outputNames: [String] {
+        guard let graph else { return ["output"] }
+        var seen: [String: Int] = [:]
+        return graph.outputs.map { output in
+            let base = graph.name(of: output.node.layer), n = seen[base, default: 0]
+            seen[base] = n + 1
+            return n == 0 ? base : "\(base)_\(n)"
+        }
+    }
+
+    /// The shape of one example of each input, once known.
+    var exampleInputShapes: [[Int]]? { graph.map { $0.inputs.map(\.shape) } ?? inputShape.map { [$0] } }
+    /// The shape of one example of each output, once known.
+    var exampleOutputShapes: [[Int]]? { graph.map { $0.outputs.map(\.shape) } ?? outputShape.map { [$0] } }
+
+    /// Checks that a data source fits this model and its losses; the messages say what to change.
     func validate<Data: BatchProvider>(_ data: Data, what: String) throws where Data.Scalar == Scalar {
-        guard let inputShape, let outputShape else { throw TrainingError.notBuilt }
-        guard data.featureShape == inputShape else {
-            throw TrainingError.dataShape(expected: inputShape, got: data.featureShape, what: "\(what) features")
+        guard let inputShapes = exampleInputShapes, let outputShapes = exampleOutputShapes else { throw TrainingError.notBuilt }
+        guard data.inputShapes == inputShapes else {
+            if inputShapes.count == 1 && data.inputShapes.count == 1 {
+                throw TrainingError.dataShape(expected: inputShapes[0], got: data.inputShapes[0], what: "\(what) features")
+            }
+            throw TrainingError.invalidArgument("\(what) has inputs of shapes \(data.inputShapes) per example; \(displayName) takes \(inputShapes)")
         }
         guard data.count > 0 else { throw TrainingError.invalidArgument("\(what) has no examples") }
         guard let configuration else { return }
-        let probe = data.targets(at: [0][...])
-        try configuration.loss.validate(predictionShape: [probe.shape[0]] + outputShape, targetShape: probe.shape)
-        if data.targetShape.isEmpty, let classes = outputShape.first {
-            for start in stride(from: 0, to: data.count, by: 4096) {
-                let labels = data.targets(at: Array(start..<Swift.min(start + 4096, data.count))[...]).scalars
-                if let bad = Self.firstInvalidLabel(labels, classes: Swift.max(classes, 2)) {
-                    throw TrainingError.labelOutOfRange(label: Double(bad), classes: Swift.max(classes, 2))
+        guard data.targetShapes.count == outputShapes.count else {
+            throw TrainingError.invalidArgument("\(what) has \(data.targetShapes.count) target tensors; \(displayName) has \(outputShapes.count) outputs \(outputNames)")
+        }
+        let probes = data.targetList(at: [0][...])
+        for (objective, (probe, shape)) in zip(configuration.objectives, zip(probes, outputShapes)) {
+            try objective.loss.validate(predictionShape: [probe.shape[0]] + shape, targetShape: probe.shape)
+        }
+        let labelled = data.targetShapes.indices.filter { data.targetShapes[$0].isEmpty }
+        guard !labelled.isEmpty else { return }
+        for start in stride(from: 0, to: data.count, by: 4096) {
+            let targets = data.targetList(at: Array(start..<Swift.min(start + 4096, data.count))[...])
+            for index in labelled {
+                let classes = Swift.max(outputShapes[index].first ?? 1, 2)
+                if let bad = Self.firstInvalidLabel(targets[index].scalars, classes: classes) {
+                    throw TrainingError.labelOutOfRange(label: Double(bad), classes: classes)
                 }
             }
         }
@@ -119,7 +290,13 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// the thread count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
     /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 256) throws -> Tensor<Scalar> {
-        try inferring("predict", .inference) { try outputs(x, batchSize: batchSize) }
+        try inferring("predict", .inference) { try outputs([x], batchSize: batchSize)[0] }
+    }
+
+    /// The outputs of a model with several inputs or outputs: one tensor per output, for one
+    /// tensor per input (see ``predict(_:batchSize:)``).
+    public func predict(_ inputs: [Tensor<Scalar>], batchSize: Int = 256) throws -> [Tensor<Scalar>] {
+        try inferring("predict", .inference) { try outputs(inputs, batchSize: batchSize) }
     }
 
     /// Monte-Carlo dropout prediction: the average of `samples` forward passes with dropout active
@@ -127,8 +304,8 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     public func predictMonteCarlo(_ x: Tensor<Scalar>, samples: Int, batchSize: Int = 256) throws -> Tensor<Scalar> {
         guard samples > 0 else { throw TrainingError.invalidArgument("predictMonteCarlo: samples must be > 0, got \(samples)") }
         return try inferring("predictMonteCarlo", .inferenceWithDropout) {
-            var total = try outputs(x, batchSize: batchSize)
-            for _ in 1..<samples { total += try outputs(x, batchSize: batchSize) }
+            var total = try outputs([x], batchSize: batchSize)[0]
+            for _ in 1..<samples { total += try outputs([x], batchSize: batchSize)[0] }
             return total / Scalar(samples)
         }
     }
@@ -156,29 +333,38 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return Swift.max(1, (batchSize + block - 1) / block) * block
     }
 
-    /// Forward passes over `x` in batches, without recording gradients.
-    private func outputs(_ x: Tensor<Scalar>, batchSize: Int) throws -> Tensor<Scalar> {
+    /// Forward passes over `inputs` in batches, without recording gradients.
+    private func outputs(_ inputs: [Tensor<Scalar>], batchSize: Int) throws -> [Tensor<Scalar>] {
         guard batchSize > 0 else { throw TrainingError.invalidArgument("predict: batchSize must be > 0, got \(batchSize)") }
-        guard let inputShape else { throw TrainingError.notBuilt }
-        guard x.rank >= 1, Array(x.shape.dropFirst()) == inputShape else {
-            throw TrainingError.dataShape(expected: inputShape, got: x.shape, what: "inputs")
+        guard let inputShapes = exampleInputShapes, let outputShapes = exampleOutputShapes else { throw TrainingError.notBuilt }
+        guard inputs.count == inputShapes.count else {
+            throw TrainingError.invalidArgument("predict: \(displayName) takes \(inputShapes.count) inputs, got \(inputs.count)")
+        }
+        let n = inputs[0].shape.first ?? 0
+        for (x, shape) in zip(inputs, inputShapes) where x.rank < 1 || Array(x.shape.dropFirst()) != shape || x.shape[0] != n {
+            throw TrainingError.dataShape(expected: shape, got: x.shape, what: "inputs")
         }
         // The planned pass takes the whole input at once: it splits it into row blocks of its own,
         // with small buffers per block, and writes straight into the result.
-        if usesPlannedPasses && densePlan() != nil { return inferenceOutputs(x) }
-        let n = x.shape[0], size = Self.inferenceBatchRows(batchSize)
-        let pieces = stride(from: 0, to: n, by: size).map { start in inferenceOutputs(x.rows(start..<Swift.min(start + size, n))) }
-        return pieces.isEmpty ? Tensor.zeros([0] + (outputShape ?? [])) : Tensor.concatenate(pieces)
+        if usesPlannedPasses && densePlan() != nil { return inferenceOutputs(inputs) }
+        let size = Self.inferenceBatchRows(batchSize)
+        let pieces = stride(from: 0, to: n, by: size).map { start in
+            inferenceOutputs(inputs.map { $0.rows(start..<Swift.min(start + size, n)) })
+        }
+        return outputShapes.indices.map { index in
+            pieces.isEmpty ? Tensor.zeros([0] + outputShapes[index]) : Tensor.concatenate(pieces.map { $0[index] })
+        }
     }
 
     /// The outputs for one batch without recording a graph: through the planned pass when there is one.
-    private func inferenceOutputs(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    func inferenceOutputs(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>] {
         if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
-            return Tensor(shape: [x.shape[0], width]) { out in
+            let x = inputs[0]
+            return [Tensor(shape: [x.shape[0], width]) { out in
                 x.withUnsafeBufferPointer { plan.infer($0, rows: x.shape[0], into: out) }
-            }
+            }]
         }
-        return withoutGradients { forward(Variable(x)).value }
+        return withoutGradients { forward(inputs.map { Variable($0) }).map(\.value) }
     }
 
     /// This layer and every layer below it.
@@ -195,6 +381,12 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The loss and metrics on `x`, `y` in inference mode (Keras `evaluate`), keyed `loss`, `accuracy`, ….
     public func evaluate(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, batchSize: Int = 256) throws -> Logs {
         try evaluate(TensorDataset(features: x, targets: y), batchSize: batchSize)
+    }
+
+    /// The losses and metrics of a model with several inputs or outputs, keyed `loss` (the
+    /// weighted total), `<output>_loss`, `<output>_accuracy`, ….
+    public func evaluate(_ x: [Tensor<Scalar>], _ y: [Tensor<Scalar>], batchSize: Int = 256) throws -> Logs {
+        try evaluate(MultiTensorDataset(inputs: x, targets: y), batchSize: batchSize)
     }
 
     /// The loss and metrics over a data source in inference mode.
@@ -220,17 +412,19 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     private func evaluateInInferenceMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
                                                               configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
-        var accumulator = MetricAccumulator(metrics: configuration.metrics, threshold: configuration.loss.decisionThreshold)
-        var lossSum = 0.0
+        var totals = ObjectiveTotals(configuration.objectives)
+        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
+        let several = configuration.objectives.count > 1
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
-            let (x, y) = data.batch(batch)
-            let outputs = inferenceOutputs(x)
-            lossSum += Double(withoutGradients { configuration.loss(Variable(outputs), y).value.scalar }) * Double(batch.count)
-            accumulator.add(outputs: outputs, targets: y)
+            data.batch(batch, inputs: &inputs, targets: &targets)
+            let outputs = inferenceOutputs(inputs)
+            let losses = withoutGradients {
+                configuration.objectives.indices.map { Double(configuration.objectives[$0].loss(Variable(outputs[$0]), targets[$0]).value.scalar) }
+            }
+            let total = zip(configuration.objectives, losses).map { $0.weight * $1 }.reduce(0, +)
+            totals.add(loss: total, outputLosses: several ? losses : [], outputs: outputs, targets: targets, count: batch.count)
         }
-        var logs = Logs([("loss", lossSum / Double(Swift.max(indices.count, 1)))])
-        for metric in configuration.metrics { logs[metric.description] = accumulator.value(of: metric) }
-        return logs
+        return totals.logs
     }
 }

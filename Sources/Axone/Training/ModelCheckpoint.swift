@@ -37,9 +37,7 @@ public final class ModelCheckpoint<Scalar: TensorScalar>: Callback<Scalar> {
     }
 
     public override func trainingWillBegin(model: Model<Scalar>) throws {
-        guard model is Sequential<Scalar> else {
-            throw TrainingError.invalidArgument("ModelCheckpoint: model files hold Sequential models, got \(model.typeName)")
-        }
+        _ = try model.architectureJSON()   // a model without an architecture cannot be saved: say so before training
         best = nil
         written = []
     }
@@ -59,9 +57,9 @@ public final class ModelCheckpoint<Scalar: TensorScalar>: Callback<Scalar> {
 
     /// Writes the checkpoint of `model` after `epochsDone` epochs.
     private func save(_ model: Model<Scalar>, epochsDone: Int) throws {
-        guard let sequential = model as? Sequential<Scalar>, let optimizer = model.configuration?.optimizer else { return }
+        guard let optimizer = model.configuration?.optimizer else { return }
         let target = Self.path(path, epoch: epochsDone)
-        try ModelFile.save(sequential, to: target,
+        try ModelFile.save(model, to: target,
                            training: TrainingCheckpoint(optimizer: optimizer, epoch: epochsDone, seed: model.trainingSeed))
         written.append(target)
     }

@@ -1,26 +1,39 @@
-/// One row of a summary table: a layer's label, type, output shape and parameter counts.
+/// One row of a summary table: a layer's label, type, output shape, parameter counts and, in a
+/// graph model, the tensors it was called on.
 struct SummaryRow {
     var label: String
     var type: String
-    var outputShape: [Int]?
+    /// The shape of each output (one for most layers); `nil` when not built.
+    var outputShapes: [[Int]]?
     var trainable: Int
     var nonTrainable: Int
+    /// For a graph model: the tensors each call of the layer read (`dense[0][0]`); `[]` for an input.
+    var connectedTo: [String]? = nil
 }
 
-/// A Keras-style table of `rows`: `Layer (type) | Output Shape | Param #`, then the total,
-/// trainable and non-trainable parameter counts.
+/// A Keras-style table of `rows`: `Layer (type) | Output Shape | Param #` (and `Connected to` for a
+/// graph model), then the total, trainable and non-trainable parameter counts.
 func summaryTable(name: String?, rows: [SummaryRow]) -> String {
-    let widths = (name: 29, shape: 26, count: 12)
-    let rule = String(repeating: "─", count: widths.name + widths.shape + widths.count)
+    let connected = rows.contains { $0.connectedTo != nil }
+    let widths = (name: 29, shape: 26, count: 12, connected: connected ? 30 : 0)
+    let rule = String(repeating: "─", count: widths.name + widths.shape + widths.count + widths.connected)
     func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
     func padLeft(_ s: String, _ n: Int) -> String { String(repeating: " ", count: Swift.max(n - s.count, 0)) + s }
-    var lines = ["Model: \"\(name ?? "sequential")\"", rule,
-                 pad(" Layer (type)", widths.name) + pad("Output Shape", widths.shape) + padLeft("Param #", widths.count - 1),
+    var lines = ["Model: \"\(name ?? (connected ? "functional" : "sequential"))\"", rule,
+                 pad(" Layer (type)", widths.name) + pad("Output Shape", widths.shape) + padLeft("Param #", widths.count - 1)
+                    + (connected ? "   Connected to" : ""),
                  String(repeating: "═", count: rule.count)]
+    func shape(_ s: [Int]) -> String { "(None, " + s.map(String.init).joined(separator: ", ") + ")" }
     for row in rows {
-        let shape = row.outputShape.map { "(None, " + $0.map(String.init).joined(separator: ", ") + ")" } ?? "?"
-        lines.append(pad(" \(row.label) (\(row.type))", widths.name) + pad(shape, widths.shape)
-                     + padLeft(groupedThousands(row.trainable + row.nonTrainable), widths.count - 1))
+        let shapes = row.outputShapes.map { $0.count == 1 ? shape($0[0]) : "[" + $0.map(shape).joined(separator: ", ") + "]" } ?? "?"
+        var line = pad(" \(row.label) (\(row.type))", widths.name) + pad(shapes, widths.shape)
+            + padLeft(groupedThousands(row.trainable + row.nonTrainable), widths.count - 1)
+        guard let sources = row.connectedTo else { lines.append(line); continue }
+        line += "   " + (sources.first ?? "-")
+        lines.append(line)
+        for source in sources.dropFirst() {
+            lines.append(String(repeating: " ", count: widths.name + widths.shape + widths.count + 2) + source)
+        }
     }
     let trainable = rows.map(\.trainable).reduce(0, +), nonTrainable = rows.map(\.nonTrainable).reduce(0, +)
     lines += [String(repeating: "═", count: rule.count),
@@ -45,16 +58,31 @@ func autoNames(_ layers: [(name: String?, type: String)]) -> [String] {
 }
 
 extension Sequential {
-    /// A Keras-style table of the layers: `Layer (type) | Output Shape | Param #`, then the total,
-    /// trainable and non-trainable parameter counts (BatchNorm running statistics and frozen
-    /// layers count as non-trainable). ``Architecture/summary(name:)`` prints the same table
-    /// without creating the weights.
-    public func summary() -> String {
+    /// The rows of ``summary()``: one per layer, without the "Connected to" column of a graph.
+    var chainSummary: String {
         let labels = autoNames(layers.map { ($0.name, $0.typeName) })
         let rows = layers.indices.map { index in
             SummaryRow(label: labels[index], type: layers[index].typeName,
-                       outputShape: index < outputShapes.count ? outputShapes[index] : nil,
+                       outputShapes: index < outputShapes.count ? [outputShapes[index]] : nil,
                        trainable: layers[index].trainableParameterCount, nonTrainable: layers[index].nonTrainableParameterCount)
+        }
+        return summaryTable(name: name, rows: rows)
+    }
+}
+
+extension Model {
+    /// The rows of a graph model's ``summary()``: its inputs, then each layer once, with the
+    /// tensors every call of it read.
+    var graphSummary: String {
+        guard let graph else { return summaryTable(name: name, rows: []) }
+        let rows = graph.inputs.map { input in
+            SummaryRow(label: graph.name(of: input.node.layer), type: "InputLayer", outputShapes: [input.shape],
+                       trainable: 0, nonTrainable: 0, connectedTo: [])
+        } + graph.layers.map { layer in
+            let calls = graph.nodes.filter { $0.layer === layer }
+            return SummaryRow(label: graph.name(of: layer), type: layer.typeName, outputShapes: calls.first?.outputShapes,
+                              trainable: layer.trainableParameterCount, nonTrainable: layer.nonTrainableParameterCount,
+                              connectedTo: calls.flatMap { $0.inputs.map(graph.reference(to:)) })
         }
         return summaryTable(name: name, rows: rows)
     }

@@ -1,0 +1,124 @@
+import Foundation
+
+/// A graph model's architecture (Keras's functional config): its inputs, its layers, each call of
+/// a layer with the tensors it read, and its outputs. Tensors are written as in the summary's
+/// "Connected to" column, `layer[call][output]` (`dense[0][0]`, `input_layer[0][0]`).
+///
+/// ```json
+/// {"inputs": [{"name": "input_layer", "shape": [784]}],
+///  "layers": [{"type": "Dense", "name": "dense", "units": 64, "activation": "relu"}, …],
+///  "calls": [{"layer": "dense", "inputs": ["input_layer[0][0]"]}, …],
+///  "outputs": ["classes[0][0]", "groups[0][0]"]}
+/// ```
+public struct GraphArchitecture: Codable, Equatable, Sendable {
+    /// One model input: its name and the shape of one example.
+    public struct InputSpecification: Codable, Equatable, Sendable {
+        public var name: String
+        public var shape: [Int]
+    }
+
+    /// One call of a layer: the layer's name and the tensors it read.
+    public struct CallSpecification: Codable, Equatable, Sendable {
+        public var layer: String
+        public var inputs: [String]
+    }
+
+    public var name: String?
+    public var inputs: [InputSpecification]
+    /// Every layer once, each with its unique name.
+    public var layers: [LayerSpecification]
+    /// The calls in an order where each comes after the calls it reads from.
+    public var calls: [CallSpecification]
+    public var outputs: [String]
+
+    /// Pretty-printed JSON with sorted keys.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+}
+
+extension GraphArchitecture {
+    /// Parses graph architecture JSON; errors say which field is wrong.
+    public init(json: String) throws {
+        do {
+            self = try JSONDecoder().decode(GraphArchitecture.self, from: Data(json.utf8))
+        } catch let error as DecodingError {
+            throw LayerError.invalidArgument(layer: "architecture", message: Architecture.explain(error))
+        }
+    }
+
+    /// Whether `json` holds a graph architecture rather than a ``Architecture`` (a chain of layers).
+    public static func describesGraph(_ json: String) -> Bool {
+        (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["calls"] != nil
+    }
+}
+
+extension Model {
+    /// The model an architecture file describes — a graph (``GraphArchitecture``) or a chain of
+    /// layers (``Architecture``, made into a ``Sequential``) — with weights drawn from `seed`.
+    /// - Throws: ``LayerError`` naming the wrong field, layer or tensor.
+    public static func make(architectureJSON json: String, seed: UInt64 = 0) throws -> Model<Scalar> {
+        if GraphArchitecture.describesGraph(json) { return try Model(architecture: GraphArchitecture(json: json), seed: seed) }
+        return try Sequential(architecture: Architecture(json: json), seed: seed)
+    }
+}
+
+extension Model {
+    /// This graph model's architecture.
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` for a model without a graph.
+    public func graphArchitecture() throws -> GraphArchitecture {
+        guard let graph else {
+            throw LayerError.invalidArgument(layer: displayName, message: "only a model made with Model(inputs:outputs:) has a graph architecture")
+        }
+        return GraphArchitecture(
+            name: name,
+            inputs: graph.inputs.map { .init(name: graph.name(of: $0.node.layer), shape: $0.shape) },
+            layers: graph.layers.map { layer in
+                var specification = layer.specification
+                specification.name = graph.name(of: layer)
+                return specification
+            },
+            calls: graph.nodes.filter { !($0.layer is InputLayer<Scalar>) }.map { node in
+                .init(layer: graph.name(of: node.layer), inputs: node.inputs.map(graph.reference(to:)))
+            },
+            outputs: graph.outputs.map(graph.reference(to:)))
+    }
+
+    /// Rebuilds a graph model from its architecture, with weights drawn from `seed`.
+    /// - Throws: ``LayerError`` naming what is wrong: an unknown layer or tensor, a call that
+    ///   does not fit its layer.
+    public convenience init(architecture: GraphArchitecture, seed: UInt64 = 0) throws {
+        let label = architecture.name ?? "functional"
+        func fail(_ message: String) -> LayerError { .invalidArgument(layer: label, message: message) }
+        var layers: [String: Layer<Scalar>] = [:]
+        for specification in architecture.layers {
+            guard let name = specification.name else { throw fail("every layer of a graph needs a name") }
+            guard layers[name] == nil else { throw fail("two layers are named '\(name)'") }
+            layers[name] = try specification.makeLayer(Scalar.self)
+        }
+        var tensors: [String: SymbolicTensor<Scalar>] = [:]
+        var calls: [String: Int] = [:]
+        let inputs = architecture.inputs.enumerated().map { index, input in
+            Input<Scalar>(shape: input.shape, name: input.name, seed: seed &+ UInt64(index))
+        }
+        for input in inputs { tensors["\(input.layer.name!)[0][0]"] = input }
+        for call in architecture.calls {
+            guard let layer = layers[call.layer] else { throw fail("a call names the unknown layer '\(call.layer)'") }
+            let arguments = try call.inputs.map { reference in
+                guard let tensor = tensors[reference] else { throw fail("'\(call.layer)' reads '\(reference)', which no earlier call gives") }
+                return tensor
+            }
+            let index = calls[call.layer, default: 0]
+            calls[call.layer] = index + 1
+            for (output, tensor) in try layer.applied(to: arguments).enumerated() { tensors["\(call.layer)[\(index)][\(output)]"] = tensor }
+        }
+        let outputs = try architecture.outputs.map { reference in
+            guard let tensor = tensors[reference] else { throw fail("the output '\(reference)' is given by no call") }
+            return tensor
+        }
+        try self.init(inputs: inputs, outputs: outputs, name: architecture.name)
+    }
+}
