@@ -25,15 +25,15 @@ func expectClose<S: TensorScalar>(_ actual: S, _ expected: S, absolute: S,
 /// Tolerance: relative error (as defined by `GradientCheck`) below `tolerance`.
 func expectGradientsMatch(inputs: [Tensor<Double>], tolerance: Double = 1e-6, step: Double = 1e-6,
                           sourceLocation: SourceLocation = #_sourceLocation,
-                          _ f: ([Variable<Double>]) -> Variable<Double>) throws {
+                          _ f: ([Variable<Double>]) throws -> Variable<Double>) throws {
     let variables = inputs.map { Variable($0, requiresGradient: true) }
     var rng = SeededGenerator(seed: 99)
-    let probe = f(variables).value
+    let probe = try f(variables).value
     let projection = Variable(Tensor<Double>.randomNormal(probe.shape, using: &rng))
     let report = try GradientCheck.run(
         parameters: variables.enumerated().map { ("input\($0.offset)", $0.element) }, step: step
     ) {
-        (f(variables) * projection).sum()
+        (try f(variables) * projection).sum()
     }
     #expect(report.maxRelativeError < tolerance, "\(report)", sourceLocation: sourceLocation)
 }

@@ -16,6 +16,28 @@ extension Variable {
         }
     }
 
+    /// The matrix products of two stacks of matrices with broadcast batch axes (see
+    /// ``Tensor/batchedMatmul(_:_:transposeA:transposeB:)``). The pullback is that of
+    /// ``matmul(_:_:transposeA:transposeB:)`` for each matrix, summed over the batch axes along
+    /// which an operand was repeated.
+    /// - Throws: ``TensorError`` when the shapes do not fit, as the tensor operation does.
+    public static func batchedMatmul(_ a: Variable, _ b: Variable, transposeA: Bool = false,
+                                     transposeB: Bool = false) throws -> Variable {
+        let (av, bv) = (a.value, b.value)
+        let out = try Tensor.batchedMatmul(av, bv, transposeA: transposeA, transposeB: transposeB)
+        return Variable(out, inputs: [a, b]) { g in
+            mustSucceed {
+                let ga = transposeA
+                    ? try Tensor.batchedMatmul(bv, g, transposeA: transposeB, transposeB: true)
+                    : try Tensor.batchedMatmul(g, bv, transposeB: !transposeB)
+                let gb = transposeB
+                    ? try Tensor.batchedMatmul(g, av, transposeA: true, transposeB: transposeA)
+                    : try Tensor.batchedMatmul(av, g, transposeA: !transposeA)
+                return [ga.summed(toShape: av.shape), gb.summed(toShape: bv.shape)]
+            }
+        }
+    }
+
     /// The transpose of a rank-2 variable.
     public func transposed() -> Variable {
         Variable(value.transposed(), inputs: [self]) { g in [g.transposed()] }

@@ -41,11 +41,21 @@ extension Variable {
 extension Variable {
     /// The maximum over `axes`; the gradient is shared equally among the elements that attain it.
     public func max(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+        extremum(.maximum, alongAxes: axes, keepingDimensions: keepingDimensions)
+    }
+
+    /// The minimum over `axes`; the gradient is shared equally among the elements that attain it.
+    public func min(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+        extremum(.minimum, alongAxes: axes, keepingDimensions: keepingDimensions)
+    }
+
+    private func extremum(_ op: ReductionOperator, alongAxes axes: [Int]?, keepingDimensions: Bool) -> Variable {
         let x = value
-        let kept = x.max(alongAxes: axes, keepingDimensions: true)
-        let out = keepingDimensions ? kept : x.max(alongAxes: axes, keepingDimensions: false)
+        let kept = x.reduced(op, alongAxes: axes, keepingDimensions: true)
+        let out = keepingDimensions ? kept : x.reduced(op, alongAxes: axes, keepingDimensions: false)
         return Variable(out, inputs: [self]) { g in
-            let mask = (x - kept).mapped(.step)                       // 1 where x equals the maximum
+            // 1 where x attains the extremum: step(0) = 1, and the difference is negative elsewhere.
+            let mask = (op == .maximum ? x - kept : kept - x).mapped(.step)
             let share = mask / mask.sum(alongAxes: axes, keepingDimensions: true)
             return [share * g.reshaped(kept.shape)]
         }

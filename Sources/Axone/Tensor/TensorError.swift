@@ -26,3 +26,9 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
 extension TensorError: CustomDebugStringConvertible {
     public var debugDescription: String { description }
 }
+
+/// Runs a throwing tensor operation whose arguments are valid by construction (a pullback applying
+/// the shapes of its forward pass); a throw there is a bug in Axone, so it stops the program.
+func mustSucceed<T>(_ operation: () throws -> T) -> T {
+    do { return try operation() } catch { preconditionFailure("internal error: \(error)") }
+}

@@ -46,6 +46,11 @@ extension Tensor {
         reduced(.maximum, alongAxes: axes, keepingDimensions: keepingDimensions)
     }
 
+    /// The minimum over `axes` (all axes when `nil`).
+    public func min(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        reduced(.minimum, alongAxes: axes, keepingDimensions: keepingDimensions)
+    }
+
     /// Sums a broadcast result back to `target`, the shape of the operand it came from
     /// (the gradient rule of broadcasting).
     public func summed(toShape target: [Int]) -> Tensor {

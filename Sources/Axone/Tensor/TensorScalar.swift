@@ -84,6 +84,12 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
     /// Out-of-place transpose of a row-major `rows × columns` matrix.
     static func transpose(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int,
                           into y: UnsafeMutableBufferPointer<Self>)
+
+    /// Copies the elements of an array of `shape`, reading `x` through element strides `xStrides`
+    /// and writing `y` through `yStrides` (any strides: 0 repeats an element, and the strides of a
+    /// permutation, slice or padded region describe those views), in one pass.
+    static func copy(_ x: UnsafePointer<Self>, strides xStrides: [Int],
+                     into y: UnsafeMutablePointer<Self>, strides yStrides: [Int], shape: [Int])
 }
 
 extension Float: TensorScalar {
