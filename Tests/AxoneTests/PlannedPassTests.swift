@@ -3,20 +3,29 @@ import Testing
 
 /// The planned (graph-free) pass must compute the same maths as the autodiff path.
 @Suite struct PlannedPassTests {
-    func model(seed: UInt64, activation: Activation, optimizer: Optimizer = Adam(learningRate: 0.01)) throws -> Sequential<Double> {
+    func model(seed: UInt64, activation: Activation, optimizer: Optimizer = Adam(learningRate: 0.01),
+               frozen: Int? = nil) throws -> Sequential<Double> {
         let model = try Sequential<Double>(inputShape: [5], seed: seed) {
             Dense(7, activation: activation)
             Dense(6, activation: .tanh)
             Dense(4)
         }
+        if let frozen { model[frozen].isTrainable = false }
         model.compile(optimizer: optimizer, loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
                       metrics: [.accuracy], regularization: try Regularization(l1: 1e-3, l2: 1e-3))
         return model
     }
 
-    @Test(arguments: [Activation.relu, .sigmoid, .softplus, .elu(), .selu, .leakyRelu(alpha: 0.1), .linear])
+    /// ELU with α < 0 is positive on negative inputs too, so its derivative cannot be read from its output.
+    @Test(arguments: [Activation.relu, .sigmoid, .softplus, .elu(), .elu(alpha: -0.5), .selu, .leakyRelu(alpha: 0.1), .linear])
     func plannedTrainingMatchesAutodiff(activation: Activation) throws {
         try expectPlanMatchesAutodiff(activation: activation, examples: 37, batchSize: 8)
+    }
+
+    /// A frozen layer is neither updated nor penalised by L1/L2, on both paths.
+    @Test(arguments: [0, 1])
+    func aFrozenLayerIsNotPenalisedOnEitherPath(frozen: Int) throws {
+        try expectPlanMatchesAutodiff(activation: .relu, examples: 37, batchSize: 8, frozen: frozen)
     }
 
     /// Batches of 150 and 300 rows are split into 2 and 4 shards whose gradients are summed (by
@@ -30,13 +39,13 @@ import Testing
     }
 
     func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
-                                   optimizer: () -> Optimizer = { Adam(learningRate: 0.01) },
+                                   optimizer: () -> Optimizer = { Adam(learningRate: 0.01) }, frozen: Int? = nil,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
         var rng = SeededGenerator(seed: 3)
         let x = Tensor<Double>.randomNormal([examples, 5], using: &rng)
         let y = Tensor<Double>(shape: [examples], scalars: (0..<examples).map { Double($0 % 4) })
-        let planned = try model(seed: 9, activation: activation, optimizer: optimizer())
-        let taped = try model(seed: 9, activation: activation, optimizer: optimizer())
+        let planned = try model(seed: 9, activation: activation, optimizer: optimizer(), frozen: frozen)
+        let taped = try model(seed: 9, activation: activation, optimizer: optimizer(), frozen: frozen)
         taped.usesPlannedPasses = false
         #expect(planned.densePlan() != nil)
         let a = try planned.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)
@@ -44,6 +53,10 @@ import Testing
         // Double, relative 1e-10: only the summation order of the gradients (bias sums, shards) differs.
         for key in a.keys {
             for (u, v) in zip(a[key], b[key]) { #expect(abs(u - v) <= 1e-10 * max(abs(v), 1), sourceLocation: sourceLocation) }
+        }
+        if let frozen {
+            let untouched = try model(seed: 9, activation: activation, frozen: frozen)
+            #expect(planned[frozen].state() == untouched[frozen].state(), sourceLocation: sourceLocation)
         }
         for (p, q) in zip(planned.namedParameters(), taped.namedParameters()) {
             expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12, sourceLocation: sourceLocation)

@@ -27,6 +27,7 @@ extension TensorScalar {
         case let .adam(c, lr, t): adamKernel(c, learningRate: lr, step: t, p, g, adding: nil, slots[0], slots[1])
         case let .nadam(c, lr, t, mu, nextMu, muProduct):
             nadamKernel(c, learningRate: lr, step: t, mu: mu, nextMu: nextMu, muProduct: muProduct, p, g, slots[0], slots[1])
+        case let .custom(update): update.function.update(parameter: p, gradient: g, slots: slots)
         }
     }
 }

@@ -42,11 +42,16 @@ extension Sequential {
 extension Layer {
     /// This layer's unbuilt twin in `Other`, with the same name, frozen if this layer is.
     func convertedUnbuilt<Other: TensorScalar>(to _: Other.Type) throws -> Layer<Other> {
-        guard let convertible = self as? ScalarConvertibleLayer else {
+        let twin: Layer<Other>
+        if let convertible = self as? ScalarConvertibleLayer {
+            twin = try convertible.unbuiltTwin(Other.self)
+        } else if let factory = LayerSpecification.factory(for: typeName) {
+            twin = try factory.makeLayer(specification, as: Other.self)
+        } else {
             throw LayerError.invalidArgument(
-                layer: displayName, message: "\(typeName) cannot be converted to \(Other.self): conform it to ScalarConvertibleLayer")
+                layer: displayName,
+                message: "\(typeName) cannot be converted to \(Other.self): register a LayerFactory for it or conform it to ScalarConvertibleLayer")
         }
-        let twin = try convertible.unbuiltTwin(Other.self)
         twin.name = name
         if !isTrainable { twin.isTrainable = false }   // setting it cascades, so only freezing is copied
         return twin

@@ -31,6 +31,8 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// Perceptron loss (seed 001): multiclass `max_j s_j − s_y` (zero when correctly classified);
     /// with one output, `max(0, −t·s)` for targets `t ∈ {−1, +1}` (0/1 targets are mapped to ∓1).
     case perceptron
+    /// A loss defined outside Axone (see ``LossFunction``).
+    case custom(CustomLoss)
 
     /// The output value from which a single-output model predicts class 1 (accuracy and the other
     /// classification metrics): 0.5 when the loss reads probabilities (binary cross-entropy on
@@ -42,6 +44,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         case .meanSquaredError, .meanAbsoluteError: 0.5
         case .binaryCrossEntropy(let fromLogits), .categoricalCrossEntropy(let fromLogits, _): fromLogits ? 0 : 0.5
         case .hinge, .categoricalHinge, .multiclassHinge, .perceptron: 0
+        case .custom(let loss): loss.function.decisionThreshold
         }
     }
 
@@ -49,6 +52,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     public var acceptsClassIndices: Bool {
         switch self {
         case .categoricalCrossEntropy, .categoricalHinge, .multiclassHinge, .perceptron: true
+        case .custom(let loss): loss.function.acceptsClassIndices
         default: false
         }
     }
@@ -122,6 +126,8 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
             let correct = (predictions * Variable(oneHot)).sum(alongAxes: [1])
             return weightedMean(predictions.max(alongAxes: [1]) - correct)
+        case .custom(let loss):
+            return weightedMean(loss.function.perExample(predictions, targets))
         }
     }
 

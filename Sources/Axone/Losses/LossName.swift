@@ -31,7 +31,12 @@ extension Loss {
         case "categorical_hinge": self = .categoricalHinge
         case "weston_watkins_hinge", "multiclass_hinge": self = .multiclassHinge(margin: try spelling.number("margin", default: 1))
         case "perceptron": self = .perceptron
-        default: throw LayerError.unknownName(kind: "loss", name: name, known: Loss.names)
+        default:
+            guard let custom = Loss.registered(spelling.name) ?? Loss.registered(name) else {
+                throw LayerError.unknownName(kind: "loss", name: name, known: Loss.names + Loss.registeredNames)
+            }
+            self = .custom(custom)
+            return
         }
         try spelling.checkAllUsed()
     }
@@ -50,6 +55,7 @@ extension Loss {
         case .categoricalHinge: "categorical_hinge"
         case .multiclassHinge(let margin): LossSpelling.write("weston_watkins_hinge", margin == 1 ? [] : ["margin=\(margin)"])
         case .perceptron: "perceptron"
+        case .custom(let loss): loss.function.name
         }
     }
 }

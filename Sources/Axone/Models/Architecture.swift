@@ -26,11 +26,13 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var axis: Int?
     /// The graph of a model used as a layer.
     public var graph: GraphArchitecture?
+    /// The hyper-parameters of a user-defined layer (see ``LayerFactory``), as strings.
+    public var options: [String: String]?
 
     public init(type: String) { self.type = type }
 
     enum CodingKeys: String, CodingKey {
-        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph
+        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph, options
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
     }
@@ -70,7 +72,13 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case "Concatenate": layer = Concatenate(axis: axis ?? -1, name: name)
         case "Add": layer = Add(name: name)
         case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"))
-        default: throw LayerError.unknownName(kind: "layer type", name: type, known: LayerSpecification.types)
+        default:
+            guard let factory = LayerSpecification.factory(for: type) else {
+                throw LayerError.unknownName(kind: "layer type", name: type,
+                                             known: LayerSpecification.types + LayerSpecification.registeredTypes)
+            }
+            layer = try factory.makeLayer(self, as: Scalar.self)
+            layer.name = name
         }
         if trainable == false { layer.isTrainable = false }
         return layer

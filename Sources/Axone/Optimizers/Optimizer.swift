@@ -7,6 +7,8 @@ public enum UpdateRule: Sendable, Hashable {
     case adam(Adam.Configuration, learningRate: Double, step: Int)
     case nadam(Nadam.Configuration, learningRate: Double, step: Int, mu: Double, nextMu: Double,
                muProduct: Double)
+    /// A user-defined update (see ``UpdateFunction``).
+    case custom(CustomUpdate)
 
     /// The number of per-parameter state tensors (slots) the rule keeps.
     var slotCount: Int {
@@ -14,6 +16,7 @@ public enum UpdateRule: Sendable, Hashable {
         case .sgd(let c, _): c.momentum == 0 ? 0 : 1
         case .adagrad, .rmsProp: 1
         case .adaDelta, .adam, .nadam: 2
+        case .custom(let update): update.function.slotCount
         }
     }
 }
@@ -48,6 +51,10 @@ open class Optimizer {
 
     /// The names of the slots, in kernel order (e.g. `["m", "v"]` for Adam).
     open var slotNames: [String] { [] }
+
+    /// The hyper-parameters of a user-defined optimiser other than the learning rate, saved in
+    /// checkpoints and given back to its registered factory (see ``register(type:factory:)``).
+    open var options: [String: Double] { [:] }
 
     /// The value each slot starts from (zeros unless a rule says otherwise, e.g. Keras' Adagrad).
     open var slotInitialValues: [Double] { slotNames.map { _ in 0 } }

@@ -13,9 +13,11 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
     public var rmsProp: RMSProp.Configuration?
     public var adam: Adam.Configuration?
     public var nadam: Nadam.Configuration?
+    /// A user-defined optimiser's ``Optimizer/options``.
+    public var options: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
-        case type, iterations, sgd, adagrad, rmsProp = "rmsprop", adaDelta = "adadelta", adam, nadam
+        case type, iterations, sgd, adagrad, rmsProp = "rmsprop", adaDelta = "adadelta", adam, nadam, options
         case learningRate = "learning_rate", initialAccumulatorValue = "initial_accumulator_value"
     }
 
@@ -34,7 +36,7 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
         case let o as RMSProp: rmsProp = o.configuration
         case let o as Adam: adam = o.configuration
         case let o as Nadam: nadam = o.configuration
-        default: break
+        default: options = optimizer.options
         }
     }
 
@@ -70,7 +72,11 @@ public struct OptimizerSpecification: Codable, Equatable, Sendable {
             optimizer = Nadam(learningRate: learningRate, beta1: c.beta1, beta2: c.beta2, epsilon: c.epsilon,
                               weightDecay: c.weightDecay, momentumDecay: c.momentumDecay)
         default:
-            throw TensorError.invalidArgument("unknown optimizer type '\(type)' in the checkpoint")
+            guard let factory = Optimizer.factory(for: type) else {
+                throw TensorError.invalidArgument(
+                    "unknown optimizer type '\(type)' in the checkpoint; a user-defined optimiser must be registered with Optimizer.register(type:factory:)")
+            }
+            optimizer = try factory(learningRate, options ?? [:])
         }
         guard (0...OptimizerSpecification.maximumIterations).contains(iterations) else {
             throw OptimizerError.outOfRange(optimizer: type, parameter: "iterations", value: Double(iterations),

@@ -26,8 +26,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     private struct LayerPlan {
         let dense: Dense<Scalar>
         let function: ElementwiseFunction<Scalar>
-        /// Whether the derivative needs the pre-activation (softplus); every other activation's
-        /// derivative follows from its output (x > 0 ⇔ y > 0 for the ReLU family).
+        /// Whether the derivative needs the pre-activation (softplus, ELU with α < 0); every other
+        /// activation's derivative follows from its output (x > 0 ⇔ y > 0 for the ReLU family).
         let keepsPreActivation: Bool
         let inputSize: Int
         let units: Int
@@ -106,7 +106,12 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
             guard let dense = layer as? Dense<Scalar>, let weight = dense.weight,
                   let function = dense.activation.elementwise(Scalar.self) else { return nil }
             if case .leakyRelu(let alpha) = dense.activation, alpha <= 0 { return nil }
-            let keeps = if case .softplus = dense.activation { true } else { false }
+            // Softplus, and ELU with α < 0 (positive on negative inputs), need the pre-activation.
+            let keeps = switch dense.activation {
+            case .softplus: true
+            case .elu(let alpha): alpha < 0
+            default: false
+            }
             plans.append(LayerPlan(dense: dense, function: function, keepsPreActivation: keeps,
                                    inputSize: weight.shape[0], units: weight.shape[1],
                                    weightName: "layers.\(index).weight", biasName: "layers.\(index).bias"))
@@ -414,7 +419,8 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     private func addPenaltyGradients(_ regularization: Regularization, _ parameters: Parameters,
                                      into gradients: Gradients) -> Scalar {
         var penalty: Scalar = 0
-        for l in layers.indices {
+        // Frozen weights are not penalised: the penalty covers the trainable parameters, as on the tape.
+        for l in layers.indices where layers[l].dense.weight?.requiresGradient == true {
             let weight = Tensor(shape: [parameters.weights[l].count], scalars: Array(parameters.weights[l]))
             var terms: [Tensor<Scalar>] = []
             if regularization.l1 > 0 {

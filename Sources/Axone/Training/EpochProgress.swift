@@ -41,6 +41,8 @@ struct MetricTotals: Codable, Equatable, Sendable {
     let topKHits: [Int: Int]
     let squaredErrorBits, absoluteErrorBits: UInt64
     let elements, examples: Int
+    /// The sums of the custom metrics, as bit patterns (absent in files without custom metrics).
+    let customSumBits: [String: UInt64]?
 
     init(_ accumulator: MetricAccumulator) {
         confusion = accumulator.confusion
@@ -49,6 +51,7 @@ struct MetricTotals: Codable, Equatable, Sendable {
         absoluteErrorBits = accumulator.absoluteError.bitPattern
         elements = accumulator.elements
         examples = accumulator.examples
+        customSumBits = accumulator.customSums.isEmpty ? nil : accumulator.customSums.mapValues(\.bitPattern)
     }
 }
 
@@ -61,5 +64,6 @@ extension MetricAccumulator {
         absoluteError = Double(bitPattern: totals.absoluteErrorBits)
         elements = totals.elements
         examples = totals.examples
+        customSums = (totals.customSumBits ?? [:]).mapValues(Double.init(bitPattern:))
     }
 }

@@ -18,6 +18,8 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
     case meanSquaredError
     /// Mean absolute error.
     case meanAbsoluteError
+    /// A metric defined outside Axone (see ``MetricFunction``).
+    case custom(CustomMetric)
 
     /// The names accepted by ``init(name:)``.
     public static let names = ["accuracy", "top_k_accuracy", "precision", "recall", "f1", "mse", "mae"]
@@ -37,9 +39,19 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
             if lower.hasPrefix("top"), lower.hasSuffix("_accuracy"),
                let k = Int(lower.dropFirst(3).dropLast("_accuracy".count)), k > 0 {
                 self = .topKAccuracy(k)
+            } else if let custom = Metric.registered(name) {
+                self = .custom(custom)
             } else {
-                throw LayerError.unknownName(kind: "metric", name: name, known: Metric.names)
+                throw LayerError.unknownName(kind: "metric", name: name, known: Metric.names + Metric.registeredNames)
             }
+        }
+    }
+
+    /// Whether the metric reads predicted and true classes (the confusion matrix).
+    var needsClasses: Bool {
+        switch self {
+        case .meanSquaredError, .meanAbsoluteError, .custom: false
+        default: true
         }
     }
 
@@ -53,6 +65,7 @@ public enum Metric: Sendable, Hashable, CustomStringConvertible {
         case .f1: "f1"
         case .meanSquaredError: "mse"
         case .meanAbsoluteError: "mae"
+        case .custom(let metric): metric.function.name
         }
     }
 }
@@ -63,6 +76,8 @@ public struct MetricAccumulator: Sendable {
     public internal(set) var confusion: [[Int]] = []
     var topKHits: [Int: Int] = [:]
     var squaredError = 0.0, absoluteError = 0.0, elements = 0, examples = 0
+    /// The running sums of the custom metrics, by name.
+    var customSums: [String: Double] = [:]
     /// Per-batch class indices, kept so that adding a batch of the same size allocates nothing.
     private var labels: [Int] = [], predicted: [Int] = []
     let metrics: [Metric]
@@ -82,6 +97,9 @@ public struct MetricAccumulator: Sendable {
     public mutating func add<Scalar: TensorScalar>(outputs: Tensor<Scalar>, targets: Tensor<Scalar>) {
         let n = outputs.shape.first ?? 0, k = outputs.rank > 1 ? outputs.rowSize : 1
         examples += n
+        for case .custom(let metric) in metrics {
+            customSums[metric.function.name, default: 0] += metric.function.batchSum(outputs: outputs, targets: targets)
+        }
         if metrics.contains(where: { $0 == .meanSquaredError || $0 == .meanAbsoluteError }) && targets.shape == outputs.shape {
             for (o, t) in zip(outputs.scalars, targets.scalars) {
                 let d = Double(o - t)
@@ -90,7 +108,7 @@ public struct MetricAccumulator: Sendable {
             }
             elements += outputs.count
         }
-        guard metrics.contains(where: { $0 != .meanSquaredError && $0 != .meanAbsoluteError }) else { return }
+        guard metrics.contains(where: \.needsClasses) else { return }
         let classes = Swift.max(k, 2)
         if confusion.isEmpty { confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes) }
         MetricAccumulator.classLabels(targets, outputs: outputs, into: &labels)
@@ -161,6 +179,7 @@ public struct MetricAccumulator: Sendable {
             }
         case .meanSquaredError: return elements == 0 ? 0 : squaredError / Double(elements)
         case .meanAbsoluteError: return elements == 0 ? 0 : absoluteError / Double(elements)
+        case .custom(let metric): return examples == 0 ? 0 : (customSums[metric.function.name] ?? 0) / Double(examples)
         }
     }
 }
