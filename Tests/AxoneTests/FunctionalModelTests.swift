@@ -186,6 +186,28 @@ import Testing
         #expect(try sequential.predict(x) == graph.predict(x))
     }
 
+    /// A functional chain of Dense layers takes the planned pass as a `Sequential` does: the same
+    /// bits, and a graph that is not a chain does not.
+    @Test func aFunctionalDenseChainTrainsOnThePlannedPass() throws {
+        let sequential = try Sequential<Double>(inputShape: [4], seed: 5) {
+            Dense(6, activation: .relu)
+            Dense(3)
+        }
+        let copy = try sequential.clone()
+        let chain = try Model(inputs: copy.inputs, outputs: copy.outputs)
+        #expect(chain.densePlan() != nil && sequential.densePlan() != nil)
+        #expect(try Self.threeHeads().densePlan() == nil)
+        let x = randomTensor([50, 4], seed: 6)
+        let y = Tensor<Double>(shape: [50], scalars: (0..<50).map { Double($0 % 3) })
+        var histories: [History] = []
+        for model in [sequential, chain] as [Model<Double>] {
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+            histories.append(try model.fit(x, y, epochs: 2, batchSize: 16, verbose: .silent, seed: 2))
+        }
+        for key in histories[0].keys { #expect(histories[0][key] == histories[1][key], "\(key)") }
+        #expect(try sequential.predict(x) == chain.predict(x))
+    }
+
     /// Two heads on one trunk, trained on a task where both are learnable: the logs are named per
     /// output as in Keras, the total is the weighted sum of the heads' losses, and both heads learn.
     @Test func twoHeadsTrainWithALossAndMetricsEach() throws {

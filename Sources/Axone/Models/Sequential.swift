@@ -50,25 +50,18 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         return shape
     }
 
-    /// The planned pass over the Dense stack, made on first use and dropped when the layers change.
-    private var plan: DenseNetworkPlan<Scalar>??
-    /// Guards ``plan``: concurrent `predict` calls may ask for it first at the same time.
-    private let planLock = NSLock()
-
-    override func densePlan() -> DenseNetworkPlan<Scalar>? {
-        planLock.withLock {
-            if case .some(let cached) = plan { return cached }
-            let made = DenseNetworkPlan(self)
-            plan = .some(made)
-            return made
-        }
-    }
+    override var chainLayers: [Layer<Scalar>]? { layers }
 
     /// The chain as symbolic tensors, made on first use and dropped when the layers change.
     private var chain: (inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>])?
+    /// Guards ``chain``: concurrent callers may ask for it first at the same time.
+    private let chainLock = NSLock()
 
     /// Drops the planned pass and the symbolic chain (the layers changed).
-    private func invalidatePlan() { planLock.withLock { (plan, chain) = (nil, nil) } }
+    private func invalidateChain() {
+        invalidatePlan()
+        chainLock.withLock { chain = nil }
+    }
 
     /// The symbolic input of the built chain; see ``Model/inputs``.
     public override var inputs: [SymbolicTensor<Scalar>] { symbolicChain().inputs }
@@ -76,7 +69,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     public override var outputs: [SymbolicTensor<Scalar>] { symbolicChain().outputs }
 
     private func symbolicChain() -> (inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>]) {
-        planLock.withLock {
+        chainLock.withLock {
             if let chain { return chain }
             guard let inputShape else { return ([], []) }
             let input = Input<Scalar>(shape: inputShape)
@@ -95,7 +88,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     /// not fit the model's output, the error is thrown and the model is left as it was.
     public func add(_ layer: Layer<Scalar>, seed: UInt64 = 0) throws {
         layers.append(layer)
-        invalidatePlan()
+        invalidateChain()
         if let inputShape {
             var generator = SeededGenerator(seed: seed)
             do {
@@ -111,7 +104,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     @discardableResult
     public func pop() -> Layer<Scalar>? {
         let last = layers.popLast()
-        invalidatePlan()
+        invalidateChain()
         if !outputShapes.isEmpty { outputShapes.removeLast() }
         return last
     }

@@ -99,10 +99,11 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// Inference buffers not in use; a block takes one and gives it back, so concurrent calls never share one.
     private let idleWorkspaces = Mutex<[Workspace]>([])
 
-    /// Plans `model`, or returns `nil` when a layer is not a built `Dense` with an element-wise activation.
-    init?(_ model: Sequential<Scalar>) {
+    /// Plans a chain of layers named `layers.<index>`, or returns `nil` when a layer is not a
+    /// built `Dense` with an element-wise activation.
+    init?(_ chain: [Layer<Scalar>]) {
         var plans: [LayerPlan] = []
-        for (index, layer) in model.layers.enumerated() {
+        for (index, layer) in chain.enumerated() {
             guard let dense = layer as? Dense<Scalar>, let weight = dense.weight,
                   let function = dense.activation.elementwise(Scalar.self) else { return nil }
             if case .leakyRelu(let alpha) = dense.activation, alpha <= 0 { return nil }

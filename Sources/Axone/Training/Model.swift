@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of the training workflow: data that does not fit the model, or a model used before `compile`.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case notCompiled
@@ -186,8 +188,37 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// is the same as the autodiff path; turn it off to compare the two.
     public var usesPlannedPasses = true
 
-    /// The planned pass for this model, if its structure allows one.
-    func densePlan() -> DenseNetworkPlan<Scalar>? { nil }
+    /// The layers in order when the model is a chain (one input, one output, each layer called
+    /// once on the previous one's output): a ``Sequential``, or a graph of that shape.
+    var chainLayers: [Layer<Scalar>]? {
+        guard let graph, graph.inputs.count == 1, graph.outputs.count == 1 else { return nil }
+        var previous = graph.inputs[0].node
+        for node in graph.nodes.dropFirst() {
+            guard node.inputs.count == 1, node.inputs[0].node === previous, node.inputs[0].index == 0,
+                  node.outputShapes.count == 1 else { return nil }
+            previous = node
+        }
+        guard graph.outputs[0].node === previous, graph.layers.count == graph.nodes.count - 1 else { return nil }
+        return graph.layers
+    }
+
+    /// The planned pass over the Dense chain, made on first use and dropped when the layers change.
+    private var plan: DenseNetworkPlan<Scalar>??
+    /// Guards ``plan``: concurrent `predict` calls may ask for it first at the same time.
+    private let planLock = NSLock()
+
+    /// The planned pass for this model, if it is a chain of Dense layers (see ``chainLayers``).
+    func densePlan() -> DenseNetworkPlan<Scalar>? {
+        planLock.withLock {
+            if case .some(let cached) = plan { return cached }
+            let made = chainLayers.flatMap { DenseNetworkPlan($0) }
+            plan = .some(made)
+            return made
+        }
+    }
+
+    /// Drops the planned pass (the layers changed).
+    func invalidatePlan() { planLock.withLock { plan = nil } }
 
     /// The planned training step for `loss`, when allowed and possible.
     func plannedStep(for loss: Loss) -> DenseNetworkPlan<Scalar>? {
