@@ -13,7 +13,17 @@ struct ExportONNXCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The ONNX file to write.") var output = "model.onnx"
 
     func run() throws {
-        try ONNXExport.write(try model.makeSequential(seed: 0, for: "export-onnx"), to: output)
-        print("Wrote \(output) (input \"input\" [batch, features], output \"output\").")
+        let network = try model.make(seed: 0)
+        try ONNXExport.write(network, to: output)
+        let signature = try ONNXSignature(of: network)
+        print("Wrote \(output) (\(Self.describe(signature.inputs, "input")); \(Self.describe(signature.outputs, "output"))).")
+    }
+
+    /// `inputs "left" [batch, 3], "right" [batch, 3]`, or `input "input" [batch, 784]` for one.
+    static func describe(_ values: [ONNXSignature.Value], _ kind: String) -> String {
+        let list = values.map { value in
+            "\"\(value.name)\" [\((["batch"] + value.shape.map(String.init)).joined(separator: ", "))]"
+        }
+        return "\(kind)\(values.count == 1 ? "" : "s") \(list.joined(separator: ", "))"
     }
 }

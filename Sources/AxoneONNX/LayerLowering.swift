@@ -2,20 +2,29 @@ import Axone
 
 /// How each layer becomes ONNX operators, in inference mode; the table is on ``ONNXExport``.
 extension GraphBuilder {
-    /// Lowers the layers of `model` in order, naming them `<prefix>.layers.<index>` (`layers.<index>`
-    /// at the top level) as Axone names their parameters.
-    mutating func lowerLayers(of model: Sequential<Float>, prefix: String) throws {
-        guard var shape = model.inputShape, model.outputShapes.count == model.layers.count else {
-            throw ONNXExportError.notBuilt(path: prefix.isEmpty ? "model" : prefix)
+    /// Appends the nodes computing `layer`'s inference outputs from the values `inputs`, whose
+    /// example shapes are `inputShapes`, and returns the values holding its outputs.
+    mutating func lower(_ layer: Layer<Float>, path: String, inputs: [String], inputShapes: [[Int]]) throws -> [String] {
+        current = inputs[0]
+        switch layer {
+        case let concatenate as Concatenate<Float>:
+            // The batch axis comes first in ONNX: example axis a ≥ 0 is a + 1; from the end, the same.
+            let axis = concatenate.axis < 0 ? concatenate.axis : concatenate.axis + 1
+            apply("Concat", in: path, extraInputs: Array(inputs.dropFirst()), attributes: [.int("axis", Int64(axis))])
+        case is Add<Float>:
+            // Left to right, as Axone adds them.
+            for input in inputs.dropFirst() { apply("Add", in: path, extraInputs: [input]) }
+        case let model as Model<Float>:
+            return try lower(model, prefix: path, inputs: inputs)
+        default:
+            try lowerSingleInput(layer, path: path, inputShape: inputShapes[0])
         }
-        for (index, layer) in model.layers.enumerated() {
-            try lower(layer, path: prefix.isEmpty ? "layers.\(index)" : "\(prefix).layers.\(index)", inputShape: shape)
-            shape = model.outputShapes[index]
-        }
+        return [current]
     }
 
-    /// Appends the nodes computing `layer`'s inference output; `inputShape` excludes the batch axis.
-    private mutating func lower(_ layer: Layer<Float>, path: String, inputShape: [Int]) throws {
+    /// Appends the nodes computing the output of `layer`, which reads one input (``current``);
+    /// `inputShape` excludes the batch axis.
+    private mutating func lowerSingleInput(_ layer: Layer<Float>, path: String, inputShape: [Int]) throws {
         switch layer {
         case let dense as Dense<Float>:
             try applyAffine(of: dense, path: path)
@@ -49,8 +58,6 @@ extension GraphBuilder {
             let shape = addInitializer("\(path).pieces_shape", int64s: [-1, Int64(maxout.units), Int64(maxout.pieces)])
             apply("Reshape", in: path, extraInputs: [shape])
             apply("ReduceMax", in: path, attributes: [.ints("axes", [2]), .int("keepdims", 0)])
-        case let nested as Sequential<Float>:
-            try lowerLayers(of: nested, prefix: path)
         default:
             throw ONNXExportError.unsupportedLayer(path: path, type: layer.typeName)
         }

@@ -2,8 +2,9 @@ import Axone
 import Foundation
 import SwiftProtobuf
 
-/// Exports a trained ``Sequential`` model to ONNX (IR version 8, opset 17) for inference in
-/// onnxruntime, PyTorch, TensorRT, browsers, ….
+/// Exports a trained model — a ``Sequential`` or a graph model made with
+/// `Model(inputs:outputs:)` — to ONNX (IR version 8, opset 17) for inference in onnxruntime,
+/// PyTorch, TensorRT, browsers, ….
 ///
 /// ```swift
 /// let model = try Sequential<Float>(inputShape: [784], seed: 0) {
@@ -19,12 +20,17 @@ import SwiftProtobuf
 /// session = ort.InferenceSession("mnist.onnx")
 /// probabilities = session.run(["output"], {"input": x.astype("float32")})[0]
 /// ```
-/// The graph has one input `input` of shape `[batch, features…]` (`batch` is a symbolic dimension,
-/// so any batch size works) and one output `output` of shape `[batch, outputs…]`, both `float32`.
+/// A ``Sequential`` has one input `input` of shape `[batch, features…]` (`batch` is a symbolic
+/// dimension, so any batch size works) and one output `output` of shape `[batch, outputs…]`. A
+/// graph model has one input per model input, named after its `Input` (`input_layer`,
+/// `input_layer_1`, or the name given), and one output per model output, named as
+/// `model.outputNames` (the layers giving them); ``ONNXSignature`` lists them. All are `float32`.
 /// Parameters and BatchNorm statistics are initializers named as in Axone's checkpoints
-/// (`layers.0.weight`, `layers.1.runningMean`, …). The graph computes the model's *inference*
-/// output — what `model.predict` returns — whatever mode the model is in: dropout and Gaussian
-/// noise vanish, BatchNormalization uses its running statistics, RReLU its mean slope.
+/// (`layers.0.weight`, `layers.1.runningMean`, `layers.2.layers.0.bias` in a nested model); a
+/// layer called several times (shared weights) has its initializers once. The graph computes the
+/// model's *inference* output — what `model.predict` returns — whatever mode the model is in:
+/// dropout and Gaussian noise vanish, BatchNormalization uses its running statistics, RReLU its
+/// mean slope.
 ///
 /// | Axone                        | ONNX (opset 17) |
 /// |------------------------------|------------------------------------------------------------------|
@@ -36,7 +42,10 @@ import SwiftProtobuf
 /// | `PReLU`                      | `PRelu` (slope shaped as the features, or `[1]` when shared) |
 /// | `RReLU`                      | `LeakyRelu` with the inference slope (lower + upper)/2 |
 /// | `Maxout`                     | `MatMul`, `Add`, `Reshape [-1, units, pieces]`, `ReduceMax(axes: [2])` |
+/// | `Concatenate(axis: a)`       | `Concat` on axis a + 1 (the batch axis comes first), a when a < 0 |
+/// | `Add` (n inputs)             | n − 1 `Add` nodes, left to right |
 /// | `Sequential` (nested)        | its layers, named `<path>.layers.<index>` |
+/// | graph `Model` (nested)       | its layer calls, named `<path>.layers.<index>` |
 ///
 /// Activations: linear → nothing, step → `GreaterOrEqual(x, 0)` + `Cast(to: FLOAT)` (Axone's
 /// Heaviside is 1 where x ≥ 0), sigmoid, tanh, relu, softplus → their operators, leaky ReLU and
@@ -49,14 +58,14 @@ public enum ONNXExport {
     public static let irVersion: Int64 = 8
     /// The version of the default (`ai.onnx`) operator set the graph uses.
     public static let opsetVersion: Int64 = 17
-    /// The names of the graph's input and output.
+    /// The names of a ``Sequential``'s graph input and output.
     public static let inputName = "input", outputName = "output"
 
     /// The model encoded as an ONNX `ModelProto` (protobuf binary, the content of a `.onnx` file).
     /// - Parameter docString: the model's documentation; by default a line naming the model and
     ///   stating the inference-mode conventions.
     /// - Throws: ``ONNXExportError`` when the model is not built or holds a layer with no ONNX form.
-    public static func serialize(_ model: Sequential<Float>, docString: String? = nil) throws -> [UInt8] {
+    public static func serialize(_ model: Model<Float>, docString: String? = nil) throws -> [UInt8] {
         try makeModel(model, docString: docString).serializedBytes()
     }
 
@@ -64,25 +73,24 @@ public enum ONNXExport {
     /// whole new one, never a partial write).
     /// - Throws: ``ONNXExportError`` as ``serialize(_:docString:)``, `IOError` when the file
     ///   cannot be written.
-    public static func write(_ model: Sequential<Float>, to path: String, docString: String? = nil) throws {
+    public static func write(_ model: Model<Float>, to path: String, docString: String? = nil) throws {
         try AtomicFile.write(Data(serialize(model, docString: docString)), to: path)
     }
 
     /// Builds the `ModelProto`: graph, opset import and metadata.
-    static func makeModel(_ model: Sequential<Float>, docString: String?) throws -> Onnx_ModelProto {
-        guard let inputShape = model.inputShape, let outputShape = model.outputShape else {
-            throw ONNXExportError.notBuilt(path: "model")
-        }
-        var builder = GraphBuilder(input: inputName)
-        try builder.lowerLayers(of: model, prefix: "")
-        builder.finish(output: outputName)
+    static func makeModel(_ model: Model<Float>, docString: String?) throws -> Onnx_ModelProto {
+        let signature = try ONNXSignature(of: model)
+        let inputNames = signature.inputs.map(\.name), outputNames = signature.outputs.map(\.name)
+        var builder = GraphBuilder(inputs: inputNames, outputs: outputNames)
+        let values = try builder.lower(model, prefix: "", inputs: inputNames)
+        builder.finish(outputs: zip(values, outputNames).map { (value: $0, name: $1) })
 
         var graph = Onnx_GraphProto()
-        graph.name = model.name ?? "Sequential"
+        graph.name = model.name ?? model.typeName
         graph.node = builder.nodes
         graph.initializer = builder.initializers
-        graph.input = [valueInfo(inputName, features: inputShape)]
-        graph.output = [valueInfo(outputName, features: outputShape)]
+        graph.input = signature.inputs.map(valueInfo)
+        graph.output = signature.outputs.map(valueInfo)
 
         var opset = Onnx_OperatorSetIdProto()
         opset.domain = ""
@@ -93,7 +101,7 @@ public enum ONNXExport {
         proto.opsetImport = [opset]
         proto.producerName = "Axone"
         proto.docString = docString ?? """
-            Axone Sequential '\(graph.name)' (\(model.layers.count) layers), exported for inference: \
+            Axone \(model.typeName) '\(graph.name)' (\(model.namedChildren.count) layers), exported for inference: \
             dropout and noise are identity, BatchNormalization uses its running statistics.
             """
         proto.graph = graph
@@ -101,11 +109,11 @@ public enum ONNXExport {
     }
 
     /// A `float32` tensor value `[batch, features…]` with `batch` symbolic.
-    private static func valueInfo(_ name: String, features: [Int]) -> Onnx_ValueInfoProto {
+    private static func valueInfo(_ value: ONNXSignature.Value) -> Onnx_ValueInfoProto {
         var batch = Onnx_TensorShapeProto.Dimension()
         batch.dimParam = "batch"
         var shape = Onnx_TensorShapeProto()
-        shape.dim = [batch] + features.map { size in
+        shape.dim = [batch] + value.shape.map { size in
             var dimension = Onnx_TensorShapeProto.Dimension()
             dimension.dimValue = Int64(size)
             return dimension
@@ -114,7 +122,7 @@ public enum ONNXExport {
         tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
         tensor.shape = shape
         var info = Onnx_ValueInfoProto()
-        info.name = name
+        info.name = value.name
         info.type.tensorType = tensor
         return info
     }
@@ -134,7 +142,8 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
                 + "(Sequential(inputShape:) or Dense(inputSize:)) or call build(inputShape:) first"
         case let .unsupportedLayer(path, type):
             "cannot export \(path) (\(type)) to ONNX: this layer type has no ONNX export; supported: "
-                + "Dense, Activation, BatchNormalization, Dropout, GaussianNoise, Flatten, PReLU, RReLU, Maxout, Sequential"
+                + "Dense, Activation, BatchNormalization, Dropout, GaussianNoise, Flatten, PReLU, RReLU, Maxout, "
+                + "Concatenate, Add, Sequential and graph models (Model(inputs:outputs:))"
         }
     }
 }

@@ -149,6 +149,6 @@ struct ONNXExportTests {
 }
 
 /// A layer the exporter does not know.
-private final class Doubler: Layer<Float> {
+final class Doubler: Layer<Float> {
     override func forward(_ input: Variable<Float>) -> Variable<Float> { input * 2 }
 }

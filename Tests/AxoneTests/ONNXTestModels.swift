@@ -68,7 +68,7 @@ enum ONNXTestModel: String, CaseIterable, Sendable, CustomStringConvertible {
 
     /// Draws every parameter not named `weight`, and every buffer, at random; running variances
     /// stay positive.
-    private static func randomizeNonKernels(of model: Sequential<Float>, seed: UInt64) {
+    static func randomizeNonKernels(of model: Model<Float>, seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         for (name, parameter) in model.namedParameters() where !name.hasSuffix("weight") {
             parameter.value = Tensor.randomNormal(parameter.shape, mean: name.hasSuffix("gamma") ? 1 : 0,
