@@ -123,7 +123,7 @@ final class OpaqueLayer<Scalar: TensorScalar>: Layer<Scalar> {}
         let model = try Sequential<Float>([Dense(8, activation: .relu, name: "hidden"), try BatchNormalization(),
                                            try Dropout(rate: 0.5), Dense(3)], inputShape: [20], seed: 3)
         model[0].isTrainable = false
-        let twin = try model.converted(to: Double.self)
+        let twin = try #require(try model.converted(to: Double.self) as? Sequential<Double>)   // a Sequential stays one
         #expect(twin.namedParameters().map { $0.name } == model.namedParameters().map { $0.name })
         #expect(twin.namedBuffers().map { $0.name } == model.namedBuffers().map { $0.name })
         #expect(twin[0].name == "hidden" && !twin[0].isTrainable && twin.trainableParameters.count == model.trainableParameters.count)

@@ -135,6 +135,26 @@ import Testing
         #expect(loaded.summary() == model.summary())
     }
 
+    /// A graph converts to another scalar type call by call: shared layers stay shared, nested
+    /// models nested, and it computes the same function.
+    @Test func aGraphConvertsToFloatWithItsSharingAndNesting() throws {
+        let x = Input<Double>(shape: [3], seed: 1)
+        let shared = Dense<Double>(4, activation: .tanh, name: "shared")
+        let inner = try Model(inputs: x, outputs: Dense(2, name: "inner_head")(shared(x)))
+        let input = Input<Double>(shape: [3], seed: 2)
+        let model = try Model(inputs: [input], outputs: [Add()([shared(input), shared(input)]), inner(input)])
+        model.namedChildren[0].layer.isTrainable = false
+        let twin = try model.converted(to: Float.self)
+        #expect(twin.namedParameters().map(\.name) == model.namedParameters().map(\.name))
+        #expect(twin.trainableParameterCount == model.trainableParameterCount)
+        #expect(try twin.graphArchitecture() == model.graphArchitecture())
+        let data = randomTensor([5, 3], seed: 3)
+        // Float against Double: relative and absolute 1e-5.
+        for (a, b) in zip(try twin.predict([data.converted(to: Float.self)]), try model.predict([data])) {
+            #expect(a.isClose(to: b.converted(to: Float.self), relative: 1e-5, absolute: 1e-5))
+        }
+    }
+
     @Test func mistakesInAGraphAreClearErrors() throws {
         let x = Input<Float>(shape: [3]), other = Input<Float>(shape: [2], name: "other")
         let joined = try Concatenate()([x, other])

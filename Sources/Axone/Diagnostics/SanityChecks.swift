@@ -196,7 +196,7 @@ public enum SanityChecks {
         }
 
         func gradientCheck() -> SanityCheckResult {
-            let twin: Sequential<Double>
+            let twin: Model<Double>
             do { twin = try model.converted(to: Double.self) } catch {
                 return SanityCheckResult(check: .gradientCheck, status: .skipped, numbers: [:],
                                          summary: "the model could not be copied to Double", advice: "\(error)")
