@@ -79,6 +79,34 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         for fragment in fragments { #expect(message.contains(fragment), "\(message)", sourceLocation: sourceLocation) }
     }
 
+    /// A graph architecture (two paths joined by `Concatenate`) trains, evaluates, predicts and is
+    /// summarised through the same commands as a chain.
+    @Test func aGraphArchitectureFileTrainsThroughTheCommands() throws {
+        let graph = #"""
+        {"inputs": [{"name": "points", "shape": [2]}],
+         "layers": [{"type": "Dense", "name": "wide", "units": 8, "activation": "relu"},
+                    {"type": "Dense", "name": "narrow", "units": 4, "activation": "tanh"},
+                    {"type": "Concatenate", "name": "joined"},
+                    {"type": "Dense", "name": "classes", "units": 2}],
+         "calls": [{"layer": "wide", "inputs": ["points[0][0]"]}, {"layer": "narrow", "inputs": ["points[0][0]"]},
+                   {"layer": "joined", "inputs": ["wide[0][0]", "narrow[0][0]"]}, {"layer": "classes", "inputs": ["joined[0][0]"]}],
+         "outputs": ["classes[0][0]"]}
+        """#
+        try graph.write(toFile: "\(directory)/graph.json", atomically: true, encoding: .utf8)
+        let summary = try runAxone(["summary", "--model", "graph.json"], in: directory)
+        #expect(summary.status == 0 && summary.output.contains("Connected to"), "\(summary)")
+        #expect(summary.output.contains(" Total params: 62"))      // (2·8 + 8) + (2·4 + 4) + (12·2 + 2)
+        let train = try runAxone(["train", "--model", "graph.json", "--csv", "train.csv", "--epochs", "5", "--batch-size", "16",
+                                  "--learning-rate", "0.05", "--verbose", "0", "--output", "g.safetensors"], in: directory)
+        #expect(train.status == 0, "\(train.error)")
+        let evaluation = try runAxone(["evaluate", "--model", "g.safetensors", "--csv", "train.csv"], in: directory)
+        #expect(evaluation.status == 0 && evaluation.output.contains("accuracy: 1.000000"), "\(evaluation)")
+        let prediction = try runAxone(["predict", "--model", "g.safetensors", "--csv", "train.csv", "--output", "p.csv"], in: directory)
+        #expect(prediction.status == 0, "\(prediction.error)")
+        let loaded = try ModelFile.load(from: "\(directory)/g.safetensors", as: Float.self).model
+        #expect(try loaded.graphArchitecture().calls.count == 4)
+    }
+
     @Test func trainEvaluatePredictAndSummaryOnACSVFile() throws {
         let train = try runAxone(["train", "--model", "mlp:2-8-2", "--csv", "train.csv", "--epochs", "3", "--batch-size", "16",
                                   "--learning-rate", "0.05", "--verbose", "2", "--output", "m.safetensors", "--history", "h.csv"],

@@ -119,8 +119,12 @@ import Testing
         let x = Input<Float>(shape: [3], seed: 1)
         let shared = Dense<Float>(4, activation: .relu, name: "shared")
         let inner = try Model(inputs: x, outputs: Dense(3, name: "inner_head")(shared(x)), name: "inner")
+        let chain = try Sequential<Float>(inputShape: [3], seed: 4, name: "chain") {
+            Dense(2, activation: .relu)
+            try BatchNormalization()
+        }
         let input = Input<Float>(shape: [3], seed: 2)
-        let merged = try Concatenate()([inner(input), shared(input)])
+        let merged = try Concatenate()([inner(input), shared(input), chain(input)])
         let model = try Model(inputs: [input], outputs: [Dense(2, name: "head")(merged), BatchNormalization(name: "norm")(merged)],
                               name: "outer")
         let path = NSTemporaryDirectory() + "axone-graph-\(UUID().uuidString).safetensors"
@@ -254,6 +258,10 @@ import Testing
         expectClose(logs["quadrant_loss"]!, quadrantLoss, absolute: 1e-12)
         #expect(logs["quadrant_accuracy"]! > 0.9 && logs["side_accuracy"]! > 0.9, "\(logs)")
         #expect(history["quadrant_loss"].last! < history["quadrant_loss"].first! / 2)
+        // The learning curves follow the keys: one chart per quantity, each with its val_ curve.
+        let charts = LearningCurves.charts(history: history)
+        #expect(charts.map(\.title) == ["Loss", "quadrant_loss", "quadrant_accuracy", "side_loss", "side_accuracy"])
+        #expect(charts.allSatisfy { $0.series.map(\.dashed) == [false, true] })
     }
 
     /// An interrupted multi-output epoch resumes to the same bits as an uninterrupted run.

@@ -26,20 +26,22 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var axis: Int?
     /// The graph of a model used as a layer.
     public var graph: GraphArchitecture?
+    /// The chain of a `Sequential` used as a layer.
+    public var chain: Architecture?
     /// The hyper-parameters of a user-defined layer (see ``LayerFactory``), as strings.
     public var options: [String: String]?
 
     public init(type: String) { self.type = type }
 
     enum CodingKeys: String, CodingKey {
-        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph, options
+        case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph, chain, options
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
     }
 
     /// The layer types an architecture may name.
     public static let types = ["Dense", "Activation", "Dropout", "GaussianNoise", "Flatten", "BatchNormalization",
-                               "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional"]
+                               "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional", "Sequential"]
 
     /// Creates the (unbuilt) layer this specification describes.
     public func makeLayer<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) throws -> Layer<Scalar> {
@@ -72,14 +74,15 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case "Concatenate": layer = Concatenate(axis: axis ?? -1, name: name)
         case "Add": layer = Add(name: name)
         case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"))
+        case "Sequential": layer = try Sequential<Scalar>(architecture: required(chain, "chain"))
         default:
             guard let factory = LayerSpecification.factory(for: type) else {
                 throw LayerError.unknownName(kind: "layer type", name: type,
                                              known: LayerSpecification.types + LayerSpecification.registeredTypes)
             }
             layer = try factory.makeLayer(self, as: Scalar.self)
-            layer.name = name
         }
+        layer.name = name   // for the layers whose constructor does not take it (models, user layers)
         if trainable == false { layer.isTrainable = false }
         return layer
     }

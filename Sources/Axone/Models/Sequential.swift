@@ -113,6 +113,13 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 
     public override func architectureJSON() throws -> String { try architecture().json }
 
+    /// A `Sequential` used as a layer is written with its chain.
+    public override var specification: LayerSpecification {
+        var specification = super.specification
+        specification.chain = try? architecture()
+        return specification
+    }
+
     /// The layer at `index`.
     public subscript(index: Int) -> Layer<Scalar> { layers[index] }
 }

@@ -143,6 +143,9 @@ extension Model {
                     divergenceHandler(warning)
                 }
                 totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: batch.count)
+                // Let go of the outputs, which may share the planned step's buffers: kept until the
+                // next step, they would make it copy them.
+                outputs.removeAll(keepingCapacity: true)
                 if !callbacks.isEmpty {
                     let batchLogs = Logs([("loss", value)])
                     for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
@@ -173,8 +176,9 @@ extension Model {
     }
 
     /// One optimisation step on a batch: the planned graph-free step when the model has one,
-    /// otherwise forward, backward through the recorded graph, and the optimiser. Writes the
-    /// outputs and, for several outputs, each output's loss; returns the total loss.
+    /// otherwise forward, backward through the recorded graph, and the optimiser. Appends the
+    /// outputs to `outputs` (left empty by the caller) and writes, for several outputs, each
+    /// output's loss; returns the total loss.
     private func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                            plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)],
@@ -185,7 +189,7 @@ extension Model {
                 plan.trainStep($0, rows: x.shape[0], targets: targets[0], smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
                                optimizer: configuration.optimizer, regularization: configuration.regularization)
             }
-            if outputs.count == 1 { outputs[0] = output } else { outputs = [output] }
+            outputs.append(output)
             return loss
         }
         let results = forward(inputs.map { Variable($0) })
@@ -197,7 +201,7 @@ extension Model {
         zeroGradients()
         try loss.backward()
         configuration.optimizer.step(parameters)
-        outputs = results.map(\.value)
+        outputs.append(contentsOf: results.lazy.map(\.value))
         outputLosses = objectives.count == 1 ? [] : losses.map { Double($0.value.scalar) }
         return loss.value.scalar
     }
