@@ -264,6 +264,22 @@ import Testing
         #expect(charts.allSatisfy { $0.series.map(\.dashed) == [false, true] })
     }
 
+    /// A diverging two-head graph is reported once, naming the first layer whose output is not
+    /// finite (the trunk, which feeds both heads), as for a Sequential.
+    @Test func aDivergingGraphNamesItsFirstNonFiniteLayer() throws {
+        let x = Tensor<Float>([[1], [2], [3]])
+        let inputs = Input<Float>(shape: [1])
+        let trunk = try Dense(1, name: "trunk")(inputs)
+        let model = try Model(inputs: [inputs], outputs: [Dense(1, name: "p")(trunk), Dense(1, name: "q")(trunk)])
+        model.compile(optimizer: SGD(learningRate: 1e30), loss: .meanSquaredError)
+        var warnings: [DivergenceWarning] = []
+        model.divergenceHandler = { warnings.append($0) }
+        try model.fit([x], [x, x], epochs: 10, batchSize: 3, verbose: .silent)
+        let warning = try #require(warnings.first)
+        #expect(warnings.count == 1 && !warning.loss.isFinite)
+        #expect(warning.nonFiniteLayer == "trunk")
+    }
+
     /// An interrupted multi-output epoch resumes to the same bits as an uninterrupted run.
     @Test func anInterruptedTwoHeadEpochResumesExactly() throws {
         func make() throws -> Model<Double> {

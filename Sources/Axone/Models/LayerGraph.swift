@@ -66,13 +66,23 @@ struct LayerGraph<Scalar: TensorScalar> {
 
     /// Runs the graph on `values` (one per input), recording the autodiff graph when gradients are on.
     func evaluate(_ values: [Variable<Scalar>]) -> [Variable<Scalar>] {
+        let results = run(values) { _, _ in true }
+        return outputs.map { results[ObjectIdentifier($0.node)]![$0.index] }
+    }
+
+    /// Runs the calls in order on `values`, handing each call's node and outputs to `body`, which
+    /// returns whether to go on; returns every call's outputs so far, keyed by node.
+    func run(_ values: [Variable<Scalar>],
+             observing body: (GraphNode<Scalar>, [Variable<Scalar>]) -> Bool) -> [ObjectIdentifier: [Variable<Scalar>]] {
         precondition(values.count == inputs.count, "graph: \(values.count) values for \(inputs.count) inputs")
         var results: [ObjectIdentifier: [Variable<Scalar>]] = [:]
         for (input, value) in zip(inputs, values) { results[ObjectIdentifier(input.node)] = [value] }
         for node in nodes where !(node.layer is InputLayer<Scalar>) {
             let arguments = node.inputs.map { results[ObjectIdentifier($0.node)]![$0.index] }
-            results[ObjectIdentifier(node)] = node.layer.forward(arguments)
+            let outputs = node.layer.forward(arguments)
+            results[ObjectIdentifier(node)] = outputs
+            guard body(node, outputs) else { break }
         }
-        return outputs.map { results[ObjectIdentifier($0.node)]![$0.index] }
+        return results
     }
 }

@@ -65,16 +65,27 @@ struct DivergenceMonitor {
 }
 
 extension Model {
-    /// The first layer whose output on `x` has a NaN or infinite value, from a forward pass in
-    /// inference mode without gradients (so no dropout mask or random state is used up):
-    /// `layers.<i> (<name>)` in a ``Sequential`` model, the model's own name otherwise; nil when
-    /// every output is finite.
-    func firstNonFiniteLayer(_ x: Tensor<Scalar>) -> String? {
+    /// The first layer whose output on `inputs` has a NaN or infinite value, from a forward pass
+    /// in inference mode without gradients (so no dropout mask or random state is used up):
+    /// `layers.<i> (<name>)` in a ``Sequential`` model, the layer's name in a graph model, the
+    /// model's own name otherwise; nil when every output is finite.
+    func firstNonFiniteLayer(_ inputs: [Tensor<Scalar>]) -> String? {
         func finite(_ v: Variable<Scalar>) -> Bool { v.value.scalars.allSatisfy(\.isFinite) }
         return withMode(training: false) {
             withoutGradients {
-                guard let sequential = self as? Sequential<Scalar> else { return finite(forward(Variable(x))) ? nil : displayName }
-                var output = Variable(x)
+                if let graph {
+                    var culprit: String?
+                    _ = graph.run(inputs.map { Variable($0) }) { node, outputs in
+                        if outputs.allSatisfy(finite) { return true }
+                        culprit = graph.name(of: node.layer)
+                        return false
+                    }
+                    return culprit
+                }
+                guard let sequential = self as? Sequential<Scalar> else {
+                    return forward(inputs.map { Variable($0) }).allSatisfy(finite) ? nil : displayName
+                }
+                var output = Variable(inputs[0])
                 for (i, layer) in sequential.layers.enumerated() {
                     output = layer(output)
                     if !finite(output) { return "layers.\(i) (\(layer.displayName))" }

@@ -139,7 +139,7 @@ extension Model {
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
                 if let warning = divergence.check(loss: value, epoch: epoch, step: step,
-                                                  nonFiniteLayer: { inputs.count == 1 ? firstNonFiniteLayer(inputs[0]) : nil }) {
+                                                  nonFiniteLayer: { firstNonFiniteLayer(inputs) }) {
                     divergenceHandler(warning)
                 }
                 totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: batch.count)

@@ -108,7 +108,7 @@ public struct MetricAccumulator: Sendable {
             }
             elements += outputs.count
         }
-        guard metrics.contains(where: \.needsClasses) else { return }
+        guard metrics.contains(where: { $0.needsClasses }) else { return }
         let classes = Swift.max(k, 2)
         if confusion.isEmpty { confusion = Array(repeating: Array(repeating: 0, count: classes), count: classes) }
         MetricAccumulator.classLabels(targets, outputs: outputs, into: &labels)

@@ -444,17 +444,20 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     private func evaluateInInferenceMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
                                                               configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
         var totals = ObjectiveTotals(configuration.objectives)
-        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
-        let several = configuration.objectives.count > 1
+        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = [], losses: [Double] = []
+        let objectives = configuration.objectives
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
             data.batch(batch, inputs: &inputs, targets: &targets)
             let outputs = inferenceOutputs(inputs)
-            let losses = withoutGradients {
-                configuration.objectives.indices.map { Double(configuration.objectives[$0].loss(Variable(outputs[$0]), targets[$0]).value.scalar) }
+            losses.removeAll(keepingCapacity: true)
+            var total = 0.0
+            for index in objectives.indices {
+                let loss = Double(withoutGradients { objectives[index].loss(Variable(outputs[index]), targets[index]).value.scalar })
+                if objectives.count > 1 { losses.append(loss) }
+                total += objectives[index].weight * loss
             }
-            let total = zip(configuration.objectives, losses).map { $0.weight * $1 }.reduce(0, +)
-            totals.add(loss: total, outputLosses: several ? losses : [], outputs: outputs, targets: targets, count: batch.count)
+            totals.add(loss: total, outputLosses: losses, outputs: outputs, targets: targets, count: batch.count)
         }
         return totals.logs
     }
