@@ -47,6 +47,8 @@ import Testing
         let values = [runs[0].finalAccuracy(.classes)!, second[0].finalAccuracy(.classes)!].map { $0 * 100 }
         let mean = (values[0] + values[1]) / 2, std = abs(values[0] - values[1]) / 2.squareRoot()
         #expect(lines[2].contains(String(format: "%.2f ± %.2f", mean, std)), "\(lines[2])")
+        let single = [runs[1].finalAccuracy(.classes)!, second[1].finalAccuracy(.classes)!].map { $0 * 100 }
+        #expect(lines[2].hasSuffix(String(format: " %+.2f", mean - (single[0] + single[1]) / 2)), "\(lines[2])")
         #expect(MultiTaskExperiment.table(runs).split(separator: "\n")[2].contains(String(format: "%.2f ", values[0])))
 
         let csv = MultiTaskExperiment.csv(runs).split(separator: "\n")

@@ -155,7 +155,7 @@ public enum MultiTaskExperiment {
         func cell(_ text: String) -> String { text.padding(toLength: 17, withPad: " ", startingAt: 0) }
         let lines = Task.allCases.map { task in
             let multi = finalAccuracies(runs, .multiTask, task), single = finalAccuracies(runs, .singleTask(task), task)
-            let difference = multi.isEmpty || single.isEmpty ? "–" : String(format: "%+.2f", mean(multi) - mean(single))
+            let difference = multi.isEmpty || single.isEmpty ? "–" : String(format: "%+.2f", (mean(multi) - mean(single)) * 100)
             return cell(task.title) + cell(summary(multi)) + cell(summary(single)) + difference
         }
         return (["Test accuracy (%), mean ± std over \(seeds) seed\(seeds == 1 ? "" : "s")",
