@@ -7,7 +7,8 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment", abstract: "Run an experiment from the course notes.",
         subcommands: [InitializationCommand.self, PerceptronCommand.self, XORCommand.self, LogisticCommand.self,
-                      DropoutCommand.self, OptimizersCommand.self, TransferCommand.self])
+                      DropoutCommand.self, OptimizersCommand.self, TransferCommand.self, MultiTaskCommand.self,
+                      AutoencoderCommand.self])
 }
 
 /// Options shared by the Fashion-MNIST experiments.
@@ -22,6 +23,12 @@ struct ExperimentOptions: ParsableArguments {
     func load() throws -> (train: LabeledImages, test: LabeledImages) {
         Parallelism.setThreadCount(2)
         return (try FashionMNIST.load(directory: dataDirectory, split: .train), try FashionMNIST.load(directory: dataDirectory, split: .test))
+    }
+
+    /// The first `count` training images (all of them if there are fewer) and the whole test split.
+    func load(trainingImages count: Int) throws -> (train: LabeledImages, test: LabeledImages) {
+        let (train, test) = try load()
+        return (count < train.count ? train.subset(0..<count) : train, test)
     }
 }
 

@@ -158,6 +158,34 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(try String(contentsOfFile: "\(directory)/l.csv", encoding: .utf8) == rows.joined(separator: "\n") + "\n")
     }
 
+    @Test func multitaskExperimentPrintsItsTableAfterItsCommandLineAndWritesItsFigures() async throws {
+        let arguments = ["experiment", "multitask", "--train", "1000", "--epochs", "1", "--seeds", "1", "-o", "mt.svg", "--csv", "mt.csv"]
+        let multitask = try await runAxoneAsync(arguments, in: directory)
+        #expect(multitask.status == 0, "\(multitask.error)")
+        let lines = multitask.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "1000 training images, 10000 test images, 1 epoch, trunk 784-256-128 (ReLU)")
+        #expect(lines.filter { $0.hasPrefix("seed 0, ") }.count == 3, "one line per network")
+        // The table follows the command line that produced it.
+        let command = try #require(lines.firstIndex(of: "$ axone " + arguments.joined(separator: " ")), "\(lines)")
+        #expect(lines[command + 1] == "Test accuracy (%), mean ± std over 1 seed")
+        #expect(lines[command + 3].hasPrefix("classes (10)") && lines[command + 4].hasPrefix("groups (4)"))
+        let chart = try #require(ParsedSVG.parse(String(contentsOfFile: "\(directory)/mt.svg", encoding: .utf8)))
+        #expect(chart.count("rect", class: "plot-area") == 2)
+        let csv = try String(contentsOfFile: "\(directory)/mt.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 1 + 4 && csv[1].hasPrefix("0,multi-task,classes,1,"))
+    }
+
+    @Test func autoencoderExperimentReportsItsErrorAndDrawsInputsOverReconstructions() async throws {
+        let autoencoder = try await runAxoneAsync(["experiment", "autoencoder", "--train", "1000", "--epochs", "1", "--images", "4",
+                                                   "-o", "ae.svg"], in: directory)
+        #expect(autoencoder.status == 0, "\(autoencoder.error)")
+        #expect(autoencoder.output.contains("784-64-784 autoencoder, 1000 training images, 1 epoch: ")
+                && autoencoder.output.contains("Test reconstruction MSE 0."), "\(autoencoder.output)")
+        let grid = try #require(ParsedSVG.parse(String(contentsOfFile: "\(directory)/ae.svg", encoding: .utf8)))
+        #expect(grid.count("rect", class: "image") == 2 * 4)
+        #expect(grid.texts.contains("input") && grid.texts.contains("reconstruction"))
+    }
+
     @Test func badInputsGiveOneClearErrorAndANonZeroExit() throws {
         try Data([0, 0, 8, 3, 0, 0, 0, 9, 1, 2]).write(to: URL(fileURLWithPath: "\(directory)/bad-idx"))
         try expectFailure(["train", "--model", "mlp:784-10", "--images", "bad-idx", "--labels", "bad-idx"], mentions: ["bad-idx"])
@@ -238,6 +266,10 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
             (["experiment", "init", "--examples", "0"], ["--examples", "0"]),
             (["experiment", "dropout", "--epochs", "0"], ["--epochs", "0"]),
             (["experiment", "logistic", "--learning-rate", "-0.1"], ["--learning-rate", "-0.1"]),
+            (["experiment", "multitask", "--seeds", "0"], ["--seeds must be at least 1, got 0"]),
+            (["experiment", "multitask", "--train", "-5"], ["--train", "-5"]),
+            (["experiment", "autoencoder", "--images", "11"], ["--images must be in 1...10, got 11"]),
+            (["experiment", "autoencoder", "--code", "0"], ["--code must be at least 1, got 0"]),
             (["demo", "--threads", "0"], ["--threads"]),
             (["demo", "--epochs", "-5"], ["--epochs", "-5"]),
             (["gradcheck", "--step", "0"], ["--step must be a positive number, got 0.0"]),

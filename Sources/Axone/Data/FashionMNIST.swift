@@ -18,6 +18,14 @@ public enum FashionMNIST {
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
     ]
 
+    /// The four coarse groups of ``groupOfClass``, indexed by group.
+    public static let groupNames = ["Tops", "Bottoms", "Shoes", "Bags"]
+
+    /// The group of each class, indexed by label (seed 000's second task): tops (T-shirt/top,
+    /// pullover, dress, coat, shirt) 0, bottoms (trouser) 1, shoes (sandal, sneaker, ankle boot) 2,
+    /// bags 3.
+    public static let groupOfClass = [0, 1, 0, 0, 0, 2, 0, 2, 3, 2]
+
     /// One of the two published parts of the data set.
     public enum Split: Sendable {
         /// The 60,000 training images (`train-*` files).
