@@ -26,7 +26,7 @@ def fail(message):
 
 def settled(page):
     """Waits until every settings request the page sent has been answered."""
-    page.wait_for_selector('body[data-pending="0"][data-session]', timeout=15_000)
+    page.wait_for_selector('body[data-pending="0"][data-session]', timeout=60_000)   # generous: in the full suite both cores are busy
 
 
 def set_controls(page, values):
