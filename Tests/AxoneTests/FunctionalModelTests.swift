@@ -35,6 +35,8 @@ import Testing
         expectClose(outputs[1], Variable(Self.affine(trunk, layers[2])).sigmoid().value, relative: 1e-12)
         expectClose(outputs[2], Self.affine(Tensor.concatenate([trunk, x], alongAxis: 1), layers[4]), relative: 1e-12)
         #expect(model.outputNames == ["a", "b", "c"])
+        #expect(model.layerNames == ["trunk", "a", "b", "concatenate", "c"])
+        #expect(try model.layer(named: "concatenate") === layers[3])
         #expect(model.trainableParameterCount == (4 * 5 + 5) + (5 * 3 + 3) + (5 * 2 + 2) + (9 * 1 + 1))
     }
 

@@ -30,7 +30,9 @@ import Testing
         let output = try Dense(4, activation: .softmax)(features)              // output = Dense(10, activation='softmax')(x)
         let model = try Model(inputs: base.inputs, outputs: [output])           // model = Model(inputs=model.inputs, outputs=output)
 
-        for layer in (base as! Sequential<Float>).layers { layer.isTrainable = false }
+        #expect(base.layerNames == ["hidden"])
+        try model.layer(named: "hidden").isTrainable = false                    // freeze by name (Keras get_layer)
+        #expect(throws: LayerError.self) { try model.layer(named: "conv") }
         let frozen = base.state()
         #expect(model.namedParameters().count == 6 && model.trainableParameters.count == 4)   // the new Dense layers train
         #expect(model.summary().contains("Connected to"))

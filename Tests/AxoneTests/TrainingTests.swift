@@ -265,3 +265,30 @@ func weights(_ model: Layer<Float>) -> [Tensor<Float>] { model.namedParameters()
     try ModelFile.save(model, to: modelPath)
     #expect(try ModelFile.load(from: modelPath, as: Float.self).model.predict(test.allImages()) == model.predict(test.allImages()))
 }
+
+/// The README's functional example (two heads: classes and groups), on a 2,000-image slice.
+@Test func theReadmeFunctionalExampleTrainsTwoHeads() throws {
+    let train = try FashionMNIST.load(split: .train).subset(Array(0..<2000))
+    let test = try FashionMNIST.load(split: .test).subset(Array(0..<500))
+    func targets(_ split: LabeledImages) -> [Tensor<Float>] {
+        [Tensor(shape: [split.count], scalars: split.labels.map(Float.init)),
+         Tensor(shape: [split.count], scalars: split.labels.map { Float(FashionMNIST.groupOfClass[$0]) })]
+    }
+    let inputs = Input<Float>(shape: [784], seed: 0)
+    var x = try Dense(256, activation: .relu)(inputs)
+    x = try Dense(128, activation: .relu)(x)
+    let classes = try Dense(10, name: "classes")(x)
+    let groups = try Dense(4, name: "groups")(x)
+    let twoHeads = try Model(inputs: [inputs], outputs: [classes, groups])
+    try twoHeads.compile(optimizer: Adam(learningRate: 1e-3),
+                         losses: ["classes": .categoricalCrossEntropy(), "groups": .categoricalCrossEntropy()],
+                         lossWeights: ["groups": 0.5], metrics: ["classes": [.accuracy], "groups": [.accuracy]])
+    #expect(twoHeads.summary().contains(" Total params: 235,662"))   // 235,146 + the 4-unit head (128·4 + 4)
+    let history = try twoHeads.fit([train.allImages()], targets(train), epochs: 3, batchSize: 128, validationSplit: 0.1,
+                                   verbose: .silent)
+    #expect(history.keys.contains("val_groups_accuracy"))
+    let logs = try twoHeads.evaluate([test.allImages()], targets(test))
+    #expect(logs["classes_accuracy"]! > 0.7 && logs["groups_accuracy"]! > 0.85, "\(logs)")
+    let predictions = try twoHeads.predict([test.allImages()])
+    #expect(predictions.map(\.shape) == [[500, 10], [500, 4]])
+}

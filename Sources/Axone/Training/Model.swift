@@ -128,6 +128,22 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The symbolic outputs (Keras `model.outputs`); see ``inputs``.
     open var outputs: [SymbolicTensor<Scalar>] { graph?.outputs ?? [] }
 
+    /// The names of the layers, as ``summary()`` prints them: a graph's unique names in the order
+    /// of first call, a ``Sequential``'s Keras-style names (`dense`, `dense_1`, …).
+    public var layerNames: [String] {
+        if let graph { return graph.layers.map(graph.name(of:)) }
+        if let chain = chainLayers { return autoNames(chain.map { ($0.name, $0.typeName) }) }
+        return namedChildren.map(\.name)
+    }
+
+    /// The layer named `name` (Keras `get_layer`), e.g. to freeze it: `try model.layer(named: "dense").isTrainable = false`.
+    /// - Throws: ``LayerError/unknownName(kind:name:known:)`` listing the model's layer names.
+    public func layer(named name: String) throws -> Layer<Scalar> {
+        let names = layerNames, layers = graph?.layers ?? chainLayers ?? namedChildren.map(\.layer)
+        guard let index = names.firstIndex(of: name) else { throw LayerError.unknownName(kind: "layer", name: name, known: names) }
+        return layers[index]
+    }
+
     /// The one symbolic input (Keras `model.input`).
     /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless the model has exactly one input.
     public func input() throws -> SymbolicTensor<Scalar> { try only(inputs, "input") }
