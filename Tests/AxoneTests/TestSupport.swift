@@ -48,7 +48,7 @@ func randomTensor(_ shape: [Int], seed: UInt64 = 1, scale: Double = 1) -> Tensor
 /// layer lists in `namedParameters()` (the objective is the output under a fixed random projection).
 /// `beforeEachForward` runs before every forward pass (e.g. to re-seed a random layer so that each
 /// finite-difference evaluation sees the same noise). Tolerance: relative error below `tolerance`.
-func expectLayerGradientsMatch(_ layer: Layer<Double>, input: Tensor<Double>, tolerance: Double = 1e-6,
+func expectLayerGradientsMatch(_ layer: Layer<Double>, input: Tensor<Double>, tolerance: Double = 1e-6, step: Double = 1e-6,
                                sourceLocation: SourceLocation = #_sourceLocation,
                                beforeEachForward: () -> Void = {}) throws {
     let x = Variable(input, requiresGradient: true)
@@ -56,7 +56,7 @@ func expectLayerGradientsMatch(_ layer: Layer<Double>, input: Tensor<Double>, to
     beforeEachForward()
     let projection = Variable(Tensor<Double>.randomNormal(layer(x).shape, using: &rng))
     let parameters = [("input", x)] + layer.namedParameters()
-    let report = try GradientCheck.run(parameters: parameters) {
+    let report = try GradientCheck.run(parameters: parameters, step: step) {
         beforeEachForward()
         return (layer(x) * projection).sum()
     }

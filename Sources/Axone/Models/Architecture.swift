@@ -24,6 +24,18 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var standardDeviation: Double?
     public var trainable: Bool?
     public var axis: Int?
+    /// A convolution's number of output channels.
+    public var filters: Int?
+    /// A convolution window's `[height, width]`.
+    public var kernelSize: [Int]?
+    /// A window's step `[rows, columns]`.
+    public var strides: [Int]?
+    /// A window's padding mode, or a ``ZeroPadding2D``'s amounts.
+    public var padding: LayerPadding?
+    /// A convolution's spacing between kernel taps `[rows, columns]`.
+    public var dilationRate: [Int]?
+    /// A pooling window's `[height, width]`.
+    public var poolSize: [Int]?
     /// The graph of a model used as a layer.
     public var graph: GraphArchitecture?
     /// The chain of a `Sequential` used as a layer.
@@ -37,11 +49,14 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case type, name, units, activation, rate, style, momentum, epsilon, pieces, alpha, lower, upper, trainable, axis, graph, chain, options
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
+        case filters, strides, padding, kernelSize = "kernel_size", dilationRate = "dilation_rate", poolSize = "pool_size"
     }
 
     /// The layer types an architecture may name.
     public static let types = ["Dense", "Activation", "Dropout", "GaussianNoise", "Flatten", "BatchNormalization",
-                               "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional", "Sequential"]
+                               "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional", "Sequential",
+                               "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D",
+                               "GlobalAveragePooling2D", "ZeroPadding2D"]
 
     /// Creates the (unbuilt) layer this specification describes.
     public func makeLayer<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) throws -> Layer<Scalar> {
@@ -50,6 +65,21 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
                 throw LayerError.invalidArgument(layer: name ?? type, message: "the architecture must give '\(field)'")
             }
             return value
+        }
+        func size(_ pair: [Int]?, _ field: String) throws -> Size2D? {
+            try pair.map { try Size2D(pair: $0, field: field, layer: name ?? type) }
+        }
+        func paddingMode() throws -> Padding2D {
+            switch padding {
+            case nil: return .valid
+            case let .mode(mode)?:
+                guard let parsed = Padding2D(rawValue: mode) else {
+                    throw LayerError.unknownName(kind: "padding", name: mode, known: Padding2D.allCases.map { $0.rawValue })
+                }
+                return parsed
+            case let .amounts(amounts)?:
+                throw LayerError.invalidArgument(layer: name ?? type, message: "'padding' must be \"valid\" or \"same\", got \(amounts)")
+            }
         }
         let layer: Layer<Scalar>
         switch type {
@@ -75,6 +105,31 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case "Add": layer = Add(name: name)
         case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"))
         case "Sequential": layer = try Sequential<Scalar>(architecture: required(chain, "chain"))
+        case "Conv2D":
+            let filters = try required(filters, "filters"), kernel: Size2D = try required(size(kernelSize, "kernel_size"), "kernel_size")
+            let stride: Size2D = try size(strides, "strides") ?? 1, dilation: Size2D = try size(dilationRate, "dilation_rate") ?? 1
+            let activation = try activation.map(Activation.init(name:)) ?? .linear
+            let kernelInitializer = try kernelInitializer.map(Initializer.init(name:)) ?? .glorotUniform
+            let biasInitializer = try biasInitializer.map(Initializer.init(name:)) ?? .zeros
+            layer = Conv2D(filters: filters, kernelSize: kernel, strides: stride, padding: try paddingMode(), dilation: dilation,
+                           activation: activation, useBias: useBias ?? true, kernelInitializer: kernelInitializer,
+                           biasInitializer: biasInitializer, name: name)
+        case "MaxPooling2D":
+            layer = MaxPooling2D(poolSize: try size(poolSize, "pool_size") ?? 2, strides: try size(strides, "strides"),
+                                 padding: try paddingMode(), name: name)
+        case "AveragePooling2D":
+            layer = AveragePooling2D(poolSize: try size(poolSize, "pool_size") ?? 2, strides: try size(strides, "strides"),
+                                     padding: try paddingMode(), name: name)
+        case "GlobalMaxPooling2D": layer = GlobalMaxPooling2D(name: name)
+        case "GlobalAveragePooling2D": layer = GlobalAveragePooling2D(name: name)
+        case "ZeroPadding2D":
+            switch padding {
+            case nil: layer = ZeroPadding2D(name: name)
+            case let .amounts(amounts)? where amounts.count == 2 && amounts.allSatisfy({ $0.count == 2 }):
+                layer = ZeroPadding2D(top: amounts[0][0], bottom: amounts[0][1], left: amounts[1][0], right: amounts[1][1], name: name)
+            default:
+                throw LayerError.invalidArgument(layer: name ?? type, message: "'padding' must be [[top, bottom], [left, right]]")
+            }
         default:
             guard let factory = LayerSpecification.factory(for: type) else {
                 throw LayerError.unknownName(kind: "layer type", name: type,
@@ -85,6 +140,32 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         layer.name = name   // for the layers whose constructor does not take it (models, user layers)
         if trainable == false { layer.isTrainable = false }
         return layer
+    }
+}
+
+/// Keras's `padding` field: a mode (`"valid"`, `"same"`) for convolutions and pooling, or the
+/// amounts `[[top, bottom], [left, right]]` for ``ZeroPadding2D``.
+public enum LayerPadding: Codable, Equatable, Sendable {
+    /// A padding mode, as ``Padding2D`` spells it.
+    case mode(String)
+    /// Rows and columns of zeros: `[[top, bottom], [left, right]]`.
+    case amounts([[Int]])
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let mode = try? container.decode(String.self) {
+            self = .mode(mode)
+        } else {
+            self = .amounts(try container.decode([[Int]].self))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .mode(mode): try container.encode(mode)
+        case let .amounts(amounts): try container.encode(amounts)
+        }
     }
 }
 

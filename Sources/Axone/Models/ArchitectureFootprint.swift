@@ -42,6 +42,13 @@ extension Architecture {
                 trainable = prelu.perUnit ? try product(shape) : 1
             case is Flatten<Float>:
                 shape = [try product(shape)]
+            case let conv as Conv2D<Float>:
+                let output = try conv.outputShape(for: shape)
+                trainable = try product(conv.kernelShape(channels: shape[2])) + (conv.useBias ? conv.filters : 0)
+                shape = output
+            case is Pooling2D<Float>, is GlobalPooling2D<Float>, is ZeroPadding2D<Float>:
+                var generator = SeededGenerator(seed: 0)   // these layers create no weights
+                shape = try layer.build(inputShape: shape, generator: &generator)
             default:
                 break
             }

@@ -1,0 +1,74 @@
+// Differentiable 2-D convolution and pooling on channels-last images (kernels in
+// Tensor/TensorConvolution.swift and Tensor/TensorPooling.swift).
+
+extension Variable {
+    /// The 2-D convolution (cross-correlation, as in Keras and PyTorch) of a `[batch, h, w, inC]`
+    /// image with a `[kh, kw, inC, outC]` kernel (Keras's layout), plus an optional `[outC]` bias:
+    /// a `[batch, oh, ow, outC]` result.
+    ///
+    /// The image's windows are laid out as the rows of a `[batch·oh·ow, kh·kw·inC]` matrix (im2col)
+    /// and multiplied by the kernel viewed, without a copy, as a `[kh·kw·inC, outC]` matrix in one
+    /// GEMM (``linear(_:_:_:)``). The pullback is that product's — `dW = colsᵀ·dY` and
+    /// `d(cols) = dY·Wᵀ` by GEMMs with transpose flags, `db = Σ dY` — with `d(cols)` added back onto
+    /// the image (col2im).
+    ///
+    /// - Parameters:
+    ///   - strides: the window's step (rows, columns).
+    ///   - padding: ``Padding2D/valid`` or ``Padding2D/same`` (TensorFlow's split: the extra row or
+    ///     column of padding goes to the bottom or right).
+    ///   - dilation: the spacing between kernel taps (rows, columns); 1 is a plain convolution.
+    /// - Throws: ``TensorError`` when the image is not of rank 4, the kernel's shape does not match
+    ///   its channels, the bias is not `[outC]`, or the window does not fit the image.
+    public static func convolution2D(_ input: Variable, kernel: Variable, bias: Variable? = nil,
+                                     strides: (Int, Int) = (1, 1), padding: Padding2D = .valid,
+                                     dilation: (Int, Int) = (1, 1)) throws -> Variable {
+        let (x, k) = (input.shape, kernel.shape)
+        guard x.count == 4 else {
+            throw TensorError.invalidShape(operation: "convolution2D", expected: "an image batch [batch, height, width, channels]", got: x)
+        }
+        guard k.count == 4, k[2] == x[3] else {
+            throw TensorError.incompatibleShapes(operation: "convolution2D (image [batch, h, w, c], kernel [kh, kw, c, filters])", lhs: x, rhs: k)
+        }
+        if let bias, bias.shape != [k[3]] {
+            throw TensorError.incompatibleShapes(operation: "convolution2D (kernel [kh, kw, c, filters], bias [filters])", lhs: k, rhs: bias.shape)
+        }
+        let window = try Window2D(input: (x[1], x[2]), kernel: (k[0], k[1]), strides: strides, dilation: dilation,
+                                  padding: padding, operation: "convolution2D")
+        let product = linear(input.windowRows(window), kernel.reshaped([k[0] * k[1] * k[2], k[3]]), bias)
+        return product.reshaped([x[0], window.outputHeight, window.outputWidth, k[3]])
+    }
+
+    /// The windows of this `[batch, h, w, c]` image as matrix rows (see ``Tensor/windowRows(_:)``);
+    /// the pullback adds the rows' gradient back onto the image (col2im).
+    func windowRows(_ window: Window2D) -> Variable {
+        let (batch, channels) = (shape[0], shape[3])
+        return Variable(value.windowRows(window), inputs: [self]) { g in
+            [g.addedWindowRows(window, batch: batch, channels: channels)]
+        }
+    }
+
+    /// Max or average pooling of a `[batch, h, w, c]` image over `poolSize` windows moved by
+    /// `strides` (by default the pool size, as in Keras), giving `[batch, oh, ow, c]`.
+    ///
+    /// Only elements inside the image take part (see ``PoolingMode``). The max pullback sends each
+    /// gradient element to the first maximum of its window in row-major order; the average
+    /// pullback spreads it evenly over the elements the window covers.
+    /// - Throws: ``TensorError`` when the image is not of rank 4 or the window does not fit it.
+    public func pooled2D(_ mode: PoolingMode, poolSize: (Int, Int), strides: (Int, Int)? = nil,
+                         padding: Padding2D = .valid) throws -> Variable {
+        let shape = self.shape
+        guard shape.count == 4 else {
+            throw TensorError.invalidShape(operation: "pooled2D", expected: "an image batch [batch, height, width, channels]", got: shape)
+        }
+        let window = try Window2D(input: (shape[1], shape[2]), kernel: poolSize, strides: strides ?? poolSize,
+                                  dilation: (1, 1), padding: padding, operation: "pooled2D")
+        switch mode {
+        case .max:
+            let (values, sources) = value.maxPooled(window)
+            return Variable(values, inputs: [self]) { g in [g.scattered(to: sources, shape: shape)] }
+        case .average:
+            let (values, counts) = value.averagePooled(window)
+            return Variable(values, inputs: [self]) { g in [g.spreadOverWindows(window, counts: counts, shape: shape)] }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// 2-D windows over channels-last images `[batch, height, width, channels]`: where a window lands
+// (Keras's `valid`/`same` padding, strides, dilation), and the im2col / col2im passes that turn a
+// convolution into one matrix product. Each pass is one loop over the windows copying or adding
+// whole channel rows, with no allocation inside the loop.
+
+/// How a 2-D window sweep treats the image borders (Keras's `padding`).
+public enum Padding2D: String, Sendable, Codable, CaseIterable {
+    /// No padding: windows lie wholly inside the image; the output has `⌊(n − span)/s⌋ + 1` positions.
+    case valid
+    /// `⌈n/s⌉` output positions; the image is padded by `max((⌈n/s⌉ − 1)·s + span − n, 0)` in
+    /// total, the odd one on the bottom/right, as TensorFlow does.
+    case same
+}
+
+/// Where the windows of a 2-D sweep land on an image of one height and width: the output size and
+/// the padding before the first row and column. `span = (k − 1)·d + 1` is a dilated window's extent.
+struct Window2D: Equatable {
+    let inputHeight: Int, inputWidth: Int
+    let kernelHeight: Int, kernelWidth: Int
+    let strideY: Int, strideX: Int
+    let dilationY: Int, dilationX: Int
+    let outputHeight: Int, outputWidth: Int
+    let padTop: Int, padLeft: Int
+
+    /// The geometry of `kernel` windows moved by `strides` over an `input` (height, width) image.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when a size, stride or dilation is not
+    ///   positive, or a `valid` window is larger than the image.
+    init(input: (height: Int, width: Int), kernel: (Int, Int), strides: (Int, Int), dilation: (Int, Int),
+         padding: Padding2D, operation: String) throws {
+        guard [kernel.0, kernel.1, strides.0, strides.1, dilation.0, dilation.1].allSatisfy({ $0 > 0 }) else {
+            throw TensorError.invalidArgument(
+                "\(operation): window \(kernel), strides \(strides) and dilation \(dilation) must be positive")
+        }
+        let rows = Window2D.axis(input.height, kernel: kernel.0, stride: strides.0, dilation: dilation.0, padding: padding)
+        let columns = Window2D.axis(input.width, kernel: kernel.1, stride: strides.1, dilation: dilation.1, padding: padding)
+        guard rows.output > 0, columns.output > 0 else {
+            throw TensorError.invalidArgument(
+                "\(operation): a \(kernel) window with dilation \(dilation) does not fit a \(input.height)×\(input.width) image with \(padding) padding")
+        }
+        (inputHeight, inputWidth) = input
+        (kernelHeight, kernelWidth) = kernel
+        (strideY, strideX) = strides
+        (dilationY, dilationX) = dilation
+        (outputHeight, outputWidth) = (rows.output, columns.output)
+        (padTop, padLeft) = (rows.padBefore, columns.padBefore)
+    }
+
+    /// The number of output positions along one axis of size `n` and the padding before its first entry.
+    static func axis(_ n: Int, kernel: Int, stride: Int, dilation: Int, padding: Padding2D) -> (output: Int, padBefore: Int) {
+        let span = (kernel - 1) * dilation + 1
+        switch padding {
+        case .valid:
+            return (n >= span ? (n - span) / stride + 1 : 0, 0)
+        case .same:
+            let output = (n + stride - 1) / stride
+            return (output, max((output - 1) * stride + span - n, 0) / 2)
+        }
+    }
+
+    /// Calls `body(outputPixel, inputPixel?)` for each output pixel of image `image` and each of its
+    /// `kh·kw` window taps in row-major order; `inputPixel` (an index into `height·width`) is `nil`
+    /// for a tap in the padding. Pixel indices count over all images: `(image·h + y)·w + x`.
+    @inline(__always)
+    func forEachTap(image: Int, _ body: (_ outputPixel: Int, _ inputPixel: Int?) -> Void) {
+        for oy in 0..<outputHeight {
+            for ox in 0..<outputWidth {
+                let outputPixel = (image * outputHeight + oy) * outputWidth + ox
+                for ky in 0..<kernelHeight {
+                    let y = oy * strideY - padTop + ky * dilationY
+                    for kx in 0..<kernelWidth {
+                        let x = ox * strideX - padLeft + kx * dilationX
+                        let inside = y >= 0 && y < inputHeight && x >= 0 && x < inputWidth
+                        body(outputPixel, inside ? (image * inputHeight + y) * inputWidth + x : nil)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Tensor {
+    /// The windows of a `[batch, h, w, c]` image as rows of a `[batch·oh·ow, kh·kw·c]` matrix
+    /// (im2col); taps in the padding read zero. Row `(b·oh + y)·ow + x` holds window `(y, x)` of
+    /// image `b`, tap-major then channel, the order of a Keras kernel `[kh, kw, c, outC]`.
+    func windowRows(_ window: Window2D) -> Tensor {
+        let (batch, channels) = (shape[0], shape[3])
+        return Tensor(shape: [batch * window.outputHeight * window.outputWidth,
+                              window.kernelHeight * window.kernelWidth * channels]) { rows in
+            guard !rows.isEmpty else { return }
+            withUnsafeBufferPointer { source in
+                var destination = rows.baseAddress!
+                for image in 0..<batch {
+                    window.forEachTap(image: image) { _, pixel in
+                        if let pixel {
+                            destination.initialize(from: source.baseAddress! + pixel * channels, count: channels)
+                        } else {
+                            destination.initialize(repeating: 0, count: channels)
+                        }
+                        destination += channels
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of ``windowRows(_:)`` (col2im): each row of this `[batch·oh·ow, kh·kw·c]` matrix
+    /// added back onto the pixels its window read, giving a `[batch, h, w, c]` image.
+    func addedWindowRows(_ window: Window2D, batch: Int, channels: Int) -> Tensor {
+        var image = Tensor.zeros([batch, window.inputHeight, window.inputWidth, channels])
+        guard !image.scalars.isEmpty else { return image }
+        withUnsafeBufferPointer { rows in
+            image.withUnsafeMutableBufferPointer { out in
+                var source = rows.baseAddress!
+                for index in 0..<batch {
+                    window.forEachTap(image: index) { _, pixel in
+                        if let pixel {
+                            let target = out.baseAddress! + pixel * channels
+                            for c in 0..<channels { target[c] += source[c] }
+                        }
+                        source += channels
+                    }
+                }
+            }
+        }
+        return image
+    }
+
+    /// The 2-D convolution (cross-correlation, as in Keras) of a `[batch, h, w, inC]` image with a
+    /// `[kh, kw, inC, outC]` kernel, plus an optional `[outC]` bias: a `[batch, oh, ow, outC]` tensor.
+    /// See ``Variable/convolution2D(_:kernel:bias:strides:padding:dilation:)``.
+    /// - Throws: ``TensorError`` when the shapes do not fit or the window does not fit the image.
+    public func convolved2D(kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                            padding: Padding2D = .valid, dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+        try Variable.convolution2D(Variable(self), kernel: Variable(kernel), bias: bias.map { Variable($0) },
+                                   strides: strides, padding: padding, dilation: dilation).value
+    }
+}
