@@ -9,9 +9,10 @@ import Testing
         let groups = FashionMNIST.groupOfClass.map { FashionMNIST.groupNames[$0] }
         #expect(groups == ["Tops", "Bottoms", "Tops", "Tops", "Tops", "Shoes", "Tops", "Shoes", "Bags", "Shoes"])
         // The test split has 1000 images per class: 5000 tops, 1000 bottoms, 3000 shoes, 1000 bags.
-        let labels = MultiTaskExperiment.Task.groups.labels(fromClasses: try FashionMNIST.load(split: .test).labels)
+        let labels = try MultiTaskExperiment.Task.groups.labels(fromClasses: try FashionMNIST.load(split: .test).labels)
         #expect((0..<4).map { group in labels.filter { $0 == group }.count } == [5000, 1000, 3000, 1000])
-        #expect(MultiTaskExperiment.Task.classes.labels(fromClasses: [9, 0, 8]) == [9, 0, 8])
+        #expect(try MultiTaskExperiment.Task.classes.labels(fromClasses: [9, 0, 8]) == [9, 0, 8])
+        #expect(throws: TrainingError.labelOutOfRange(label: 10, classes: 10)) { try MultiTaskExperiment.Task.groups.labels(fromClasses: [10]) }
     }
 
     @Test func theNetworksShareTheTrunkShapeAndItsStartingWeights() throws {

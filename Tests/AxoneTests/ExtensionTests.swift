@@ -123,7 +123,8 @@ final class Signum: Optimizer {
     }
 
     @Test func aUserLossAndMetricTrainAndReport() throws {
-        #expect(try Loss(name: "log_cosh") == .custom(LogCosh()))
+        #expect(try Loss(name: "log_cosh") == .custom(LogCosh()) && (try Loss(name: "Log_Cosh")) == .custom(LogCosh()))
+        #expect(throws: LayerError.self) { try Loss(name: "log_cosh(delta=2)") }   // a registered loss takes no parameters
         #expect(try Metric(name: "mean_largest_output") == .custom(MeanLargestOutput()))
         let model = try model(seed: 2)
         model.usesPlannedPasses = false

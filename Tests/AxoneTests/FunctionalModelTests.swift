@@ -119,14 +119,15 @@ import Testing
 
     @Test func aGraphModelFileLoadsToTheSameModel() throws {
         let x = Input<Float>(shape: [3], seed: 1)
+        let innerHidden = Dense<Float>(4, activation: .relu, name: "inner_hidden")
+        let inner = try Model(inputs: x, outputs: Dense(3, name: "inner_head")(innerHidden(x)), name: "inner")
         let shared = Dense<Float>(4, activation: .relu, name: "shared")
-        let inner = try Model(inputs: x, outputs: Dense(3, name: "inner_head")(shared(x)), name: "inner")
         let chain = try Sequential<Float>(inputShape: [3], seed: 4, name: "chain") {
             Dense(2, activation: .relu)
             try BatchNormalization()
         }
         let input = Input<Float>(shape: [3], seed: 2)
-        let merged = try Concatenate()([inner(input), shared(input), chain(input)])
+        let merged = try Concatenate()([inner(input), shared(input), chain(input), shared(input)])
         let model = try Model(inputs: [input], outputs: [Dense(2, name: "head")(merged), BatchNormalization(name: "norm")(merged)],
                               name: "outer")
         let path = NSTemporaryDirectory() + "axone-graph-\(UUID().uuidString).safetensors"
@@ -145,8 +146,8 @@ import Testing
     /// models nested, and it computes the same function.
     @Test func aGraphConvertsToFloatWithItsSharingAndNesting() throws {
         let x = Input<Double>(shape: [3], seed: 1)
+        let inner = try Model(inputs: x, outputs: Dense(2, name: "inner_head")(Dense<Double>(4, activation: .tanh)(x)))
         let shared = Dense<Double>(4, activation: .tanh, name: "shared")
-        let inner = try Model(inputs: x, outputs: Dense(2, name: "inner_head")(shared(x)))
         let input = Input<Double>(shape: [3], seed: 2)
         let model = try Model(inputs: [input], outputs: [Add()([shared(input), shared(input)]), inner(input)])
         model.namedChildren[0].layer.isTrainable = false
@@ -159,6 +160,56 @@ import Testing
         for (a, b) in zip(try twin.predict([data.converted(to: Float.self)]), try model.predict([data])) {
             #expect(a.isClose(to: b.converted(to: Float.self), relative: 1e-5, absolute: 1e-5))
         }
+    }
+
+    /// A layer inside a nested model may not also be called directly: a file names each layer by
+    /// one path, so that sharing could not be saved. The error says which layer and where.
+    @Test func aLayerInsideANestedModelCannotAlsoBeCalledDirectly() throws {
+        let x = Input<Double>(shape: [3], seed: 1)
+        let shared = Dense<Double>(2, name: "shared")
+        let inner = try Model(inputs: x, outputs: shared(x), name: "inner")
+        let input = Input<Double>(shape: [3], seed: 2)
+        let sum = try Add()([inner(input), shared(input)])
+        #expect { try Model(inputs: [input], outputs: [sum]) } throws: { error in
+            "\(error)".contains("'shared' is used inside 'inner' and again in 'shared'")
+        }
+    }
+
+    /// Reading a Sequential's symbolic inputs and outputs records its chain without touching its
+    /// layers (a random layer's generator is not reseeded).
+    @Test func readingASequentialsOutputsLeavesItsGeneratorsAlone() throws {
+        let model = try Sequential<Float>(inputShape: [3], seed: 5) {
+            Dense(4)
+            try Dropout(rate: 0.5)
+        }
+        let states = model.generatorStates().mapValues { [$0.state.0, $0.state.1, $0.state.2, $0.state.3] }
+        _ = try Model(inputs: model.inputs, outputs: [Dense<Float>(1)(model.output())])
+        #expect(model.generatorStates().mapValues { [$0.state.0, $0.state.1, $0.state.2, $0.state.3] } == states)
+    }
+
+    @Test func outputNamesAreUniqueAndSingleTensorCallsRefuseSeveralOutputs() throws {
+        let x = Input<Float>(shape: [2])
+        let a = try Dense<Float>(3, name: "a")(x)
+        let model = try Model(inputs: [x], outputs: [a, a, Dense<Float>(1, name: "a_1")(x)])
+        #expect(model.outputNames == ["a", "a_2", "a_1"])
+        #expect(throws: TrainingError.self) { try model.predict(Tensor<Float>.zeros([1, 2])) }
+        #expect(throws: TrainingError.self) { try model.predictMonteCarlo(Tensor<Float>.zeros([1, 2]), samples: 2) }
+        #expect(try model.predict([Tensor<Float>.zeros([1, 2])]).count == 3)
+    }
+
+    /// Progress saved for a model with one output does not resume a model with two.
+    @Test func progressOfAnotherOutputCountIsRefused() throws {
+        let single = try Sequential<Double>(inputShape: [2], seed: 1) { Dense(2) }
+        single.compile(optimizer: SGD(), loss: .categoricalCrossEntropy())
+        let x = randomTensor([8, 2], seed: 1), y = Tensor<Double>(shape: [8], scalars: (0..<8).map { Double($0 % 2) })
+        var progress: EpochProgress?
+        do { try single.fit(x, y, epochs: 1, batchSize: 2, callbacks: [StopAfter(steps: 1)], verbose: .silent) } catch TrainingError.interrupted(let saved) {
+            progress = saved
+        }
+        let inputs = Input<Double>(shape: [2])
+        let twoHeads = try Model(inputs: [inputs], outputs: [Dense(2, name: "p")(inputs), Dense(2, name: "q")(inputs)])
+        twoHeads.compile(optimizer: SGD(), loss: .categoricalCrossEntropy())
+        #expect(throws: TrainingError.self) { try twoHeads.fit([x], [y, y], epochs: 1, batchSize: 2, verbose: .silent, progress: progress) }
     }
 
     @Test func mistakesInAGraphAreClearErrors() throws {

@@ -29,8 +29,13 @@ public enum MultiTaskExperiment {
         }
 
         /// The task's label for each Fashion-MNIST class label.
-        public func labels(fromClasses labels: [Int]) -> [Int] {
-            switch self {
+        /// - Throws: ``TrainingError/labelOutOfRange(label:classes:)`` for a label outside 0..<10.
+        public func labels(fromClasses labels: [Int]) throws -> [Int] {
+            let classes = FashionMNIST.groupOfClass.count
+            if let bad = labels.first(where: { !(0..<classes).contains($0) }) {
+                throw TrainingError.labelOutOfRange(label: Double(bad), classes: classes)
+            }
+            return switch self {
             case .classes: labels
             case .groups: labels.map { FashionMNIST.groupOfClass[$0] }
             }
@@ -121,8 +126,8 @@ public enum MultiTaskExperiment {
     public static func run(train: LabeledImages, test: LabeledImages, settings: Settings = Settings(),
                            seed: UInt64) throws -> [Run] {
         let trainX = train.allImages(), testX = test.allImages()
-        func targets(_ images: LabeledImages, _ tasks: [Task]) -> [Tensor<Float>] {
-            tasks.map { task in Tensor(shape: [images.count], scalars: task.labels(fromClasses: images.labels).map(Float.init)) }
+        func targets(_ images: LabeledImages, _ tasks: [Task]) throws -> [Tensor<Float>] {
+            try tasks.map { task in Tensor(shape: [images.count], scalars: try task.labels(fromClasses: images.labels).map(Float.init)) }
         }
         return try Network.all.map { network in
             let model = try Self.model(network, inputSize: train.pixelsPerImage, trunk: settings.trunk, seed: seed)
@@ -130,9 +135,9 @@ public enum MultiTaskExperiment {
             try model.compile(optimizer: Adam(learningRate: settings.learningRate),
                               losses: Dictionary(uniqueKeysWithValues: names.map { ($0, Loss.categoricalCrossEntropy()) }),
                               metrics: Dictionary(uniqueKeysWithValues: names.map { ($0, [Metric.accuracy]) }))
-            let history = try model.fit([trainX], targets(train, network.tasks), epochs: settings.epochs,
+            let history = try model.fit([trainX], try targets(train, network.tasks), epochs: settings.epochs,
                                         batchSize: settings.batchSize,
-                                        validationData: ([testX], targets(test, network.tasks)), verbose: .silent, seed: seed)
+                                        validationData: ([testX], try targets(test, network.tasks)), verbose: .silent, seed: seed)
             // One output logs `val_accuracy`; several log `val_<output>_accuracy`.
             let accuracy = Dictionary(uniqueKeysWithValues: network.tasks.map { task in
                 (task, history[network.tasks.count == 1 ? "val_accuracy" : "val_\(task.rawValue)_accuracy"])

@@ -32,8 +32,10 @@ extension LossFunction {
 
 /// A user's ``LossFunction`` inside a ``Loss``: equal to another when their names are.
 public struct CustomLoss: Sendable, Hashable {
+    /// The user's definition.
     public let function: any LossFunction
 
+    /// Wraps `function`.
     public init(_ function: any LossFunction) { self.function = function }
 
     public static func == (a: CustomLoss, b: CustomLoss) -> Bool { a.function.name == b.function.name }
@@ -46,11 +48,11 @@ extension Loss {
     /// A user-defined loss.
     public static func custom(_ function: any LossFunction) -> Loss { .custom(CustomLoss(function)) }
 
-    /// Makes `function` known to ``init(name:)`` under its name (replacing an earlier one).
-    public static func register(_ function: any LossFunction) { registry.register(function, as: function.name) }
+    /// Makes `function` known to ``init(name:)`` under its name, in any case (replacing an earlier one).
+    public static func register(_ function: any LossFunction) { registry.register(function, as: function.name.lowercased()) }
 
-    /// The registered loss named `name`.
-    static func registered(_ name: String) -> (any LossFunction)? { registry.entry(named: name) }
+    /// The registered loss named `name` (in any case).
+    static func registered(_ name: String) -> (any LossFunction)? { registry.entry(named: name.lowercased()) }
 
     /// The names of the registered losses.
     static var registeredNames: [String] { registry.names }

@@ -20,8 +20,10 @@ public protocol MetricFunction: Sendable {
 
 /// A user's ``MetricFunction`` inside a ``Metric``: equal to another when their names are.
 public struct CustomMetric: Sendable, Hashable {
+    /// The user's definition.
     public let function: any MetricFunction
 
+    /// Wraps `function`.
     public init(_ function: any MetricFunction) { self.function = function }
 
     public static func == (a: CustomMetric, b: CustomMetric) -> Bool { a.function.name == b.function.name }

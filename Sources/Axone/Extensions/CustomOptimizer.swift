@@ -1,7 +1,8 @@
 /// The element-wise update of a user-defined optimiser (return it from ``Optimizer/rule(step:)``
 /// as ``UpdateRule/custom(_:)``): it reads one parameter's gradient and updates the parameter and
 /// its ``slotCount`` state buffers in place. The slots are saved in checkpoints like the built-in
-/// optimisers'; to load such a checkpoint, register the optimiser with
+/// optimisers', under the optimiser's ``Optimizer/slotNames``, which must name every slot (the first
+/// update stops the program otherwise); to load such a checkpoint, register the optimiser with
 /// ``Optimizer/register(type:factory:)`` and give its hyper-parameters through ``Optimizer/options``.
 ///
 /// ```swift
@@ -28,8 +29,10 @@ public protocol UpdateFunction: Sendable {
 
 /// A user's ``UpdateFunction`` inside an ``UpdateRule`` (equal to another of the same type).
 public struct CustomUpdate: Sendable, Hashable {
+    /// The user's definition.
     public let function: any UpdateFunction
 
+    /// Wraps `function`.
     public init(_ function: any UpdateFunction) { self.function = function }
 
     public static func == (a: CustomUpdate, b: CustomUpdate) -> Bool { type(of: a.function) == type(of: b.function) }

@@ -154,13 +154,21 @@ open class Layer<Scalar: TensorScalar> {
         }
     }
 
-    /// Parameters of this layer and its sub-layers, keyed by dotted property path.
+    /// Parameters of this layer and its sub-layers, keyed by dotted property path. A parameter
+    /// reachable by two paths (a layer inside a nested model and also called directly) is listed
+    /// once, under the first path, so it is updated, penalised, counted and saved once.
     /// - Parameter includeFrozen: also list parameters of frozen layers (for saving).
     public func namedParameters(includeFrozen: Bool = true) -> [(name: String, variable: Variable<Scalar>)] {
+        var seen: Set<ObjectIdentifier> = []
+        return allNamedParameters(includeFrozen: includeFrozen).filter { seen.insert(ObjectIdentifier($0.variable)).inserted }
+    }
+
+    /// ``namedParameters(includeFrozen:)`` with repeats.
+    private func allNamedParameters(includeFrozen: Bool) -> [(name: String, variable: Variable<Scalar>)] {
         guard includeFrozen || isTrainable else { return [] }
         var result = ownParameters
         for (prefix, child) in namedChildren {
-            result += child.namedParameters(includeFrozen: includeFrozen).map { ("\(prefix).\($0.name)", $0.variable) }
+            result += child.allNamedParameters(includeFrozen: includeFrozen).map { ("\(prefix).\($0.name)", $0.variable) }
         }
         return result
     }
@@ -170,14 +178,21 @@ open class Layer<Scalar: TensorScalar> {
         namedParameters(includeFrozen: false).filter { $0.variable.requiresGradient }
     }
 
-    /// Non-trainable state of this layer and its sub-layers, keyed by dotted property path.
+    /// Non-trainable state of this layer and its sub-layers, keyed by dotted property path (each
+    /// buffer once, as parameters are).
     public func namedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
+        var seen: Set<ObjectIdentifier> = []
+        return allNamedBuffers().filter { seen.insert(ObjectIdentifier($0.buffer)).inserted }
+    }
+
+    /// ``namedBuffers()`` with repeats.
+    private func allNamedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
         var result: [(String, Buffer<Scalar>)] = []
         for (label, value) in storedProperties {
             if let b = Layer.unwrap(value) as? Buffer<Scalar> { result.append((label, b)) }
         }
         for (prefix, child) in namedChildren {
-            result += child.namedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }
+            result += child.allNamedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }
         }
         return result
     }

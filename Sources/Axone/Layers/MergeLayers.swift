@@ -7,6 +7,7 @@ public final class Concatenate<Scalar: TensorScalar>: Layer<Scalar> {
     /// The axis of one example along which inputs are joined; `-1` is the last.
     public let axis: Int
 
+    /// Joins inputs along `axis` of one example (the last by default).
     public init(axis: Int = -1, name: String? = nil) {
         self.axis = axis
         super.init(name: name)
@@ -43,6 +44,7 @@ public final class Concatenate<Scalar: TensorScalar>: Layer<Scalar> {
 
 /// Adds several inputs of one shape (Keras `Add`), e.g. for a residual connection.
 public final class Add<Scalar: TensorScalar>: Layer<Scalar> {
+    /// Adds its inputs element by element.
     public override init(name: String? = nil) { super.init(name: name) }
 
     public override func build(inputShapes: [[Int]], generator: inout SeededGenerator) throws -> [[Int]] {

@@ -32,11 +32,10 @@ extension Loss {
         case "weston_watkins_hinge", "multiclass_hinge": self = .multiclassHinge(margin: try spelling.number("margin", default: 1))
         case "perceptron": self = .perceptron
         default:
-            guard let custom = Loss.registered(spelling.name) ?? Loss.registered(name) else {
+            guard let custom = Loss.registered(spelling.name) else {
                 throw LayerError.unknownName(kind: "loss", name: name, known: Loss.names + Loss.registeredNames)
             }
-            self = .custom(custom)
-            return
+            self = .custom(custom)   // a registered loss takes no parameters: checkAllUsed refuses them
         }
         try spelling.checkAllUsed()
     }

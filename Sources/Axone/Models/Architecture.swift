@@ -23,6 +23,7 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var upper: Double?
     public var standardDeviation: Double?
     public var trainable: Bool?
+    /// The axis of a `Concatenate` layer.
     public var axis: Int?
     /// A convolution's number of output channels.
     public var filters: Int?
@@ -214,11 +215,15 @@ public struct Architecture: Codable, Equatable, Sendable {
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public var json: String {
+    /// - Throws: `EncodingError` for a value JSON cannot hold (a NaN hyper-parameter).
+    public func encodedJSON() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
+
+    /// ``encodedJSON()``, or an empty string when it throws (for display).
+    public var json: String { (try? encodedJSON()) ?? "" }
 
     /// Says where in the JSON a decoding error is.
     static func explain(_ error: DecodingError) -> String {

@@ -13,30 +13,41 @@ import Foundation
 public struct GraphArchitecture: Codable, Equatable, Sendable {
     /// One model input: its name and the shape of one example.
     public struct InputSpecification: Codable, Equatable, Sendable {
+        /// The input layer's unique name.
         public var name: String
+        /// The shape of one example.
         public var shape: [Int]
     }
 
     /// One call of a layer: the layer's name and the tensors it read.
     public struct CallSpecification: Codable, Equatable, Sendable {
+        /// The called layer's name.
         public var layer: String
+        /// The tensors it read, as `layer[call][output]`.
         public var inputs: [String]
     }
 
+    /// The model's name.
     public var name: String?
+    /// The model's inputs, in order.
     public var inputs: [InputSpecification]
     /// Every layer once, each with its unique name.
     public var layers: [LayerSpecification]
     /// The calls in an order where each comes after the calls it reads from.
     public var calls: [CallSpecification]
+    /// The model's outputs, in order, as `layer[call][output]`.
     public var outputs: [String]
 
     /// Pretty-printed JSON with sorted keys.
-    public var json: String {
+    /// - Throws: `EncodingError` for a value JSON cannot hold (a NaN hyper-parameter).
+    public func encodedJSON() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
+
+    /// ``encodedJSON()``, or an empty string when it throws (for display).
+    public var json: String { (try? encodedJSON()) ?? "" }
 
 }
 

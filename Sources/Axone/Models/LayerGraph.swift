@@ -43,12 +43,33 @@ struct LayerGraph<Scalar: TensorScalar> {
         self.outputs = outputs
         var seen: Set<ObjectIdentifier> = []
         layers = calls.map(\.layer).filter { seen.insert(ObjectIdentifier($0)).inserted }
+        // A layer inside a nested model may not also be called directly, or inside another nested
+        // model: files name each layer by one path, so the sharing could not be saved.
+        var owner: [ObjectIdentifier: Layer<Scalar>] = [:]
+        for layer in layers {
+            for member in Self.members(of: layer) {
+                if let other = owner.updateValue(layer, forKey: ObjectIdentifier(member)), other !== layer {
+                    throw fail("the layer '\(member.displayName)' is used inside '\(other.displayName)' and again in '\(layer.displayName)'; "
+                               + "call the nested model instead of its layer, or use another layer")
+                }
+            }
+        }
         let named = inputs.map(\.node.layer) + layers
         let generated = autoNames(named.map { ($0.name, $0 is InputLayer<Scalar> ? "InputLayer" : $0.typeName) })
         if let duplicate = Dictionary(grouping: generated, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw fail("two layers are named '\(duplicate)'; layer names must be unique in a model")
+            throw fail("two layers are named '\(duplicate)' (a name given, or made from the type as '<type>_<n>'); give each layer a unique name")
         }
         names = Dictionary(uniqueKeysWithValues: zip(named.map(ObjectIdentifier.init), generated))
+    }
+
+    /// `layer` and every layer below it.
+    private static func members(of layer: Layer<Scalar>) -> [Layer<Scalar>] {
+        var result: [Layer<Scalar>] = [], stack = [layer]
+        while let next = stack.popLast() {
+            result.append(next)
+            stack.append(contentsOf: next.namedChildren.map(\.layer))
+        }
+        return result
     }
 
     /// The unique name of a layer of the graph.

@@ -71,10 +71,13 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
     private func symbolicChain() -> (inputs: [SymbolicTensor<Scalar>], outputs: [SymbolicTensor<Scalar>]) {
         chainLock.withLock {
             if let chain { return chain }
-            guard let inputShape else { return ([], []) }
+            guard let inputShape, outputShapes.count == layers.count else { return ([], []) }
             let input = Input<Scalar>(shape: inputShape)
-            // The layers are built for these shapes already: the calls only record the graph.
-            guard let output = try? layers.reduce(input, { x, layer in try layer(x) }) else { return ([], []) }
+            // The layers are built for these shapes already: the nodes only record the calls (no
+            // build, which would reseed a random layer's generator).
+            let output = zip(layers, outputShapes).reduce(input) { x, step in
+                GraphNode(layer: step.0, inputs: [x], outputShapes: [step.1], context: x.node.context).outputs[0]
+            }
             chain = ([input], [output])
             return chain!
         }
@@ -111,7 +114,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 
     public override func summary() -> String { chainSummary }
 
-    public override func architectureJSON() throws -> String { try architecture().json }
+    public override func architectureJSON() throws -> String { try architecture().encodedJSON() }
 
     /// A `Sequential` used as a layer is written with its chain.
     public override var specification: LayerSpecification {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A placeholder for the tensors a model will compute (Keras `KerasTensor`): the output of a
 /// layer called on other symbolic tensors, or a model input made by ``Input(shape:name:seed:)``.
 ///
@@ -42,6 +44,8 @@ extension SymbolicTensor {
     ///
     /// The layers called on it, directly or through other layers, create their weights at once from a
     /// generator drawn from `seed` and the order of the calls, so the same code gives the same model.
+    /// Each input counts its own calls: give the inputs of one model different seeds, or the first
+    /// layers called on two of them with the same shapes start from the same weights.
     public convenience init(shape: [Int], name: String? = nil, seed: UInt64 = 0) {
         let layer = InputLayer<Scalar>(shape: shape, name: name)
         self.init(shape: shape, node: GraphNode(layer: layer, inputs: [], outputShapes: [shape], context: GraphContext(seed: seed)), index: 0)
@@ -58,21 +62,25 @@ public final class InputLayer<Scalar: TensorScalar>: Layer<Scalar> {
         super.init(name: name)
     }
 
+    /// An input is built already: it gives its own shape.
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { shape }
 }
 
 /// Where the weights of the layers called on symbolic tensors come from: one per model input,
 /// shared by everything computed from it; each layer built through it gets the next generator.
-final class GraphContext: @unchecked Sendable {
+final class GraphContext: Sendable {
     private let seed: UInt64
-    private var built = 0
+    private let built = Mutex(UInt64(0))
 
     init(seed: UInt64) { self.seed = seed }
 
-    /// The generator for the next layer built (`@unchecked Sendable`: graphs are built on one thread).
+    /// The generator for the next layer built.
     func nextGenerator() -> SeededGenerator {
-        defer { built += 1 }
-        return SeededGenerator(seed: seed &+ UInt64(built) &* 0x9E37_79B9_7F4A_7C15)
+        let index = built.withLock { count in
+            defer { count += 1 }
+            return count
+        }
+        return SeededGenerator(seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15)
     }
 }
 

@@ -95,6 +95,9 @@ open class Optimizer {
     func slotBuffers<Scalar: TensorScalar>(for name: String, size: Int, rule: UpdateRule,
                                            as _: Scalar.Type) -> [UnsafeMutableBufferPointer<Scalar>] {
         let count = rule.slotCount
+        // A contract of the optimiser's own code (a subclass's), not of its user's values: without
+        // a name, a slot could not be saved in a checkpoint.
+        precondition(slotNames.count >= count, "\(type(of: self)).slotNames must name each of the \(count) slots of its update")
         if let storage = slots[name] as? SlotStorage<Scalar> {
             precondition(storage.buffers.count >= count && storage.size == size,
                          "optimizer: the state of \(name) holds \(storage.buffers.count) slots of \(storage.size) values; the parameter has \(size)")

@@ -92,6 +92,10 @@ extension Model {
         var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
         let parameters = trainableParameters
         let steps = sampler.batchesPerEpoch
+        if let progress, (progress.outputs?.count ?? 1) != configuration.objectives.count {
+            throw TrainingError.invalidArgument(
+                "fit: the progress was saved for \(progress.outputs?.count ?? 1) outputs; \(displayName) has \(configuration.objectives.count)")
+        }
         if let progress, progress.epoch != initialEpoch || !(0...steps).contains(progress.step) || initialEpoch == epochs {
             throw TrainingError.invalidArgument(
                 "fit: the progress of epoch \(progress.epoch + 1) (step \(progress.step)) does not fit initialEpoch \(initialEpoch) of \(epochs) with \(steps) batches per epoch")

@@ -38,10 +38,8 @@ public struct TrainingConfiguration {
     public var regularization: Regularization?
     public var maxNorm: MaxNormConstraint?
 
-    /// The (first) output's loss.
+    /// The loss of the first output (the only one of most models).
     public var loss: Loss { objectives[0].loss }
-    /// The (first) output's metrics.
-    public var metrics: [Metric] { objectives[0].metrics }
 }
 
 /// A network that can be trained and evaluated the Keras way: `compile`, `fit`, `evaluate`, `predict`.
@@ -109,7 +107,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// for a graph model, an ``Architecture`` for a ``Sequential``.
     /// - Throws: ``TrainingError/notBuilt`` when the model's shapes are unknown,
     ///   ``LayerError/invalidArgument(layer:message:)`` for a model that has no architecture.
-    open func architectureJSON() throws -> String { try graphArchitecture().json }
+    open func architectureJSON() throws -> String { try graphArchitecture().encodedJSON() }
 
     /// A graph model is written in architecture files as its graph.
     open override var specification: LayerSpecification {
@@ -153,7 +151,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     private func only(_ tensors: [SymbolicTensor<Scalar>], _ what: String) throws -> SymbolicTensor<Scalar> {
         guard tensors.count == 1 else {
-            throw LayerError.invalidArgument(layer: displayName, message: "has \(tensors.count) \(what)s (a Sequential needs an input shape); use \(what)s")
+            throw LayerError.invalidArgument(layer: displayName, message: tensors.isEmpty
+                ? "has no symbolic \(what) (a Sequential needs an input shape, a model a graph)"
+                : "has \(tensors.count) \(what)s; use \(what)s")
         }
         return tensors[0]
     }
@@ -174,7 +174,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         guard let graph else { return try super.build(inputShapes: inputShapes, generator: &generator) }
         let expected = graph.inputs.map(\.shape)
         guard inputShapes == expected else {
-            throw LayerError.shapeMismatch(layer: displayName, expected: "inputs \(expected)", got: inputShapes.flatMap { $0 })
+            throw LayerError.invalidArgument(layer: displayName, message: "takes inputs of shapes \(expected), got \(inputShapes)")
         }
         return graph.outputs.map(\.shape)
     }
@@ -277,11 +277,17 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// `_<n>` added when one layer gives several); `["output"]` for a model that is not a graph.
     public var outputNames: [String] {
         guard let graph else { return ["output"] }
-        var seen: [String: Int] = [:]
+        // The first output of a layer keeps the layer's name; another gets the first `_<n>` that
+        // is neither a layer's name nor taken.
+        let layerNames = Set(graph.names.values)
+        var taken: Set<String> = []
         return graph.outputs.map { output in
-            let base = graph.name(of: output.node.layer), n = seen[base, default: 0]
-            seen[base] = n + 1
-            return n == 0 ? base : "\(base)_\(n)"
+            let base = graph.name(of: output.node.layer)
+            if taken.insert(base).inserted { return base }
+            var n = 1
+            while taken.contains("\(base)_\(n)") || layerNames.contains("\(base)_\(n)") { n += 1 }
+            taken.insert("\(base)_\(n)")
+            return "\(base)_\(n)"
         }
     }
 
@@ -336,8 +342,21 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// (see ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
     /// the thread count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
     /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
+    /// - Throws: ``TrainingError/invalidArgument(_:)`` for a model with several inputs or outputs
+    ///   (pass a list of tensors instead), ``TrainingError/dataShape(expected:got:what:)``
+    ///   when `x` does not fit the model.
     public func predict(_ x: Tensor<Scalar>, batchSize: Int = 256) throws -> Tensor<Scalar> {
-        try inferring("predict", .inference) { try outputs([x], batchSize: batchSize)[0] }
+        try requireOneInputAndOutput("predict")
+        return try inferring("predict", .inference) { try outputs([x], batchSize: batchSize)[0] }
+    }
+
+    /// Throws unless the model takes one input and gives one output (for the single-tensor calls).
+    private func requireOneInputAndOutput(_ what: String) throws {
+        let inputs = exampleInputShapes?.count ?? 1, outputs = exampleOutputShapes?.count ?? 1
+        guard inputs == 1 && outputs == 1 else {
+            throw TrainingError.invalidArgument(
+                "\(what): \(displayName) has \(inputs) inputs and \(outputs) outputs; pass a list of tensors, one per input, to get one per output")
+        }
     }
 
     /// The outputs of a model with several inputs or outputs: one tensor per output, for one
@@ -350,6 +369,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// (and every other layer, e.g. BatchNorm, in inference mode).
     public func predictMonteCarlo(_ x: Tensor<Scalar>, samples: Int, batchSize: Int = 256) throws -> Tensor<Scalar> {
         guard samples > 0 else { throw TrainingError.invalidArgument("predictMonteCarlo: samples must be > 0, got \(samples)") }
+        try requireOneInputAndOutput("predictMonteCarlo")
         return try inferring("predictMonteCarlo", .inferenceWithDropout) {
             var total = try outputs([x], batchSize: batchSize)[0]
             for _ in 1..<samples { total += try outputs([x], batchSize: batchSize)[0] }

@@ -4,10 +4,14 @@ public struct OutputObjective {
     /// The output's name: the name of the layer that gives it (`classes`), used in the logs
     /// (`classes_loss`, `val_classes_accuracy`).
     public var name: String
+    /// The loss of this output against its targets.
     public var loss: Loss
+    /// Its weight in the total loss (≥ 0).
     public var weight: Double
+    /// The metrics reported for this output.
     public var metrics: [Metric]
 
+    /// An output's objective: `weight · loss`, with `metrics` reported.
     public init(name: String, loss: Loss, weight: Double = 1, metrics: [Metric] = []) {
         self.name = name
         self.loss = loss

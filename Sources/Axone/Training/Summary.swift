@@ -58,7 +58,7 @@ func autoNames(_ layers: [(name: String?, type: String)]) -> [String] {
 }
 
 extension Sequential {
-    /// The rows of ``summary()``: one per layer, without the "Connected to" column of a graph.
+    /// The table ``summary()`` prints: a row per layer, without the "Connected to" column of a graph.
     var chainSummary: String {
         let labels = autoNames(layers.map { ($0.name, $0.typeName) })
         let rows = layers.indices.map { index in
@@ -71,7 +71,7 @@ extension Sequential {
 }
 
 extension Model {
-    /// The rows of a graph model's ``summary()``: its inputs, then each layer once, with the
+    /// The table a graph model's ``summary()`` prints: its inputs, then each layer once, with the
     /// tensors every call of it read.
     var graphSummary: String {
         guard let graph else { return summaryTable(name: name, rows: []) }
