@@ -212,6 +212,20 @@ import Testing
         #expect(throws: TrainingError.self) { try twoHeads.fit([x], [y, y], epochs: 1, batchSize: 2, verbose: .silent, progress: progress) }
     }
 
+    /// A model rebuilt from its architecture draws every nested model's weights from its seed.
+    @Test func nestedModelsFollowTheSeedOfTheArchitecture() throws {
+        let x = Input<Float>(shape: [3])
+        let inner = try Model(inputs: x, outputs: Dense<Float>(2)(x), name: "inner")
+        let input = Input<Float>(shape: [3])
+        let architecture = try Model(inputs: [input], outputs: [Dense<Float>(1)(inner(input))]).graphArchitecture()
+        func innerWeight(_ seed: UInt64) throws -> Tensor<Float> {
+            try Model<Float>(architecture: architecture, seed: seed).namedParameters()[0].variable.value
+        }
+        #expect(try Model<Float>(architecture: architecture).namedParameters()[0].name == "layers.0.layers.0.weight")
+        #expect(try innerWeight(1) == innerWeight(1))
+        #expect(try innerWeight(1) != innerWeight(2))
+    }
+
     @Test func mistakesInAGraphAreClearErrors() throws {
         let x = Input<Float>(shape: [3]), other = Input<Float>(shape: [2], name: "other")
         let joined = try Concatenate()([x, other])

@@ -24,7 +24,7 @@ public protocol LayerFactory: Sendable {
 extension LayerSpecification {
     private static let registry = Registry<any LayerFactory>()
 
-    /// Makes ``makeLayer(_:)`` build layers of type `type` with `factory` (replacing an earlier one).
+    /// Makes ``makeLayer(_:seed:)`` build layers of type `type` with `factory` (replacing an earlier one).
     public static func register(_ factory: any LayerFactory, as type: String) { registry.register(factory, as: type) }
 
     /// The factory registered for `type`.

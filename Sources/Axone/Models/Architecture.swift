@@ -59,8 +59,9 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
                                "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D",
                                "GlobalAveragePooling2D", "ZeroPadding2D"]
 
-    /// Creates the (unbuilt) layer this specification describes.
-    public func makeLayer<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self) throws -> Layer<Scalar> {
+    /// Creates the (unbuilt) layer this specification describes; a nested model (`Functional`,
+    /// `Sequential`) is built at once, its weights drawn from `seed`.
+    public func makeLayer<Scalar: TensorScalar>(_: Scalar.Type = Scalar.self, seed: UInt64 = 0) throws -> Layer<Scalar> {
         func required<T>(_ value: T?, _ field: String) throws -> T {
             guard let value else {
                 throw LayerError.invalidArgument(layer: name ?? type, message: "the architecture must give '\(field)'")
@@ -104,8 +105,8 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
                                kernelInitializer: try kernelInitializer.map(Initializer.init(name:)) ?? .glorotUniform, name: name)
         case "Concatenate": layer = Concatenate(axis: axis ?? -1, name: name)
         case "Add": layer = Add(name: name)
-        case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"))
-        case "Sequential": layer = try Sequential<Scalar>(architecture: required(chain, "chain"))
+        case "Functional": layer = try Model<Scalar>(architecture: required(graph, "graph"), seed: seed)
+        case "Sequential": layer = try Sequential<Scalar>(architecture: required(chain, "chain"), seed: seed)
         case "Conv2D":
             let filters = try required(filters, "filters"), kernel: Size2D = try required(size(kernelSize, "kernel_size"), "kernel_size")
             let stride: Size2D = try size(strides, "strides") ?? 1, dilation: Size2D = try size(dilationRate, "dilation_rate") ?? 1
@@ -245,7 +246,8 @@ extension Sequential {
     ///   in memory (checked before any weight is created).
     public convenience init(architecture: Architecture, seed: UInt64 = 0) throws {
         try architecture.checkFitsInMemory(as: Scalar.self)
-        try self.init(architecture.layers.map { try $0.makeLayer(Scalar.self) }, inputShape: architecture.inputShape, seed: seed)
+        try self.init(architecture.layers.enumerated().map { try $1.makeLayer(Scalar.self, seed: nestedSeed(seed, $0)) },
+                      inputShape: architecture.inputShape, seed: seed)
     }
 
     /// This model's architecture.
@@ -254,4 +256,10 @@ extension Sequential {
         guard let inputShape else { throw TrainingError.notBuilt }
         return Architecture(inputShape: inputShape, layers: layers.map { $0.specification })
     }
+}
+
+/// The seed of the model nested at `index` in a model built from `seed`, so that every nested
+/// model draws its own weights and follows the outer seed.
+func nestedSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
+    (seed ^ 0xD1B5_4A32_D192_ED03) &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
 }

@@ -105,10 +105,10 @@ extension Model {
         let label = architecture.name ?? "functional"
         func fail(_ message: String) -> LayerError { .invalidArgument(layer: label, message: message) }
         var layers: [String: Layer<Scalar>] = [:]
-        for specification in architecture.layers {
+        for (index, specification) in architecture.layers.enumerated() {
             guard let name = specification.name else { throw fail("every layer of a graph needs a name") }
             guard layers[name] == nil else { throw fail("two layers are named '\(name)'") }
-            layers[name] = try specification.makeLayer(Scalar.self)
+            layers[name] = try specification.makeLayer(Scalar.self, seed: nestedSeed(seed, index))
         }
         var tensors: [String: SymbolicTensor<Scalar>] = [:]
         var calls: [String: Int] = [:]
