@@ -52,6 +52,14 @@ extension GraphBuilder {
             apply("PRelu", in: path, extraInputs: [slope])
         case let rrelu as RReLU<Float>:
             apply("LeakyRelu", in: path, attributes: [.float("alpha", Float((rrelu.lower + rrelu.upper) / 2))])
+        case let conv as Conv2D<Float>:
+            try applyConvolution(conv, path: path, inputShape: inputShape)
+        case let pool as Pooling2D<Float>:
+            try applyPooling(pool, path: path, inputShape: inputShape)
+        case let pool as GlobalPooling2D<Float>:
+            try applyGlobalPooling(pool, path: path, inputShape: inputShape)
+        case let padding as ZeroPadding2D<Float>:
+            try applyZeroPadding(padding, path: path, inputShape: inputShape)
         case let maxout as Maxout<Float>:
             // Output unit u is the maximum over columns u·pieces ..< (u+1)·pieces: a row-major reshape.
             try applyAffine(of: maxout, path: path)
@@ -73,7 +81,7 @@ extension GraphBuilder {
 
     /// Adds the layer's parameter or buffer `property` as the initializer `<path>.<property>` — the
     /// name Axone's checkpoints use — optionally with another `shape`, and returns that name.
-    private mutating func addParameter(_ property: String, of layer: Layer<Float>, path: String,
+    mutating func addParameter(_ property: String, of layer: Layer<Float>, path: String,
                                        shape: [Int]? = nil) throws -> String {
         let value = layer.namedParameters().first { $0.name == property }?.variable.value
             ?? layer.namedBuffers().first { $0.name == property }?.buffer.value
@@ -82,7 +90,7 @@ extension GraphBuilder {
     }
 
     /// Appends the nodes of `activation` (none for linear).
-    private mutating func applyActivation(_ activation: Activation, in scope: String) {
+    mutating func applyActivation(_ activation: Activation, in scope: String) {
         switch activation {
         case .linear:
             break

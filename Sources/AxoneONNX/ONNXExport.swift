@@ -42,10 +42,20 @@ import SwiftProtobuf
 /// | `PReLU`                      | `PRelu` (slope shaped as the features, or `[1]` when shared) |
 /// | `RReLU`                      | `LeakyRelu` with the inference slope (lower + upper)/2 |
 /// | `Maxout`                     | `MatMul`, `Add`, `Reshape [-1, units, pieces]`, `ReduceMax(axes: [2])` |
+/// | `Conv2D`                     | `Transpose [0,3,1,2]`, `Conv` (kernel stored `[outC, inC, kh, kw]`, bias, strides, dilations, pads), `Transpose [0,2,3,1]`, activation |
+/// | `MaxPooling2D`, `AveragePooling2D` | `Transpose`, `MaxPool` / `AveragePool` (`count_include_pad: 0`) with pads, `Transpose` back |
+/// | `GlobalMaxPooling2D`, `GlobalAveragePooling2D` | `Transpose [0,3,1,2]`, `GlobalMaxPool` / `GlobalAveragePool`, `Flatten(axis: 1)` |
+/// | `ZeroPadding2D`              | `Pad` (constant 0) of the height and width axes, channels-last |
 /// | `Concatenate(axis: a)`       | `Concat` on axis a + 1 (the batch axis comes first), a when a < 0 |
 /// | `Add` (n inputs)             | n − 1 `Add` nodes, left to right |
 /// | `Sequential` (nested)        | its layers, named `<path>.layers.<index>` |
 /// | graph `Model` (nested)       | its layer calls, named `<path>.layers.<index>` |
+///
+/// Images stay channels-last (`[batch, height, width, channels]`, as in Axone) between layers:
+/// only the inside of a convolution or pooling layer is channels-first, so a `Flatten` after a
+/// convolution block flattens in Axone's order. `same` padding becomes explicit `pads`
+/// (TensorFlow's split, the extra one at the bottom/right) computed from the static input shape.
+/// The `Conv2D` kernel initializer keeps its Axone name (`layers.1.kernel`) in ONNX's layout.
 ///
 /// Activations: linear → nothing, step → `GreaterOrEqual(x, 0)` + `Cast(to: FLOAT)` (Axone's
 /// Heaviside is 1 where x ≥ 0), sigmoid, tanh, relu, softplus → their operators, leaky ReLU and
@@ -143,6 +153,7 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
         case let .unsupportedLayer(path, type):
             "cannot export \(path) (\(type)) to ONNX: this layer type has no ONNX export; supported: "
                 + "Dense, Activation, BatchNormalization, Dropout, GaussianNoise, Flatten, PReLU, RReLU, Maxout, "
+                + "Conv2D, MaxPooling2D, AveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling2D, ZeroPadding2D, "
                 + "Concatenate, Add, Sequential and graph models (Model(inputs:outputs:))"
         }
     }
