@@ -147,6 +147,17 @@ open class Layer<Scalar: TensorScalar> {
 
     var children: [Layer] { namedChildren.map(\.layer) }
 
+    /// This layer and every layer below it.
+    public var allLayers: [Layer<Scalar>] {
+        var result: [Layer<Scalar>] = []
+        var stack: [Layer<Scalar>] = [self]
+        while let layer = stack.popLast() {
+            result.append(layer)
+            stack.append(contentsOf: layer.children.reversed())
+        }
+        return result
+    }
+
     /// Parameters declared by this layer itself (not its sub-layers).
     private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
         storedProperties.compactMap { label, value in

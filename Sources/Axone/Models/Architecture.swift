@@ -188,11 +188,7 @@ public struct Architecture: Codable, Equatable, Sendable {
 
     /// Parses architecture JSON; errors say which field is wrong.
     public init(json: String) throws {
-        do {
-            self = try JSONDecoder().decode(Architecture.self, from: Data(json.utf8))
-        } catch let error as DecodingError {
-            throw LayerError.invalidArgument(layer: "architecture", message: Architecture.explain(error))
-        }
+        self = try ArchitectureJSON.decode(Architecture.self, from: json)
     }
 
     /// `mlp:784-256-128-10` (ReLU hidden layers, linear output, optional `:tanh`-style activation suffix)
@@ -217,27 +213,10 @@ public struct Architecture: Codable, Equatable, Sendable {
 
     /// Pretty-printed JSON with sorted keys.
     /// - Throws: `EncodingError` for a value JSON cannot hold (a NaN hyper-parameter).
-    public func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func encodedJSON() throws -> String { try ArchitectureJSON.encode(self) }
 
     /// ``encodedJSON()``, or an empty string when it throws (for display).
     public var json: String { (try? encodedJSON()) ?? "" }
-
-    /// Says where in the JSON a decoding error is.
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case let .keyNotFound(key, context): return "missing '\(key.stringValue)' at \(path(context).isEmpty ? "top level" : path(context))"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(context.debugDescription) at \(path(context).isEmpty ? "top level" : path(context))"
-        @unknown default: return "\(error)"
-        }
-    }
 }
 
 extension Sequential {

@@ -40,11 +40,7 @@ public struct GraphArchitecture: Codable, Equatable, Sendable {
 
     /// Pretty-printed JSON with sorted keys.
     /// - Throws: `EncodingError` for a value JSON cannot hold (a NaN hyper-parameter).
-    public func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
+    public func encodedJSON() throws -> String { try ArchitectureJSON.encode(self) }
 
     /// ``encodedJSON()``, or an empty string when it throws (for display).
     public var json: String { (try? encodedJSON()) ?? "" }
@@ -54,11 +50,7 @@ public struct GraphArchitecture: Codable, Equatable, Sendable {
 extension GraphArchitecture {
     /// Parses graph architecture JSON; errors say which field is wrong.
     public init(json: String) throws {
-        do {
-            self = try JSONDecoder().decode(GraphArchitecture.self, from: Data(json.utf8))
-        } catch let error as DecodingError {
-            throw LayerError.invalidArgument(layer: "architecture", message: Architecture.explain(error))
-        }
+        self = try ArchitectureJSON.decode(GraphArchitecture.self, from: json)
     }
 
     /// Whether `json` holds a graph architecture rather than a ``Architecture`` (a chain of layers).

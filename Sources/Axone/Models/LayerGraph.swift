@@ -47,7 +47,7 @@ struct LayerGraph<Scalar: TensorScalar> {
         // model: files name each layer by one path, so the sharing could not be saved.
         var owner: [ObjectIdentifier: Layer<Scalar>] = [:]
         for layer in layers {
-            for member in Self.members(of: layer) {
+            for member in layer.allLayers {
                 if let other = owner.updateValue(layer, forKey: ObjectIdentifier(member)), other !== layer {
                     throw fail("the layer '\(member.displayName)' is used inside '\(other.displayName)' and again in '\(layer.displayName)'; "
                                + "call the nested model instead of its layer, or use another layer")
@@ -60,16 +60,6 @@ struct LayerGraph<Scalar: TensorScalar> {
             throw fail("two layers are named '\(duplicate)' (a name given, or made from the type as '<type>_<n>'); give each layer a unique name")
         }
         names = Dictionary(uniqueKeysWithValues: zip(named.map(ObjectIdentifier.init), generated))
-    }
-
-    /// `layer` and every layer below it.
-    private static func members(of layer: Layer<Scalar>) -> [Layer<Scalar>] {
-        var result: [Layer<Scalar>] = [], stack = [layer]
-        while let next = stack.popLast() {
-            result.append(next)
-            stack.append(contentsOf: next.namedChildren.map(\.layer))
-        }
-        return result
     }
 
     /// The unique name of a layer of the graph.

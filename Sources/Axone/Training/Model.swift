@@ -434,17 +434,6 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return withoutGradients { forward(inputs.map { Variable($0) }).map(\.value) }
     }
 
-    /// This layer and every layer below it.
-    public var allLayers: [Layer<Scalar>] {
-        var result: [Layer<Scalar>] = []
-        var stack: [Layer<Scalar>] = [self]
-        while let layer = stack.popLast() {
-            result.append(layer)
-            stack.append(contentsOf: layer.namedChildren.map(\.layer).reversed())
-        }
-        return result
-    }
-
     /// The loss and metrics on `x`, `y` in inference mode (Keras `evaluate`), keyed `loss`, `accuracy`, ….
     public func evaluate(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, batchSize: Int = 256) throws -> Logs {
         try evaluate(TensorDataset(features: x, targets: y), batchSize: batchSize)
