@@ -38,6 +38,11 @@ public struct PrimitiveContext {
         self.workspace = workspace
     }
 
+    /// Work spread over the pool, without workspace.
+    public static var pooled: PrimitiveContext { PrimitiveContext(pooled: true) }
+    /// Work on the calling thread only, without workspace.
+    public static var serial: PrimitiveContext { PrimitiveContext(pooled: false) }
+
     /// The workspace as `count` elements of `Scalar`.
     public func scratch<Scalar: TensorScalar>(_ count: Int, as _: Scalar.Type = Scalar.self) -> UnsafeMutableBufferPointer<Scalar> {
         precondition(workspace.count >= count * MemoryLayout<Scalar>.stride, "PrimitiveContext: workspace too small")

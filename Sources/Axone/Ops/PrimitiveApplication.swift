@@ -57,7 +57,7 @@ func withOperands<Scalar: TensorScalar, R>(_ tensors: [Tensor<Scalar>], _ body: 
 
 /// Makes a tensor for each non-`nil` shape, its elements written by `body` through the operand
 /// at the same index (every element must be written); `nil` where the shape is `nil`.
-private func makingTensors<Scalar: TensorScalar>(_ shapes: [[Int]?], _ body: ([Operand<Scalar>?]) -> Void) -> [Tensor<Scalar>?] {
+func makingTensors<Scalar: TensorScalar>(_ shapes: [[Int]?], _ body: ([Operand<Scalar>?]) -> Void) -> [Tensor<Scalar>?] {
     var operands: [Operand<Scalar>?] = []
     var made = [Tensor<Scalar>?](repeating: nil, count: shapes.count)
     func visit(_ index: Int) {
