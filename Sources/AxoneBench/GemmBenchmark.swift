@@ -3,7 +3,7 @@ import Axone
 import COpenBLAS
 
 /// sgemm GFLOP/s on a square product and on every GEMM of one MLP training step, run two ways:
-/// by OpenBLAS's own threads, and the way Axone's planned pass runs them (row shards side by side
+/// by OpenBLAS's own threads, and the way Axone's compiled step runs them (row shards side by side
 /// on the worker pool, each a single-threaded call). The faster way gives the epoch's GEMM floor.
 struct GemmBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -89,7 +89,8 @@ extension GraphBuilder {
         return addInitializer("\(path).\(property)", value, shape: shape)
     }
 
-    /// Appends the nodes of `activation` (none for linear).
+    /// Appends the nodes of `activation` (none for linear): the ONNX form its primitive declares,
+    /// or, for the step function, which has none, a comparison and a cast.
     mutating func applyActivation(_ activation: Activation, in scope: String) {
         switch activation {
         case .linear:
@@ -98,17 +99,22 @@ extension GraphBuilder {
             let zero = addInitializer("\(scope).step_threshold", Tensor(Float(0)))
             apply("GreaterOrEqual", in: scope, extraInputs: [zero])
             apply("Cast", in: scope, attributes: [.int("to", Int64(Onnx_TensorProto.DataType.float.rawValue))])
-        case .sigmoid: apply("Sigmoid", in: scope)
-        case .tanh: apply("Tanh", in: scope)
-        case .relu: apply("Relu", in: scope)
-        case .leakyRelu(let alpha): apply("LeakyRelu", in: scope, attributes: [.float("alpha", Float(alpha))])
-        case .elu(let alpha): apply("Elu", in: scope, attributes: [.float("alpha", Float(alpha))])
-        case .selu:
-            apply("Selu", in: scope, attributes: [.float("alpha", ElementwiseFunction<Float>.seluAlpha),
-                                                  .float("gamma", ElementwiseFunction<Float>.seluLambda)])
-        case .softplus: apply("Softplus", in: scope)
-        case .softmax: apply("Softmax", in: scope, attributes: [.int("axis", -1)])
-        case .logSoftmax: apply("LogSoftmax", in: scope, attributes: [.int("axis", -1)])
+        case .softmax, .logSoftmax:
+            apply(SoftmaxPrimitive<Float>(logarithmic: activation == .logSoftmax), in: scope)
+        default:
+            apply(ElementwisePrimitive(activation.elementwise(Float.self)!), in: scope)
         }
+    }
+
+    /// Appends the one node of `primitive`, as the op registry describes it (``Primitive/onnx``).
+    mutating func apply(_ primitive: some Primitive, in scope: String) {
+        guard let form = primitive.onnx else { preconditionFailure("\(primitive.name) has no single-node ONNX form") }
+        apply(form.type, in: scope, attributes: form.attributes.sorted { $0.key < $1.key }.map { name, value in
+            switch value {
+            case .int(let v): .int(name, Int64(v))
+            case .float(let v): .float(name, Float(v))
+            case .ints(let v): .ints(name, v.map(Int64.init))
+            }
+        })
     }
 }

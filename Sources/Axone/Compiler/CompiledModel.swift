@@ -62,6 +62,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
 
     private var trainingPrograms: [Int: [CompiledProgram<Scalar>]] = [:]
     private var trainable: [Bool] = []
+    /// The fused loss kernels of the last step's objectives (fewer when one has none).
+    private var kernels: [LossKernel<Scalar>] = [], kernelLosses: [Loss] = []
     private var preparedTargets: [[Scalar]] = []
     /// Each shard's loss per output (shards × outputs), written by the shards side by side.
     private var shardLosses = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
@@ -108,15 +110,18 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// One training step, or `nil` when the model or a loss has no compiled form (the caller then
     /// runs the eager tape). Returns the total loss (penalty included), each output's loss when
     /// there are several, and the outputs (valid until the next step).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                    configuration: TrainingConfiguration, outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
         guard case .success(let graph) = trace else { return nil }
         let objectives = configuration.objectives
-        var kernels: [LossKernel<Scalar>] = []
-        for objective in objectives {
-            guard let kernel = LossKernel<Scalar>(objective.loss) else { return nil }
-            kernels.append(kernel)
+        if kernelLosses.count != objectives.count || objectives.indices.contains(where: { objectives[$0].loss != kernelLosses[$0] }) {
+            kernelLosses = objectives.map(\.loss)
+            kernels = objectives.compactMap { LossKernel<Scalar>($0.loss) }
         }
+        guard kernels.count == objectives.count else { return nil }
+        let kernels = self.kernels
         let rows = inputs[0].shape[0]
         let programs = programs(rows: rows, graph: graph)
         let shards = programs.count
@@ -136,7 +141,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 Parallelism.parallelFor(shards) { shard in
                     let program = programs[shard], range = Self.rows(ofShard: shard, of: shards, rows: rows)
                     program.forward(.serial)
-                    for (index, kernel) in kernels.enumerated() {
+                    for index in kernels.indices {
+                        let kernel = kernels[index]
                         let output = program.output(index), width = output.count / Swift.max(1, range.count)
                         let gradient = program.outputGradient(index)
                         let loss = preparedTargets[index].withUnsafeBufferPointer { t in
@@ -182,7 +188,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             guard index < inputs.count else { return body() }
             return inputs[index].withUnsafeBufferPointer { storage in
                 let rowSize = inputs[index].count / Swift.max(rows, 1)
-                for (shard, program) in programs.enumerated() {
+                for shard in programs.indices {
+                    let program = programs[shard]
                     let first = Self.rows(ofShard: shard, of: shards, rows: rows).lowerBound
                     program.bind(input: index, to: storage.baseAddress.map { UnsafeMutablePointer(mutating: $0) + first * rowSize })
                 }
@@ -197,8 +204,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private func addPenalty(_ regularization: Regularization, _ graph: TracedGraph<Scalar>, _ program: CompiledProgram<Scalar>) -> Scalar {
         let penalty = PenaltyPrimitive<Scalar>(regularization)
         var total: Scalar = 0
-        for (index, parameter) in graph.parameters.enumerated()
-        where parameter.variable.requiresGradient && Regularization.isPenalized(parameter.name) {
+        for index in graph.parameters.indices
+        where graph.parameters[index].variable.requiresGradient && Regularization.isPenalized(graph.parameters[index].name) {
             guard let gradient = program.parameterGradient(index) else { continue }
             if penaltyScratch.count < gradient.count {
                 penaltyScratch.deallocate()
@@ -232,29 +239,31 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Sums the shards' gradients and applies the optimiser to every trainable parameter that got
     /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer) {
         let rule = optimizer.beginStep()
-        func forEachUpdated(_ body: (String, UnsafeMutableBufferPointer<Scalar>, [UnsafeMutableBufferPointer<Scalar>]) -> Void) {
-            for (index, parameter) in graph.parameters.enumerated() where parameter.variable.requiresGradient {
-                guard programs[0].parameterGradient(index) != nil else { continue }
-                body(parameter.name, boundParameters[index], programs.map { $0.parameterGradient(index)! })
-            }
+        /// The trainable parameters that got a gradient, by index.
+        func isUpdated(_ index: Int) -> Bool {
+            graph.parameters[index].variable.requiresGradient && programs[0].parameterGradient(index) != nil
         }
         // What the chunks point into: rebuilt only when one of these addresses changes.
         candidateSignature.removeAll(keepingCapacity: true)
         candidateSignature.append(UnsafeMutableRawPointer(bitPattern: programs.count))
-        forEachUpdated { name, parameter, gradients in
+        for index in graph.parameters.indices where isUpdated(index) {
+            let parameter = boundParameters[index]
             candidateSignature.append(UnsafeMutableRawPointer(parameter.baseAddress))
-            for gradient in gradients { candidateSignature.append(UnsafeMutableRawPointer(gradient.baseAddress)) }
-            for slot in optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self) {
+            for program in programs { candidateSignature.append(UnsafeMutableRawPointer(program.parameterGradient(index)!.baseAddress)) }
+            for slot in optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self) {
                 candidateSignature.append(UnsafeMutableRawPointer(slot.baseAddress))
             }
         }
         if candidateSignature != updateSignature {
             swap(&candidateSignature, &updateSignature)
             updateChunks.removeAll()
-            forEachUpdated { name, parameter, gradients in
-                let slots = optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
+            for index in graph.parameters.indices where isUpdated(index) {
+                let parameter = boundParameters[index], gradients = programs.map { $0.parameterGradient(index)! }
+                let slots = optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self)
                 for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
                     let range = start..<Swift.min(start + Self.updateChunk, parameter.count)
                     updateChunks.append(UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
@@ -280,8 +289,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let count = programs[0].graph.outputs.count
         if outputs.count != count { outputs = (0..<count).map { _ in .zeros([0]) } }
         for index in 0..<count {
-            let shape = [rows] + programs[0].output(index).shape.dropFirst()
-            if outputs[index].shape != shape { outputs[index] = .zeros(shape) }
+            let rowShape = programs[0].output(index).shape.dropFirst()
+            if outputs[index].shape.first != rows || outputs[index].shape.dropFirst() != rowShape {
+                outputs[index] = .zeros([rows] + rowShape)
+            }
             outputs[index].withUnsafeMutableBufferPointer { destination in
                 var offset = 0
                 for program in programs {
@@ -297,10 +308,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     // MARK: Inference
 
     /// Idle inference programs by block rows; a block takes one and gives it back.
-    private let idlePrograms = Mutex<[Int: [CompiledProgram<Scalar>]]>([:])
+    private let idlePrograms = Mutex<[CompiledProgram<Scalar>]>([])
 
     /// The outputs for `inputs` (whole batches; rows computed in blocks of 64 that start at row 0),
     /// or `nil` when the model does not compile. Safe to call from several threads at once.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func infer(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>]? {
         guard case .success(let graph) = trace else { return nil }
         let rows = inputs[0].shape.first ?? 0, block = Scalar.productRowBlock, blocks = (rows + block - 1) / block
@@ -311,18 +324,19 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 makingTensors(graph.outputs.map { shapes[$0] }) { (destinations: [Operand<Scalar>?]) in
                     Parallelism.parallelFor(blocks) { b in
                         let first = b * block, n = Swift.min(block, rows - first)
-                        let program = idlePrograms.withLock { $0[n]?.popLast() }
+                        let program = idlePrograms.withLock { idle in idle.lastIndex { $0.rows == n }.map { idle.remove(at: $0) } }
                             ?? CompiledProgram(graph, shapes: graph.shapes(rows: n), training: false)
-                        for (index, operand) in parameterOperands.enumerated() { program.bind(parameter: index, to: operand.buffer.baseAddress) }
-                        for (index, operand) in inputOperands.enumerated() {
+                        for index in parameterOperands.indices { program.bind(parameter: index, to: parameterOperands[index].buffer.baseAddress) }
+                        for index in inputOperands.indices {
+                            let operand = inputOperands[index]
                             program.bind(input: index, to: operand.buffer.baseAddress.map { $0 + first * (operand.count / rows) })
                         }
                         program.forward(.serial)
-                        for (index, destination) in destinations.enumerated() {
+                        for index in destinations.indices {
                             let piece = program.output(index)
-                            if piece.count > 0 { copyElements(from: piece.pointer, to: destination!.pointer + first * (piece.count / n), count: piece.count) }
+                            if piece.count > 0 { copyElements(from: piece.pointer, to: destinations[index]!.pointer + first * (piece.count / n), count: piece.count) }
                         }
-                        idlePrograms.withLock { $0[n, default: []].append(program) }
+                        idlePrograms.withLock { $0.append(program) }
                     }
                 }
             }

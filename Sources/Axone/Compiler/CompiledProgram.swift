@@ -150,6 +150,9 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         workspace.deallocate()
     }
 
+    /// The rows of the batch this program runs (the first input's first axis).
+    var rows: Int { shapes[0].first ?? 0 }
+
     /// Binds model input `index` to `pointer` (elements shaped as ``shapes``) for the next runs.
     func bind(input index: Int, to pointer: UnsafeMutablePointer<Scalar>?) { values[index] = pointer }
 
@@ -176,31 +179,37 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// Runs every call forward.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func forward(_ context: PrimitiveContext) {
         let context = PrimitiveContext(pooled: context.pooled, workspace: workspace)
-        for (k, call) in graph.calls.enumerated() {
-            for (i, input) in call.inputs.enumerated() { inputOperands[k][i] = operand(input) }
-            call.primitive.forward(inputOperands[k], into: operand(call.output), context)
+        for k in graph.calls.indices {
+            let inputs = graph.calls[k].inputs
+            for i in inputs.indices { inputOperands[k][i] = operand(inputs[i]) }
+            graph.calls[k].primitive.forward(inputOperands[k], into: operand(graph.calls[k].output), context)
         }
     }
 
     /// Runs every call backward, from the output gradients written by the caller to the
     /// parameters' gradients (overwritten).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func backward(_ context: PrimitiveContext) {
         let context = PrimitiveContext(pooled: context.pooled, workspace: workspace)
         for k in stride(from: graph.calls.count - 1, through: 0, by: -1) where runsBackward[k] {
-            let call = graph.calls[k]
-            for (i, input) in call.inputs.enumerated() {
+            let inputs = graph.calls[k].inputs, output = graph.calls[k].output
+            for i in inputs.indices {
+                let input = inputs[i]
                 inputOperands[k][i] = operand(input)
-                let target = accumulators[k][i] ?? (receivesGradient[input] && call.primitive.isDifferentiable(input: i) ? gradients[input] : nil)
+                let target = accumulators[k][i]
+                    ?? (receivesGradient[input] && graph.calls[k].primitive.isDifferentiable(input: i) ? gradients[input] : nil)
                 gradientOperands[k][i] = target.map { Operand(UnsafeMutableBufferPointer(start: $0, count: shapes[input].reduce(1, *)), shape: shapes[input]) }
             }
-            let upstream = Operand(UnsafeMutableBufferPointer(start: gradients[call.output], count: shapes[call.output].reduce(1, *)),
-                                   shape: shapes[call.output])
-            call.primitive.backward(inputOperands[k], output: operand(call.output), upstream: upstream, into: gradientOperands[k], context)
-            for (i, input) in call.inputs.enumerated() {
-                guard let accumulator = accumulators[k][i], let gradient = gradients[input] else { continue }
-                let count = shapes[input].reduce(1, *)
+            let upstream = Operand(UnsafeMutableBufferPointer(start: gradients[output], count: shapes[output].reduce(1, *)), shape: shapes[output])
+            graph.calls[k].primitive.backward(inputOperands[k], output: operand(output), upstream: upstream, into: gradientOperands[k], context)
+            for i in inputs.indices {
+                guard let accumulator = accumulators[k][i], let gradient = gradients[inputs[i]] else { continue }
+                let count = shapes[inputs[i]].reduce(1, *)
                 Scalar.accumulate(UnsafeBufferPointer(start: accumulator, count: count), into: UnsafeMutableBufferPointer(start: gradient, count: count))
             }
         }

@@ -73,7 +73,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The element-wise function, or `nil` for the row-wise softmax family.
-    func elementwise<Scalar: TensorScalar>(_: Scalar.Type) -> ElementwiseFunction<Scalar>? {
+    public func elementwise<Scalar: TensorScalar>(_: Scalar.Type) -> ElementwiseFunction<Scalar>? {
         switch self {
         case .linear: .identity
         case .step: .step
