@@ -2,8 +2,9 @@ import Axone
 
 /// `Conv`, `MaxPool` and `AveragePool` on 2-D images as Axone's channels-last layers: the input
 /// is taken channels-last (see ``ONNXImport`` on layouts), ONNX's explicit pads become a
-/// ``ZeroPadding2D`` where zeros are what ONNX pads with, or Axone's `same` padding where that is
-/// exactly ONNX's (pads split as TensorFlow does, pooled elements counted inside the image only).
+/// ``ZeroPadding2D`` where zeros are what ONNX pads with, Axone's `same` padding where that is
+/// exactly ONNX's (pads split as TensorFlow does, pooled elements counted inside the image only),
+/// or for `MaxPool` a `Pad` with the lowest float.
 extension ONNXGraphImporter {
     private static let convolutionAttributes: Set<String> = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"]
     private static let poolingAttributes: Set<String> = ["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
@@ -78,8 +79,14 @@ extension ONNXGraphImporter {
                                     on: input, context)
             } else if pads == same {
                 padding = .same
+            } else if context.op == "MaxPool" {
+                // Padding that never wins a maximum, as ONNX's pads never do.
+                let pad = try ONNXOperation(node: context.name, type: "Pad", attributes: [
+                    "pads": .ints([0, pads[0], pads[1], 0, 0, pads[2], pads[3], 0]),
+                    "constant_value": .float(-Double(Float.greatestFiniteMagnitude))])
+                source = try callOperator(pad, inputs: [.tensor(input)], name: unique("\(name)_pad"))
             } else {
-                throw context.refuse(attribute: "pads", "\(pads) are not supported here (only TensorFlow-style 'same' pads\(context.op == "AveragePool" ? " or count_include_pad" : ""))")
+                throw context.refuse(attribute: "pads", "\(pads) are not supported here (only TensorFlow-style 'same' pads or count_include_pad)")
             }
         }
         let poolSize = Size2D(kernel[0], kernel[1]), step = Size2D(strides.0, strides.1)

@@ -41,7 +41,7 @@ public enum ONNXImport {
 
     /// The operators imported (the plumbing ones only on constants).
     public static let supportedOperators: Set<String> = Set(ONNXOperation.accepted.keys).union(
-        ["Conv", "MaxPool", "AveragePool", "Dropout", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast"])
+        ["MaxPool", "AveragePool", "Dropout", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast"])
 
     /// Reads and imports the ONNX file at `path`.
     /// - Throws: ``ONNXImportError`` as ``model(from:name:outputs:)``; an error of Foundation when

@@ -36,6 +36,8 @@ public struct ONNXOperation: Sendable, Equatable {
         table["Concat"] = ["axis"]
         table["BatchNormalization"] = ["epsilon", "momentum", "training_mode"]
         table["GlobalAveragePool"] = []
+        table["GlobalMaxPool"] = []
+        table["Pad"] = ["mode", "pads", "constant_value", "axes"]
         table["Conv"] = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"]
         return table
     }()
@@ -164,9 +166,11 @@ public struct ONNXOperation: Sendable, Equatable {
         case "Concat": return try concatenated(try inputs.indices.map(input))
         case "BatchNormalization": return try normalized(x, try (1...4).map(input))
         case "Conv": return try convolution(x, try input(1), inputs.count > 2 ? inputs[2] : nil)
-        case "GlobalAveragePool":
+        case "GlobalAveragePool", "GlobalMaxPool":
             guard x.shape.count >= 3 else { throw refuseInput("needs a [batch, channels, spatial…] input, got \(x.shape)") }
-            return x.mean(alongAxes: Array(2..<x.shape.count), keepingDimensions: true)
+            let spatial = Array(2..<x.shape.count)
+            return type == "GlobalMaxPool" ? x.max(alongAxes: spatial, keepingDimensions: true) : x.mean(alongAxes: spatial, keepingDimensions: true)
+        case "Pad": return try padded(x)
         default: throw ONNXImportError.unsupportedOperator(node: node, op: type, domain: "")
         }
     }
@@ -288,6 +292,22 @@ public struct ONNXOperation: Sendable, Equatable {
             }
         }
         return Variable.concatenate(parts, alongAxis: axis)
+    }
+
+    /// `Pad` in `constant` mode with non-negative pads `[begin…, end…]` over `axes` (all by default).
+    private func padded<Scalar>(_ x: Variable<Scalar>) throws -> Variable<Scalar> {
+        guard attributes["mode"] == nil || attributes["mode"] == .string("constant") else {
+            throw refuse("mode", "must be 'constant'")
+        }
+        let rank = x.shape.count
+        let axes = try (ints("axes") ?? Array(0..<rank)).map { try axis($0, rank: rank, attribute: "axes") }
+        guard let pads = try ints("pads"), pads.count == 2 * axes.count, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }),
+              Set(axes).count == axes.count else {
+            throw refuse("pads", "must be constant non-negative sizes, two per padded axis")
+        }
+        var padding = Array(repeating: (before: 0, after: 0), count: rank)
+        for (i, a) in axes.enumerated() { padding[a] = (pads[i], pads[i + axes.count]) }
+        return try x.padded(padding, value: Scalar(try float("constant_value", default: 0)))
     }
 
     /// A 2-D NCHW convolution with one group: the image and kernel moved channels-last for

@@ -8,6 +8,7 @@ extension ONNXGraphImporter {
     private static let foldedInputs: [String: [Int: String]] = [
         "Reshape": [1: "shape"], "ReduceMean": [1: "axes"], "ReduceSum": [1: "axes"],
         "Clip": [1: "min", 2: "max"], "Dropout": [1: "ratio", 2: "training_mode"],
+        "Pad": [1: "pads", 2: "constant_value", 3: "axes"],
     ]
 
     mutating func importOperator(_ context: NodeContext, inputs: [ImportedValue?],
@@ -19,7 +20,7 @@ extension ONNXGraphImporter {
             case .constant(.integers(let v))?:
                 attributes[key] = try foldedIntegers(v, key: key, context)
                 operands[position] = nil
-            case .constant(.float(let t))? where context.op == "Clip" || context.op == "Dropout":
+            case .constant(.float(let t))? where ["Clip", "Dropout", "Pad"].contains(context.op):
                 guard t.count == 1 else { throw context.refuse(attribute: key, "must be a scalar, got shape \(t.shape)") }
                 attributes[key] = .float(Double(t.scalars[0]))
                 operands[position] = nil

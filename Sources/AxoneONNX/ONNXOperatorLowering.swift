@@ -4,11 +4,12 @@ import Foundation
 /// The export of an imported ``ONNXOperatorLayer``: its operator again, with its attributes, its
 /// constants as initializers named after the layer's parameters (`<path>.parameter1`), and the
 /// attributes folded from constant inputs at import (`Reshape`'s shape, `ReduceSum`'s axes,
-/// `Clip`'s bounds) written back as inputs, as the exporter's opset 17 wants them.
+/// `Clip`'s bounds, `Pad`'s pads and value) written back as inputs, as the exporter's opset 17 wants them.
 extension GraphBuilder {
     /// The folded attributes that opset 17 takes as inputs, by operator: (attribute, input position).
     private static let unfoldedInputs: [String: [(key: String, position: Int)]] = [
         "Reshape": [("shape", 1)], "ReduceSum": [("axes", 1)], "Clip": [("min", 1), ("max", 2)],
+        "Pad": [("pads", 1), ("constant_value", 2)],
     ]
 
     /// Appends the node of `layer` reading the values `inputs` (its tensor inputs, in order).
