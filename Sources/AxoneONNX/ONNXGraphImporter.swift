@@ -227,10 +227,13 @@ struct ONNXGraphImporter {
         return ImportedTensor(symbol: symbol, batch: layer.exampleOutputBatch ?? 1)
     }
 
-    /// Calls `layer` on symbolic tensors, turning Axone's errors into import errors naming the node.
+    /// Calls `layer` on symbolic tensors, turning Axone's errors into import errors naming the node;
+    /// an output of more than ``ONNXImport/maximumElements`` per example is refused.
     func call(_ layer: Layer<Float>, on inputs: [SymbolicTensor<Float>], node: String, op: String) throws -> SymbolicTensor<Float> {
         do {
-            return try layer(inputs)
+            let output = try layer(inputs)
+            try ONNXImport.checkSize([1] + output.shape, name: "\(node) (\(op)) output", allowEmpty: true)
+            return output
         } catch let error as ONNXImportError {
             throw error
         } catch {

@@ -176,10 +176,17 @@ public struct ONNXOperation: Sendable, Equatable {
     }
 
     private func broadcasting<Scalar>(_ a: Variable<Scalar>, _ b: Variable<Scalar>, _ op: BinaryOperator) throws -> Variable<Scalar> {
-        guard Tensor<Scalar>.broadcastShape(a.shape, b.shape) != nil else {
+        guard let shape = Tensor<Scalar>.broadcastShape(a.shape, b.shape) else {
             throw refuseInput("shapes \(a.shape) and \(b.shape) do not broadcast")
         }
+        try checkResult(shape)
         return Variable.combine(a, b, op)
+    }
+
+    /// Refuses a result of more than ``ONNXImport/maximumElements`` elements before computing it
+    /// (broadcasting, products and padding can make a result much larger than their inputs).
+    private func checkResult(_ shape: [Int]) throws {
+        try ONNXImport.checkSize(shape, name: "\(node) (\(type)) result", allowEmpty: true)
     }
 
     private func clipped<Scalar>(_ x: Variable<Scalar>, _ inputs: [Variable<Scalar>?]) throws -> Variable<Scalar> {
@@ -219,6 +226,9 @@ public struct ONNXOperation: Sendable, Equatable {
         guard left.shape.last == right.shape[right.shape.count - 2] else {
             throw refuseInput("inner dimensions of \(a.shape) and \(b.shape) differ")
         }
+        if let batch = Tensor<Scalar>.broadcastShape(Array(left.shape.dropLast(2)), Array(right.shape.dropLast(2))) {
+            try checkResult(batch + [left.shape[left.shape.count - 2], right.shape[right.shape.count - 1]])
+        }
         var product = left.shape.count == 2 && right.shape.count == 2
             ? Variable.matmul(left, right)
             : try Variable.batchedMatmul(left, right)
@@ -236,6 +246,7 @@ public struct ONNXOperation: Sendable, Equatable {
             throw refuseInput("inner dimensions of \(a.shape) and \(b.shape) differ")
         }
         let (alpha, beta) = (try float("alpha", default: 1), try float("beta", default: 1))
+        try checkResult([a.shape[transA ? 1 : 0], b.shape[transB ? 0 : 1]])
         var y = Variable.matmul(a, b, transposeA: transA, transposeB: transB)
         if alpha != 1 { y = y * Scalar(alpha) }
         guard let c else { return y }
@@ -307,6 +318,7 @@ public struct ONNXOperation: Sendable, Equatable {
         }
         var padding = Array(repeating: (before: 0, after: 0), count: rank)
         for (i, a) in axes.enumerated() { padding[a] = (pads[i], pads[i + axes.count]) }
+        try checkResult(zip(x.shape, padding).map { $0 + $1.before + $1.after })
         return try x.padded(padding, value: Scalar(try float("constant_value", default: 0)))
     }
 
@@ -324,7 +336,10 @@ public struct ONNXOperation: Sendable, Equatable {
         let strides = try window.pair("strides"), dilations = try window.pair("dilations")
         let pads = try window.pads(input: (x.shape[2], x.shape[3]), kernel: (w.shape[2], w.shape[3]), strides: strides, dilations: dilations)
         var image = try x.permuted([0, 2, 3, 1])
-        if pads.contains(where: { $0 != 0 }) { image = try image.padded([(0, 0), (pads[0], pads[2]), (pads[1], pads[3]), (0, 0)]) }
+        if pads.contains(where: { $0 != 0 }) {
+            try checkResult([image.shape[0], image.shape[1] + pads[0] + pads[2], image.shape[2] + pads[1] + pads[3], image.shape[3]])
+            image = try image.padded([(0, 0), (pads[0], pads[2]), (pads[1], pads[3]), (0, 0)])
+        }
         let output = try Variable.convolution2D(image, kernel: try w.permuted([2, 3, 1, 0]), bias: b, strides: strides, dilation: dilations)
         return try output.permuted([0, 3, 1, 2])
     }

@@ -84,6 +84,17 @@ struct ONNXImportValidationTests {
         wideInput.graph.input[0] = G.tensorInfo("x", [nil, 1 << 40])
         #expect(throws: ONNXImportError.self) { try Self.importing(wideInput) }
 
+        var widePads = G.cnn   // a 120,005 × 120,005 padded image: refused before any example is computed
+        widePads.graph.node[0].attribute = [.ints("pads", [60_000, 60_000, 60_000, 60_000])]
+        #expect(throws: ONNXImportError.self) { try Self.importing(widePads) }
+
+        var outer = G.mlp   // [N, 20000, 1] + [20000]: 4·10⁸ elements from 40,000
+        outer.graph.input[0] = G.tensorInfo("x", [nil, 20_000, 1])
+        outer.graph.initializer = [G.initializer("row", [20_000])]
+        outer.graph.node = [G.node("Add", ["x", "row"], ["y"], name: "outer")]
+        let error = #expect(throws: ONNXImportError.self) { try Self.importing(outer) }
+        #expect(error?.description.contains("outer (Add) result") == true, "\(String(describing: error))")
+
         var doubleInput = G.mlp
         doubleInput.graph.input[0] = G.tensorInfo("x", [nil, 4], type: .double)
         #expect(throws: ONNXImportError.self) { try Self.importing(doubleInput) }
