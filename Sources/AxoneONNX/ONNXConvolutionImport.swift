@@ -2,9 +2,8 @@ import Axone
 
 /// `Conv`, `MaxPool` and `AveragePool` on 2-D images as Axone's channels-last layers: the input
 /// is taken channels-last (see ``ONNXImport`` on layouts), ONNX's explicit pads become a
-/// ``ZeroPadding2D`` where zeros are what ONNX pads with, Axone's `same` padding where that is
-/// exactly ONNX's (pads split as TensorFlow does, pooled elements counted inside the image only),
-/// or for `MaxPool` a `Pad` with the lowest float.
+/// ``ZeroPadding2D`` where zeros are what ONNX pads with, or Axone's `same` padding where that is
+/// exactly ONNX's (pads split as TensorFlow does, pooled elements counted inside the image only).
 extension ONNXGraphImporter {
     private static let convolutionAttributes: Set<String> = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"]
     private static let poolingAttributes: Set<String> = ["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
@@ -48,46 +47,46 @@ extension ONNXGraphImporter {
         return TensorValue(channelsLast: output)
     }
 
-    /// `MaxPool` / `AveragePool` over 2-D windows: ``MaxPooling2D`` / ``AveragePooling2D``.
-    mutating func pooling(_ context: NodeContext, _ x: TensorValue, _ attributes: [String: ONNXAttribute]) throws -> TensorValue {
+    /// `MaxPool` / `AveragePool` over 2-D windows: ``MaxPooling2D`` / ``AveragePooling2D`` where
+    /// they compute exactly what ONNX does; `nil` otherwise (explicit pads other than TensorFlow's
+    /// `same`, except zeros counted by `AveragePool`; a `ceil_mode` that adds a window), for an
+    /// ``ONNXOperatorLayer`` to compute.
+    mutating func pooling(_ context: NodeContext, _ x: TensorValue, _ attributes: [String: ONNXAttribute]) throws -> TensorValue? {
         try checkAttributes(attributes, allowed: Self.poolingAttributes, context)
         let window = window(attributes, context)
         guard let kernel = try window.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
             throw context.refuse(attribute: "kernel_shape", "must give two positive sizes (2-D pooling only)")
         }
         guard try window.pair("dilations") == (1, 1) else { throw context.refuse(attribute: "dilations", "must be 1") }
-        let input = try channelsLast(x, for: context)
-        let (height, width) = (input.symbol.shape[0], input.symbol.shape[1])
+        let image = x.channelsLast.map { [$0.symbol.shape[0], $0.symbol.shape[1]] }
+            ?? x.standard.flatMap { $0.symbol.shape.count == 3 ? [$0.symbol.shape[1], $0.symbol.shape[2]] : nil }
+        guard let image else { return nil }
+        let (height, width) = (image[0], image[1])
         let strides = try window.pair("strides")
         let pads = try window.pads(input: (height, width), kernel: (kernel[0], kernel[1]), strides: strides, dilations: (1, 1))
         if try window.ints("ceil_mode") == [1] {
             for (size, k, s, before, after) in [(height, kernel[0], strides.0, pads[0], pads[2]), (width, kernel[1], strides.1, pads[1], pads[3])] {
                 let span = size + before + after - k
-                guard span % s == 0 || span < 0 else {
-                    throw context.refuse(attribute: "ceil_mode", "rounds the output size up here, which is not supported")
-                }
+                if span >= 0 && span % s != 0 { return nil }
             }
         }
-        let includePad = try window.ints("count_include_pad") == [1]
-        let name = layerName(context)
-        var padding = Padding2D.valid, source = input
+        var padding = Padding2D.valid, zeroPadding = false
         if pads.contains(where: { $0 != 0 }) {
             let same = try ONNXWindow(attributes: ["auto_pad": .string("SAME_UPPER")], refuse: window.refuse)
                 .pads(input: (height, width), kernel: (kernel[0], kernel[1]), strides: strides, dilations: (1, 1))
-            if context.op == "AveragePool" && includePad {
-                source = try single(ZeroPadding2D<Float>(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3], name: unique("\(name)_pad")),
-                                    on: input, context)
+            if try context.op == "AveragePool" && window.ints("count_include_pad") == [1] {
+                zeroPadding = true
             } else if pads == same {
                 padding = .same
-            } else if context.op == "MaxPool" {
-                // Padding that never wins a maximum, as ONNX's pads never do.
-                let pad = try ONNXOperation(node: context.name, type: "Pad", attributes: [
-                    "pads": .ints([0, pads[0], pads[1], 0, 0, pads[2], pads[3], 0]),
-                    "constant_value": .float(-Double(Float.greatestFiniteMagnitude))])
-                source = try callOperator(pad, inputs: [.tensor(input)], name: unique("\(name)_pad"))
             } else {
-                throw context.refuse(attribute: "pads", "\(pads) are not supported here (only TensorFlow-style 'same' pads or count_include_pad)")
+                return nil
             }
+        }
+        let name = layerName(context)
+        var source = try channelsLast(x, for: context)
+        if zeroPadding {
+            source = try single(ZeroPadding2D<Float>(top: pads[0], bottom: pads[2], left: pads[1], right: pads[3], name: unique("\(name)_pad")),
+                                on: source, context)
         }
         let poolSize = Size2D(kernel[0], kernel[1]), step = Size2D(strides.0, strides.1)
         let layer: Layer<Float> = context.op == "MaxPool"

@@ -17,7 +17,8 @@ import SwiftProtobuf
 ///   `fc1.weight`, `fc1.bias`); activations become ``ActivationLayer``s, `Dropout` ``Dropout``,
 ///   a 2-D `BatchNormalization` ``BatchNormalization``, `Flatten` on axis 1 ``Flatten``.
 /// - `Conv` with a constant kernel, `MaxPool` and `AveragePool` become ``Conv2D`` (after
-///   ``ZeroPadding2D`` for explicit pads), ``MaxPooling2D`` and ``AveragePooling2D``. Those layers are channels-last; the graph
+///   ``ZeroPadding2D`` for explicit pads), ``MaxPooling2D`` and ``AveragePooling2D`` (pads and
+///   `ceil_mode` those layers cannot express go to an ``ONNXOperatorLayer``). Those layers are channels-last; the graph
 ///   keeps ONNX's NCHW layout, so a ``ONNXOperatorLayer`` `Transpose` moves the channels last
 ///   before them and back after. The importer tracks both layouts of a value and transposes only
 ///   when a consumer needs the other one: in a chain Conv → Relu → MaxPool → Conv the image stays
@@ -41,7 +42,7 @@ public enum ONNXImport {
 
     /// The operators imported (the plumbing ones only on constants).
     public static let supportedOperators: Set<String> = Set(ONNXOperation.accepted.keys).union(
-        ["MaxPool", "AveragePool", "Dropout", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast"])
+        ["Dropout", "Constant", "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast"])
 
     /// Reads and imports the ONNX file at `path`.
     /// - Throws: ``ONNXImportError`` as ``model(from:name:outputs:)``; an error of Foundation when
