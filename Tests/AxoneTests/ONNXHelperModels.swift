@@ -18,16 +18,26 @@ enum ONNXHelperModel: String, CaseIterable, CustomStringConvertible {
 
     var description: String { rawValue }
 
-    /// The model file, an input batch and onnxruntime's output, made in `directory`.
-    func make(in directory: String, batch: Int = 5) throws -> (path: String, input: Tensor<Float>, output: Tensor<Float>) {
-        let path = directory + "/\(rawValue).onnx"
-        let printed = try PythonOracle.run(Self.script, arguments: [rawValue, directory, String(batch)],
-                                           importing: "onnx, onnxruntime, numpy", packages: ["onnx", "onnxruntime", "numpy"])
-        let shapes = printed.split(separator: "\n").map { $0.split(separator: " ").map { Int($0)! } }
+    /// The model file, an input batch of 5 and onnxruntime's output, made once and cached beside
+    /// the oracle venv (`~/.cache/axone/onnx-helper-<model>-<hash of the script>`).
+    func files() throws -> (path: String, input: Tensor<Float>, output: Tensor<Float>) {
+        let key = Self.script.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        let directory = (PythonOracle.venvPath as NSString).deletingLastPathComponent + "/onnx-helper-\(rawValue)-\(String(key, radix: 16))"
+        let shapesFile = directory + "/shapes.txt"
+        if !FileManager.default.fileExists(atPath: shapesFile) {
+            let staging = "\(directory).tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: staging) }
+            try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            let printed = try PythonOracle.run(Self.script, arguments: [rawValue, staging, "5"],
+                                               importing: "onnx, onnxruntime, numpy", packages: ["onnx", "onnxruntime", "numpy"])
+            try printed.write(toFile: staging + "/shapes.txt", atomically: true, encoding: .utf8)
+            if !FileManager.default.fileExists(atPath: shapesFile) { try FileManager.default.moveItem(atPath: staging, toPath: directory) }
+        }
+        let shapes = try String(contentsOfFile: shapesFile, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map { Int($0)! } }
         func read(_ file: String, _ shape: [Int]) throws -> Tensor<Float> {
             Tensor(shape: shape, scalars: LittleEndianFloats.decode(try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/" + file)))))
         }
-        return (path, try read("\(rawValue).in", shapes[0]), try read("\(rawValue).out", shapes[1]))
+        return (directory + "/\(rawValue).onnx", try read("\(rawValue).in", shapes[0]), try read("\(rawValue).out", shapes[1]))
     }
 
     /// argv: model kind, folder, batch; writes `<kind>.onnx`, `<kind>.in`, `<kind>.out`, prints the two shapes.

@@ -5,10 +5,12 @@ import AxoneONNX
 
 /// Models written by another producer (`onnx.helper`, see ``ONNXHelperModel``) imported into Axone.
 ///
+/// Serialized: the oracle's Python processes would otherwise run side by side with the rest of the suite.
+///
 /// Oracle: onnxruntime's outputs on the same input. Tolerance: 1e-5 absolute plus 1e-4 relative
 /// per element — both sides compute in float32 with different summation orders (im2col GEMMs
 /// here, direct convolutions there), a few ulps per layer on values of order 1.
-@Suite("ONNX import — models from onnx.helper")
+@Suite("ONNX import — models from onnx.helper", .serialized)
 struct ONNXImportModelTests {
     static func expectMatches(_ actual: Tensor<Float>, _ expected: Tensor<Float>, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(actual.shape == expected.shape, sourceLocation: sourceLocation)
@@ -25,51 +27,44 @@ struct ONNXImportModelTests {
 
     @Test("predict matches onnxruntime", arguments: ONNXHelperModel.allCases)
     func predictMatchesOnnxruntime(_ kind: ONNXHelperModel) throws {
-        try Self.withDirectory { directory in
-            let (path, input, expected) = try kind.make(in: directory)
-            let model = try ONNXImport.load(contentsOf: path)
-            Self.expectMatches(try model.predict(input), expected)
-        }
+        let (path, input, expected) = try kind.files()
+        Self.expectMatches(try ONNXImport.load(contentsOf: path).predict(input), expected)
     }
 
     @Test("import → export → onnxruntime gives the same outputs", arguments: ONNXHelperModel.allCases)
     func exportOfImportMatches(_ kind: ONNXHelperModel) throws {
-        try Self.withDirectory { directory in
-            let (path, input, expected) = try kind.make(in: directory)
-            Self.expectMatches(try ONNXReferenceRuntime.run(try ONNXImport.load(contentsOf: path), on: input), expected)
-        }
+        let (path, input, expected) = try kind.files()
+        Self.expectMatches(try ONNXReferenceRuntime.run(try ONNXImport.load(contentsOf: path), on: input), expected)
     }
 
     @Test("layers are Axone's own, named after the initializers")
     func layersAndParameterNames() throws {
-        try Self.withDirectory { directory in
-            let mlp = try ONNXImport.load(contentsOf: try ONNXHelperModel.mlp.make(in: directory).path)
-            #expect(mlp.layerNames == ["fc1", "relu1", "fc2", "relu2", "head", "log_softmax"])
-            #expect(try mlp.layer(named: "fc2") is Dense<Float>, "MatMul + Add fused into one Dense")
-            #expect(try mlp.layer(named: "log_softmax") is ActivationLayer<Float>)
-            #expect(try mlp.layer(named: "fc1").namedParameters().map(\.name) == ["weight", "bias"])
-            #expect(try mlp.layer(named: "fc2").namedParameters().map(\.variable.shape) == [[16, 10], [10]])
-            #expect(try mlp.layer(named: "fc1").namedParameters().map(\.variable.shape) == [[12, 16], [16]], "[inputs, units], transposed from Gemm's transB")
-            #expect(mlp.summary().contains("Dense"))
+        let mlp = try ONNXImport.load(contentsOf: try ONNXHelperModel.mlp.files().path)
+        #expect(mlp.layerNames == ["fc1", "relu1", "fc2", "relu2", "head", "log_softmax"])
+        #expect(try mlp.layer(named: "fc2") is Dense<Float>, "MatMul + Add fused into one Dense")
+        #expect(try mlp.layer(named: "log_softmax") is ActivationLayer<Float>)
+        #expect(try mlp.layer(named: "fc1").namedParameters().map(\.name) == ["weight", "bias"])
+        #expect(try mlp.layer(named: "fc2").namedParameters().map(\.variable.shape) == [[16, 10], [10]])
+        #expect(try mlp.layer(named: "fc1").namedParameters().map(\.variable.shape) == [[12, 16], [16]], "[inputs, units], transposed from Gemm's transB")
+        #expect(mlp.summary().contains("Dense"))
 
-            let cnn = try ONNXImport.load(contentsOf: try ONNXHelperModel.cnn.make(in: directory).path)
-            #expect(try cnn.layer(named: "conv1") is Conv2D<Float>)
-            #expect(try cnn.layer(named: "conv2_pad") is ZeroPadding2D<Float>)
-            #expect(try cnn.layer(named: "pool1") is MaxPooling2D<Float>)
-            #expect(try cnn.layer(named: "fc") is Dense<Float>)
-            #expect(try cnn.layer(named: "bn1") is ONNXOperatorLayer<Float>, "a 4-D BatchNormalization is an operator layer")
-            let operators = cnn.layerNames.filter { (try? cnn.layer(named: $0)) is ONNXOperatorLayer<Float> }
-            // NCHW → NHWC before conv1 and pool1, back before bn1 and the flatten; bn1; the Reshape.
-            #expect(operators == ["conv1_nhwc", "bn1_nchw", "bn1", "pool1_nhwc", "flatten_nchw", "flatten"])
-            #expect(cnn.inputs[0].shape == [1, 12, 12])
-        }
+        let cnn = try ONNXImport.load(contentsOf: try ONNXHelperModel.cnn.files().path)
+        #expect(try cnn.layer(named: "conv1") is Conv2D<Float>)
+        #expect(try cnn.layer(named: "conv2_pad") is ZeroPadding2D<Float>)
+        #expect(try cnn.layer(named: "pool1") is MaxPooling2D<Float>)
+        #expect(try cnn.layer(named: "fc") is Dense<Float>)
+        #expect(try cnn.layer(named: "bn1") is ONNXOperatorLayer<Float>, "a 4-D BatchNormalization is an operator layer")
+        let operators = cnn.layerNames.filter { (try? cnn.layer(named: $0)) is ONNXOperatorLayer<Float> }
+        // NCHW → NHWC before conv1 and pool1, back before bn1 and the flatten; bn1; the Reshape.
+        #expect(operators == ["conv1_nhwc", "bn1_nchw", "bn1", "pool1_nhwc", "flatten_nchw", "flatten"])
+        #expect(cnn.inputs[0].shape == [1, 12, 12])
     }
 
     @Test("an imported model saves and loads with its operator layers")
     func saveAndLoad() throws {
         try Self.withDirectory { directory in
             for kind in [ONNXHelperModel.cnn, .residual] {
-                let (path, input, _) = try kind.make(in: directory)
+                let (path, input, _) = try kind.files()
                 let model = try ONNXImport.load(contentsOf: path)
                 let saved = directory + "/\(kind).safetensors"
                 try ModelFile.save(model, to: saved)
@@ -83,7 +78,7 @@ struct ONNXImportModelTests {
     @Test("fine-tune: freeze the imported body, replace the head, fit, save, resume")
     func fineTune() throws {
         try Self.withDirectory { directory in
-            let path = try ONNXHelperModel.mlp.make(in: directory).path
+            let path = try ONNXHelperModel.mlp.files().path
             let body = try ONNXImport.load(contentsOf: path, outputs: ["a2"])   // without the head
             #expect(body.layerNames == ["fc1", "relu1", "fc2", "relu2"])
             for name in body.layerNames { try body.layer(named: name).isTrainable = false }
