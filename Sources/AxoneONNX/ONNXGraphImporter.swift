@@ -1,10 +1,12 @@
 import Axone
 
-/// A tensor of the imported model: a symbolic tensor and the size its leading (batch) axis had in
-/// the ONNX file (1 where it was symbolic), which ``ONNXOperatorLayer`` needs to find shapes.
+/// A tensor of the imported model: a symbolic tensor, the size its leading (batch) axis had in
+/// the ONNX file (1 where it was symbolic), which ``ONNXOperatorLayer`` needs to find shapes, and
+/// whether that axis is symbolic (computed from a graph input of any batch size).
 struct ImportedTensor {
     let symbol: SymbolicTensor<Float>
     let batch: Int
+    let symbolicBatch: Bool
 }
 
 /// A value of the graph computed by the model, in ONNX's layout (`standard`, NCHW for images),
@@ -100,13 +102,13 @@ struct ONNXGraphImporter {
             }
             shape.append(Int(d))
         }
-        var batch = 1
+        var batch = 1, symbolic = true
         if case .dimValue(let d)? = first.value {
             guard d > 0, d <= Int64(ONNXImport.maximumElements) else { throw refuse("has batch dimension \(d)") }
-            batch = Int(d)
+            (batch, symbolic) = (Int(d), false)
         }
         try ONNXImport.checkSize([batch] + shape, name: input.name)
-        return ImportedTensor(symbol: Input<Float>(shape: shape, name: unique(input.name)), batch: batch)
+        return ImportedTensor(symbol: Input<Float>(shape: shape, name: unique(input.name)), batch: batch, symbolicBatch: symbolic)
     }
 
     // MARK: Nodes
@@ -207,7 +209,21 @@ struct ONNXGraphImporter {
     }
 
     /// Calls an ``ONNXOperatorLayer`` named `name` (unique already) computing `operation` on `inputs`.
+    /// - Throws: ``ONNXImportError/unsupportedInput(node:op:reason:)`` when the operation would mix
+    ///   the examples of a symbolic batch (see ``ONNXOperation/keepsExamplesApart(_:)``).
     mutating func callOperator(_ operation: ONNXOperation, inputs: [OperatorInput], name: String) throws -> ImportedTensor {
+        let operands: [ONNXOperandShape] = inputs.map { input in
+            switch input {
+            case .tensor(let t): .tensor(t.symbol.shape)
+            case .constant(let c): .constant(c.shape)
+            case .absent: .absent
+            }
+        }
+        let symbolic = inputs.contains { if case .tensor(let t) = $0 { t.symbolicBatch } else { false } }
+        if symbolic, try !operation.keepsExamplesApart(operands) {
+            throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type, reason:
+                "mixes the examples of a batch along the symbolic batch axis; an Axone model computes each example on its own")
+        }
         var sources: [ONNXInputSource] = [], shapes: [[Int]?] = [], constants: [Int: Tensor<Float>] = [:]
         var tensors: [ImportedTensor] = []
         for (position, input) in inputs.enumerated() {
@@ -224,7 +240,7 @@ struct ONNXGraphImporter {
         let layer = try ONNXOperatorLayer<Float>(operation: operation, sources: sources, constantShapes: shapes,
                                                  exampleBatches: tensors.map(\.batch), constants: constants, name: name)
         let symbol = try call(layer, on: tensors.map(\.symbol), node: operation.node, op: operation.type)
-        return ImportedTensor(symbol: symbol, batch: layer.exampleOutputBatch ?? 1)
+        return ImportedTensor(symbol: symbol, batch: layer.exampleOutputBatch ?? 1, symbolicBatch: symbolic)
     }
 
     /// Calls `layer` on symbolic tensors, turning Axone's errors into import errors naming the node;

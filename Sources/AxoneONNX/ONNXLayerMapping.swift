@@ -52,8 +52,8 @@ extension ONNXGraphImporter {
         case "Elu": return .elu(alpha: alpha(1))
         case "Selu": return attributes.isEmpty ? .selu : nil
         case "Softmax", "LogSoftmax":
-            // Axone's softmax is over the last axis of ONNX's layout.
-            guard let rank = x.standard.map({ $0.symbol.shape.count + 1 }) else { return nil }
+            // Axone's softmax is over the last axis of ONNX's layout, not the batch axis.
+            guard let rank = x.standard.map({ $0.symbol.shape.count + 1 }), rank >= 2 else { return nil }
             let axis: Int
             switch attributes["axis"] {
             case nil: axis = -1
@@ -76,7 +76,8 @@ extension ONNXGraphImporter {
 
     /// Calls a built-in one-input layer; its output keeps the input's batch size.
     func single(_ layer: Layer<Float>, on input: ImportedTensor, _ context: NodeContext) throws -> ImportedTensor {
-        ImportedTensor(symbol: try call(layer, on: [input.symbol], node: context.name, op: context.op), batch: input.batch)
+        ImportedTensor(symbol: try call(layer, on: [input.symbol], node: context.name, op: context.op), batch: input.batch,
+                       symbolicBatch: input.symbolicBatch)
     }
 
     /// The float constant at `position`, if there is one.

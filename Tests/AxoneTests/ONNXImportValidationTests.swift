@@ -100,6 +100,26 @@ struct ONNXImportValidationTests {
         #expect(throws: ONNXImportError.self) { try Self.importing(doubleInput) }
     }
 
+    @Test func operatorsMixingTheExamplesOfASymbolicBatchAreRefused() throws {
+        let mixing: [(String, [Onnx_AttributeProto])] = [
+            ("Softmax", [.int("axis", 0)]), ("Transpose", []), ("ReduceSum", []), ("Flatten", [.int("axis", 0)]),
+        ]
+        for (op, attributes) in mixing {
+            var model = G.mlp
+            model.graph.node[1] = G.node(op, ["h"], ["y"], name: "mix", attributes: attributes)
+            #expect(throws: ONNXImportError.unsupportedInput(node: "mix", op: op, reason:
+                "mixes the examples of a batch along the symbolic batch axis; an Axone model computes each example on its own")) {
+                try Self.importing(model)
+            }
+            model.graph.input[0] = G.tensorInfo("x", [2, 4])   // a fixed first axis: computed as ONNX does
+            let x = Tensor<Float>(shape: [2, 4], scalars: (0..<8).map { Float($0) / 8 })
+            #expect(try Self.importing(model).forward([Variable(x)])[0].value.count > 0, "\(op)")
+        }
+        var perExample = G.mlp   // softmax over the last axis, a reshape copying the batch axis: kept
+        perExample.graph.node[1] = G.node("Softmax", ["h"], ["y"], name: "softmax", attributes: [.int("axis", -1)])
+        #expect(try Self.importing(perExample).predict(Tensor(shape: [3, 4], repeating: 1)).shape == [3, 3])
+    }
+
     @Test func unsupportedOperatorsAndAttributesNameTheNode() throws {
         var erf = G.mlp
         erf.graph.node[1].opType = "Erf"
