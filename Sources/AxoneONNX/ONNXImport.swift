@@ -12,10 +12,10 @@ import SwiftProtobuf
 ///
 /// - Each graph input becomes an `Input` whose leading axis is the batch axis (symbolic in the
 ///   file, or any size: the model takes batches of any size). As in every Axone model, examples
-///   are independent: `predict` and `fit` feed them in batches of their own, so an operator that
-///   mixes examples (a reduction or softmax over axis 0, a transpose or reshape moving it)
-///   computes over each batch fed — exactly what ONNX computes when the whole input is one batch
-///   (`model.forward` on it).
+///   are independent — `predict` and `fit` feed them in batches of their own — so on a symbolic
+///   batch axis an operator that mixes examples (a reduction or softmax over axis 0, a transpose
+///   or reshape moving it) is refused. A leading axis of fixed size is computed as ONNX does
+///   when the whole input is fed at once (`model.forward`, as the node tests do).
 /// - `Gemm`, and `MatMul` followed by the `Add` of a bias, with a constant weight on a matrix
 ///   input become ``Dense`` layers named after the weight (`fc1.weight` → layer `fc1`, parameters
 ///   `fc1.weight`, `fc1.bias`); activations become ``ActivationLayer``s, `Dropout` ``Dropout``,
