@@ -7,6 +7,6 @@ struct AxoneCommand: AsyncParsableCommand {
         commandName: "axone",
         abstract: "Axone: feedforward neural networks in Swift.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self,
-                      GradcheckCommand.self, DoctorCommand.self, InspectCommand.self, PlotCommand.self, ExportONNXCommand.self,
+                      GradcheckCommand.self, DoctorCommand.self, InspectCommand.self, PlotCommand.self, ExportONNXCommand.self, ImportONNXCommand.self,
                       ExperimentCommand.self, PlaygroundCommand.self])
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Axone
+import AxoneONNX
 import Foundation
 
 /// Examples loaded by the CLI: images kept as bytes, or a CSV table as tensors.
@@ -79,13 +80,14 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// Where a model comes from: a preset (`mlp:784-256-128-10`), an architecture JSON file, or a saved model.
+/// Where a model comes from: a preset (`mlp:784-256-128-10`), an architecture JSON file, a saved
+/// model, or an ONNX file (imported with its weights).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "A preset such as mlp:784-256-128-10[:tanh], an architecture .json file, or a saved .safetensors model.")
+    @Option(name: .long, help: "A preset such as mlp:784-256-128-10[:tanh], an architecture .json file, a saved .safetensors model, or an .onnx model.")
     var model: String
 
-    /// Whether `model` names a saved model file.
-    var isSavedModel: Bool { model.hasSuffix(".safetensors") }
+    /// Whether `model` names a file with weights (a saved model or an ONNX model).
+    var isSavedModel: Bool { model.hasSuffix(".safetensors") || model.hasSuffix(".onnx") }
 
     /// The model: loaded with its weights, or built from its architecture with weights from `seed`.
     func make(seed: UInt64) throws -> Model<Float> { try makeModel(model, seed: seed) }
@@ -101,8 +103,11 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// A model from a preset (`mlp:784-256-128-10`), an architecture `.json` file (a chain of layers
-/// or a graph) or a saved `.safetensors` model.
+/// or a graph), a saved `.safetensors` model (which may hold imported ONNX operators) or an
+/// `.onnx` model (imported).
 func makeModel(_ description: String, seed: UInt64) throws -> Model<Float> {
+    if description.hasSuffix(".onnx") { return try ONNXImport.load(contentsOf: description) }
+    ONNXImport.registerLayers()
     if description.hasSuffix(".safetensors") { return try ModelFile.load(from: description, as: Float.self).model }
     return try Model.make(architectureJSON: architectureJSON(description), seed: seed)
 }
@@ -111,7 +116,7 @@ func makeModel(_ description: String, seed: UInt64) throws -> Model<Float> {
 func architectureJSON(_ description: String) throws -> String {
     if description.hasPrefix("mlp:") { return try Architecture(preset: description).json }
     guard description.hasSuffix(".json") else {
-        throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture or a .safetensors model; got '\(description)'")
+        throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture, a .safetensors or an .onnx model; got '\(description)'")
     }
     return try String(contentsOfFile: description, encoding: .utf8)
 }

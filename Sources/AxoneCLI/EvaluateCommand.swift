@@ -19,7 +19,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(threads)
-        guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model") }
+        guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model or an .onnx model") }
         let loss = try Loss(name: loss)
         let network = try model.make(seed: 0)
         network.compile(optimizer: SGD(), loss: loss, metrics: try metrics.split(separator: ",").map { try Metric(name: String($0)) })
@@ -46,7 +46,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(threads)
-        guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model") }
+        guard model.isSavedModel else { throw ValidationError("--model must be a saved .safetensors model or an .onnx model") }
         let network = try model.make(seed: 0)
         var outputs = try network.predict(try data.loadFeatures())
         if probabilities { outputs = outputs.softmax() }

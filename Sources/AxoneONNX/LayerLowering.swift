@@ -16,6 +16,8 @@ extension GraphBuilder {
             for input in inputs.dropFirst() { apply("Add", in: path, extraInputs: [input]) }
         case let model as Model<Float>:
             return try lower(model, prefix: path, inputs: inputs)
+        case let operation as ONNXOperatorLayer<Float>:
+            lowerOperator(operation, path: path, inputs: inputs)
         default:
             try lowerSingleInput(layer, path: path, inputShape: inputShapes[0])
         }

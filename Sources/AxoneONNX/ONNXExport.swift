@@ -154,7 +154,7 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
             "cannot export \(path) (\(type)) to ONNX: this layer type has no ONNX export; supported: "
                 + "Dense, Activation, BatchNormalization, Dropout, GaussianNoise, Flatten, PReLU, RReLU, Maxout, "
                 + "Conv2D, MaxPooling2D, AveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling2D, ZeroPadding2D, "
-                + "Concatenate, Add, Sequential and graph models (Model(inputs:outputs:))"
+                + "Concatenate, Add, ONNXOperator (imported operators), Sequential and graph models (Model(inputs:outputs:))"
         }
     }
 }
