@@ -1,12 +1,18 @@
 import ArgumentParser
 import Axone
+import AxoneDistributed
 import Foundation
 
 /// The peers' benchmark task (shared/peers): Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax
 /// cross-entropy, Adam 1e-3, reshuffled every epoch; epoch time = median of epochs 2…N.
 struct MLPBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.")
+        commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.",
+        discussion: """
+            --distributed trains data-parallel over the processes of an mpirun job (--batch is the global batch)
+            and adds a line on the all-reduce per step: ALLREDUCE,processes,calls,bytes_per_call,ms_per_call,GB_per_s
+            (bytes each process contributes per call / seconds per call, waiting for the slower process included).
+            """)
 
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Epochs (the median skips the first).") var epochs = 10
@@ -14,9 +20,12 @@ struct MLPBenchmark: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Weight initialiser (Keras name).") var initializer = "glorot_uniform"
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+    @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
 
     func run() throws {
-        printInvocation()
+        let communicator = distributed ? try MPICommunicator() : nil
+        let prints = communicator?.writesFiles ?? true
+        if prints { printInvocation() }
         Parallelism.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
@@ -24,14 +33,25 @@ struct MLPBenchmark: ParsableCommand {
         for i in architecture.layers.indices { architecture.layers[i].kernelInitializer = initializer }
         let model = try Sequential<Float>(architecture: architecture, seed: seed)
         model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        model.gradientSynchronizer = communicator
         var epochSeconds: [Double] = []
         var last = DispatchTime.now()
         let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
             epochSeconds.append(seconds)
+            guard prints else { return }
             print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
         }
         try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
+        if let communicator {
+            defer { communicator.finalize() }
+            guard prints else { return }
+            let sums = communicator.statistics, perCall = sums.seconds / Double(max(sums.calls, 1))
+            let bytes = sums.bytes / max(sums.calls, 1)
+            print("allreduce,processes,calls,bytes_per_call,ms_per_call,GB_per_s")
+            print(String(format: "ALLREDUCE,%d,%d,%d,%.3f,%.3f", communicator.processCount, sums.calls, bytes, perCall * 1e3,
+                         Double(bytes) / perCall / 1e9))
+        }
         let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
         let median = timed.sorted()[timed.count / 2]
         let images = test.allImages()

@@ -280,17 +280,22 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
     /// One training step on `rows` examples: forward, loss and its gradient, backward, then the
     /// optimiser's update of every trainable parameter. Returns the mean loss (with the penalty)
     /// and the logits.
+    ///
+    /// In data-parallel training the rows are this process's share of a global batch of
+    /// `parallel.rows`: the loss and gradients are scaled by that batch's size, the shards'
+    /// gradients summed, and the sums over all processes update the parameters.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func trainStep(_ input: UnsafeBufferPointer<Scalar>, rows: Int, targets: Tensor<Scalar>, smoothing: Scalar,
-                   sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?) -> (loss: Scalar, outputs: Tensor<Scalar>) {
+                   sampleWeights: Tensor<Scalar>?, optimizer: Optimizer, regularization: Regularization?,
+                   parallel: (rows: Int, training: DataParallelTraining<Scalar>)? = nil) -> (loss: Scalar, outputs: Tensor<Scalar>) {
         let shards = shardCount(rows: rows)
         reserve(rows: rows, shards: shards)
         reserveGradients(shards: shards)
         let classes = layers.last!.units
         let t = UnsafeMutableBufferPointer(rebasing: targetDistribution[0..<(rows * classes)])
         Loss.writeTargetDistribution(targets, classes: classes, smoothing: smoothing, into: t)
-        let inverseCount = 1 / Scalar(Swift.max(rows, 1))
+        let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
         return withParameters { parameters in
             func run(_ w: UnsafeBufferPointer<Scalar>?) {
                 Parallelism.parallelFor(shards) { shard in
@@ -302,9 +307,17 @@ final class DenseNetworkPlan<Scalar: TensorScalar> {
                 }
             }
             sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
-            var loss = shardLosses[0..<shards].reduce(0, +) * inverseCount
+            var lossSum = shardLosses[0..<shards].reduce(0, +), updatedShards = shards
+            if let parallel {
+                for shard in shardGradients[1..<shards] {
+                    for (gradient, total) in zip(shard.all, shardGradients[0].all) { Scalar.accumulate(UnsafeBufferPointer(gradient), into: total) }
+                }
+                parallel.training.exchange(shardGradients[0].all, loss: &lossSum)
+                updatedShards = 1
+            }
+            var loss = lossSum * inverseCount
             if let regularization { loss += addPenaltyGradients(regularization, parameters, into: shardGradients[0]) }
-            update(parameters, shards: shards, optimizer: optimizer)
+            update(parameters, shards: updatedShards, optimizer: optimizer)
             let logits = activations[layers.count - 1]
             if outputs.shape != [rows, classes] { outputs = .zeros([rows, classes]) }
             outputs.withUnsafeMutableBufferPointer { copyElements(from: logits.baseAddress!, to: $0.baseAddress!, count: $0.count) }
