@@ -10,8 +10,9 @@ struct MLPBenchmark: ParsableCommand {
         commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.",
         discussion: """
             --distributed trains data-parallel over the processes of an mpirun job (--batch is the global batch)
-            and adds a line on the all-reduce per step: ALLREDUCE,processes,calls,bytes_per_call,ms_per_call,GB_per_s
-            (bytes each process contributes per call / seconds per call, waiting for the slower process included).
+            and adds two lines on the all-reduce of a step's gradients, ALLREDUCE,when,processes,calls,bytes_per_call,
+            ms_per_call,GB_per_s (the bytes each process contributes per call / seconds per call): during training
+            (waiting for the slower process included), then alone (50 calls back to back after training).
             """)
 
     @Option(help: "Threads.") var threads = 2
@@ -45,12 +46,19 @@ struct MLPBenchmark: ParsableCommand {
         try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
         if let communicator {
             defer { communicator.finalize() }
+            let training = communicator.statistics
+            var gradients = [Float](repeating: 1, count: model.trainableParameters.reduce(2) { $0 + $1.variable.value.count })
+            for _ in 0..<50 { gradients.withUnsafeMutableBufferPointer { communicator.sum($0) } }
             guard prints else { return }
-            let sums = communicator.statistics, perCall = sums.seconds / Double(max(sums.calls, 1))
-            let bytes = sums.bytes / max(sums.calls, 1)
-            print("allreduce,processes,calls,bytes_per_call,ms_per_call,GB_per_s")
-            print(String(format: "ALLREDUCE,%d,%d,%d,%.3f,%.3f", communicator.processCount, sums.calls, bytes, perCall * 1e3,
-                         Double(bytes) / perCall / 1e9))
+            var alone = communicator.statistics
+            (alone.calls, alone.bytes, alone.seconds) = (alone.calls - training.calls, alone.bytes - training.bytes,
+                                                         alone.seconds - training.seconds)
+            print("allreduce,when,processes,calls,bytes_per_call,ms_per_call,GB_per_s")
+            for (when, sums) in [("training", training), ("alone", alone)] {
+                let perCall = sums.seconds / Double(max(sums.calls, 1)), bytes = sums.bytes / max(sums.calls, 1)
+                print(String(format: "ALLREDUCE,%@,%d,%d,%d,%.3f,%.3f", when, communicator.processCount, sums.calls, bytes,
+                             perCall * 1e3, Double(bytes) / perCall / 1e9))
+            }
         }
         let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
         let median = timed.sorted()[timed.count / 2]

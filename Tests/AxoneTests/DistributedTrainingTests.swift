@@ -91,28 +91,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/x.safetensors"))
     }
 
+    /// Starts two processes training for ever, and returns once the first checkpoint is on disk
+    /// and the next epoch has begun: the job, its error pipe and the processes' ids.
+    func startEndlessJob(_ options: [String], output: String) async throws -> (job: Process, errors: Pipe, processes: [Int32]) {
+        let (job, _, errors) = try mpirun([(2, ["train", "--distributed"] + options + ["--epochs", "100000", "--output", output])])
+        job.standardOutput = FileHandle.nullDevice
+        try job.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: "\(directory)/\(output)") && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await Task.sleep(for: .milliseconds(30))
+        let children = await runAsync(pipedProcess("/usr/bin/pgrep", ["-P", String(job.processIdentifier)], in: directory))
+        let processes = children.output.split(separator: "\n").compactMap { Int32($0) }
+        #expect(processes.count == 2, "the processes: \(processes)")
+        return (job, errors, processes)
+    }
+
+    /// Waits (60 s at most) for `job` to end; returns how long it took and its error output.
+    func end(of job: Process, errors: Pipe) async throws -> (seconds: Double, message: String) {
+        let start = Date()
+        while job.isRunning && Date().timeIntervalSince(start) < 60 { try await Task.sleep(for: .milliseconds(5)) }
+        if job.isRunning { job.terminate() }
+        try? errors.fileHandleForWriting.close()
+        return (Date().timeIntervalSince(start), String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     /// A process killed mid-epoch ends the job with an error within seconds; the last checkpoint
     /// stays whole, and three processes resume from it.
     @Test func aProcessKilledMidEpochEndsTheJobAndThreeProcessesResume() async throws {
         let options = ["--model", "mlp:8-32-3", "--csv", "long.csv", "--batch-size", "128", "--verbose", "0", "--threads", "1"]
-        let (job, _, errors) = try mpirun([(2, ["train", "--distributed"] + options + ["--epochs", "100000", "--output", "run.safetensors"])])
-        job.standardOutput = FileHandle.nullDevice
-        try job.run()
-        let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: "\(directory)/run.safetensors") && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        try await Task.sleep(for: .milliseconds(30))   // into the next epoch
-        let children = pipedProcess("/usr/bin/pgrep", ["-P", String(job.processIdentifier)], in: directory)
-        let ranks = await runAsync(children).output.split(separator: "\n").compactMap { Int32($0) }
-        #expect(ranks.count == 2, "the ranks: \(ranks)")
-        let killed = Date()
-        kill(try #require(ranks.max()), SIGKILL)
-        while job.isRunning && Date().timeIntervalSince(killed) < 60 { try await Task.sleep(for: .milliseconds(5)) }
-        if job.isRunning { job.terminate() }
-        let seconds = Date().timeIntervalSince(killed)
-        try? errors.fileHandleForWriting.close()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (job, errors, processes) = try await startEndlessJob(options, output: "run.safetensors")
+        kill(try #require(processes.max()), SIGKILL)
+        let (seconds, message) = try await end(of: job, errors: errors)
         print("a killed process ended the job in \(String(format: "%.2f", seconds)) s: \(message.prefix(400))")
         #expect(seconds < 30)
         #expect(job.terminationStatus != 0)
