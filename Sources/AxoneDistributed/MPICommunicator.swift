@@ -13,9 +13,9 @@ import Dispatch
 /// communicator.finalize()
 /// ```
 ///
-/// Sums are `MPI_Allreduce` with `MPI_SUM` on `MPI_COMM_WORLD`, in place: Open MPI reduces each
-/// element once and sends the result to all (its ring and recursive-doubling algorithms add two
-/// values at a time, which commutes), so every process gets the same bits. Errors are MPI's
+/// Sums are `MPI_Allreduce` with `MPI_SUM` on `MPI_COMM_WORLD`, in place; every process must get
+/// the same bits, as Open MPI's ring and recursive-doubling algorithms give (each element is
+/// reduced once, or by mirrored pairs; with two processes a + b = b + a). Errors are MPI's
 /// default, fatal ones: a process that dies ends the whole job (`mpirun` reports which), never a hang.
 public final class MPICommunicator: GradientSynchronizer {
     /// What the sums have cost so far.

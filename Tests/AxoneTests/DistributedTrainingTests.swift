@@ -136,6 +136,30 @@ import Testing
         #expect(try ModelFile.load(from: "\(directory)/end.safetensors", as: Float.self).training?.epoch == saved.epoch + 1)
     }
 
+    /// Ctrl-C reaches every process: they agree to stop after the same step, process 0 writes the
+    /// epoch's progress, and the resumed job ends with the bits of a job never interrupted.
+    @Test func aSignalStopsEveryProcessAfterTheSameStepAndTheJobResumesExactly() async throws {
+        let options = ["--model", "mlp:8-32-3", "--csv", "long.csv", "--batch-size", "128", "--verbose", "0", "--threads", "1",
+                       "--history", "signal.csv"]
+        let (job, errors, processes) = try await startEndlessJob(options, output: "signal.safetensors")
+        for process in processes { kill(process, SIGINT) }
+        let (seconds, message) = try await end(of: job, errors: errors)
+        #expect(seconds < 30)
+        #expect(job.terminationStatus == 130, "\(message)")
+        #expect(message.contains("Interrupted by SIGINT after step"), "\(message)")
+        let stopped = try #require(try ModelFile.load(from: "\(directory)/signal.safetensors", as: Float.self).training?.progress)
+
+        let epochs = ["--epochs", "\(stopped.epoch + 2)"]
+        let resumed = await runAsync(try mpirun([(2, ["train", "--distributed", "--model", "signal.safetensors", "--resume"]
+                                                      + options.dropFirst(2) + epochs + ["--output", "signal.safetensors"])]))
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let reference = await runAsync(try mpirun([(2, ["train", "--distributed"] + options.dropLast(2) + epochs
+                                                        + ["--output", "reference.safetensors", "--history", "reference.csv"])]))
+        #expect(reference.status == 0, "\(reference.error)")
+        #expect(try file("signal.safetensors") == file("reference.safetensors"))
+        #expect(try file("signal.csv") == file("reference.csv"))
+    }
+
     /// Two hosts in network namespaces (scripts/mpi-two-hosts.sh): the job spans both and ends with
     /// the weights of one process; the script removes what it made.
     @Test(.enabled(if: getuid() == 0, "network namespaces need root"))
