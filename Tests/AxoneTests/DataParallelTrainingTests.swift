@@ -26,16 +26,16 @@ final class SingleProcessSynchronizer: GradientSynchronizer {
         #expect(Array(shares.joined()) == Array(batch))
     }
 
-    /// A single process with a synchronizer trains as without one, to the bit, on the planned step
+    /// A single process with a synchronizer trains as without one, to the bit, on the compiled step
     /// and on the tape: one sum at the start, one per step, one per epoch.
     @Test(arguments: [true, false])
-    func oneProcessWithASynchronizerTrainsAsWithout(planned: Bool) throws {
+    func oneProcessWithASynchronizerTrainsAsWithout(compiled: Bool) throws {
         var rng = SeededGenerator(seed: 8)
         let x = Tensor<Float>.randomUniform([512, 8], in: -1...1, using: &rng)
         let y = Tensor<Float>(shape: [512], scalars: (0..<512).map { Float($0 % 3) })
         func train(_ synchronizer: GradientSynchronizer?) throws -> (weights: [[Float]], history: History) {
             let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:8-16-3"), seed: 1)
-            model.usesPlannedPasses = planned
+            model.usesCompiledPasses = compiled
             model.compile(optimizer: Adam(learningRate: 1e-2), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
             model.gradientSynchronizer = synchronizer
             let history = try model.fit(x, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 3)

@@ -56,7 +56,7 @@ import Testing
                 Dense(3)
             }
             model.compile(optimizer: Adam(), loss: .categoricalCrossEntropy())
-            #expect(model.densePlan() == nil)
+            #expect(model.executor(training: true) == nil)
             try model.fit(x, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 1)
             results.append((Tensor.matmul(a, b), model.state()))
         }
@@ -79,7 +79,7 @@ import Testing
             try BatchNormalization()
             Dense(10)
         }
-        #expect(planned.densePlan() != nil && autodiff.densePlan() == nil)
+        #expect(planned.executor(training: true) != nil && autodiff.executor(training: true) == nil)
         var rng = SeededGenerator(seed: 2)
         let x = Tensor<Float>.randomNormal([1000, 784], using: &rng)
         for model in [planned, autodiff] {

@@ -6,8 +6,8 @@ import Testing
 /// interface), as root where the tests run as root.
 @Suite(.serialized) struct DistributedTrainingTests {
     let directory: String
-    /// What every run trains: the planned step (a Dense stack with softmax cross-entropy).
-    let planned = ["--model", "mlp:8-32-3", "--csv", "classes.csv", "--batch-size", "128", "--seed", "5", "--verbose", "0",
+    /// What every run trains: the compiled step (a Dense stack with softmax cross-entropy).
+    let compiled = ["--model", "mlp:8-32-3", "--csv", "classes.csv", "--batch-size", "128", "--seed", "5", "--verbose", "0",
                    "--threads", "1"]
 
     init() throws {
@@ -46,21 +46,21 @@ import Testing
     }
 
     /// N processes with global batch B take the steps of one process with batch B: with two
-    /// processes of 64 rows each (the planned step's two shards of 128), the same bits — weights,
+    /// processes of 64 rows each (the compiled step's two shards of 128), the same bits — weights,
     /// optimiser state and history.
-    @Test func twoProcessesOfThePlannedStepEndAsOneProcessBitForBit() async throws {
+    @Test func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit() async throws {
         let epochs = ["--epochs", "3"]
-        let one = try await runAxoneAsync(["train"] + planned + epochs + ["--output", "one.safetensors", "--history", "one.csv"],
+        let one = try await runAxoneAsync(["train"] + compiled + epochs + ["--output", "one.safetensors", "--history", "one.csv"],
                                           in: directory)
         #expect(one.status == 0, "\(one.error)")
-        let two = await runAsync(try mpirun([(2, ["train", "--distributed"] + planned + epochs
+        let two = await runAsync(try mpirun([(2, ["train", "--distributed"] + compiled + epochs
                                                    + ["--output", "two.safetensors", "--history", "two.csv"])]))
         #expect(two.status == 0, "\(two.error)")
         #expect(try file("two.safetensors") == file("one.safetensors"))
         #expect(try file("two.csv") == file("one.csv"))
     }
 
-    /// The tape (a loss the planned step does not take) splits each batch's sums differently from
+    /// The tape (a loss the compiled step does not take) splits each batch's sums differently from
     /// one process, so the weights agree within rounding: measured ≤ 1e-6 after 3 epochs.
     @Test func twoProcessesOfTheTapeAgreeWithOneProcessWithinRounding() async throws {
         let options = ["--model", "mlp:8-32-1", "--loss", "binary_crossentropy(from_logits=true)", "--csv", "binary.csv",
@@ -83,8 +83,8 @@ import Testing
     @Test(arguments: [(["--model", "mlp:8-16-3"], "architecture"), (["--csv", "half.csv"], "training examples: 256 here, 512 there")])
     func processesThatDisagreeStopAtTheStart(other: [String], fragment: String) async throws {
         let start = Date()
-        let result = await runAsync(try mpirun([(1, ["train", "--distributed"] + planned + ["--output", "x.safetensors"]),
-                                                (1, ["train", "--distributed"] + planned + other + ["--output", "x.safetensors"])]))
+        let result = await runAsync(try mpirun([(1, ["train", "--distributed"] + compiled + ["--output", "x.safetensors"]),
+                                                (1, ["train", "--distributed"] + compiled + other + ["--output", "x.safetensors"])]))
         #expect(result.status != 0)
         #expect(result.error.contains("disagrees with process 0 on the \(fragment)"), "\(result.error)")
         #expect(Date().timeIntervalSince(start) < 60)

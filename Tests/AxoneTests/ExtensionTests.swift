@@ -127,7 +127,7 @@ final class Signum: Optimizer {
         #expect(throws: LayerError.self) { try Loss(name: "log_cosh(delta=2)") }   // a registered loss takes no parameters
         #expect(try Metric(name: "mean_largest_output") == .custom(MeanLargestOutput()))
         let model = try model(seed: 2)
-        model.usesPlannedPasses = false
+        model.usesCompiledPasses = false
         model.compile(optimizer: Adam(learningRate: 0.02), loss: .custom(LogCosh()), metrics: [.custom(MeanLargestOutput()), .meanSquaredError])
         let x = randomTensor([64, 3], seed: 6)
         let y = Tensor<Double>(shape: [64, 2], scalars: (0..<64).flatMap { i in [x[i, 0] - x[i, 1], x[i, 2]] })

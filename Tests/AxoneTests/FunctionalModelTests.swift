@@ -262,7 +262,7 @@ import Testing
             Dense(6, activation: .relu)
             Dense(3)
         }
-        sequential.usesPlannedPasses = false
+        sequential.usesCompiledPasses = false
         let copy = try sequential.clone()
         let graph = try Model(inputs: copy.inputs, outputs: copy.outputs)
         let x = randomTensor([40, 4], seed: 4)
@@ -277,17 +277,17 @@ import Testing
         #expect(try sequential.predict(x) == graph.predict(x))
     }
 
-    /// A functional chain of Dense layers takes the planned pass as a `Sequential` does: the same
-    /// bits, and a graph that is not a chain does not.
-    @Test func aFunctionalDenseChainTrainsOnThePlannedPass() throws {
+    /// A functional chain of Dense layers takes the compiled pass as a `Sequential` does (the same
+    /// bits), and so does a graph with several heads.
+    @Test func aFunctionalDenseChainTrainsOnTheCompiledPass() throws {
         let sequential = try Sequential<Double>(inputShape: [4], seed: 5) {
             Dense(6, activation: .relu)
             Dense(3)
         }
         let copy = try sequential.clone()
         let chain = try Model(inputs: copy.inputs, outputs: copy.outputs)
-        #expect(chain.densePlan() != nil && sequential.densePlan() != nil)
-        #expect(try Self.threeHeads().densePlan() == nil)
+        #expect(chain.executor(training: true) != nil && sequential.executor(training: true) != nil)
+        #expect(try Self.threeHeads().executor(training: true) != nil)
         let x = randomTensor([50, 4], seed: 6)
         let y = Tensor<Double>(shape: [50], scalars: (0..<50).map { Double($0 % 3) })
         var histories: [History] = []

@@ -2,24 +2,9 @@
 // the upstream gradient summed back to that operand's shape.
 
 extension Variable {
-    /// `a ∘ b` with broadcasting; each case's pullback follows its forward.
+    /// `a ∘ b` with broadcasting (``BinaryPrimitive``).
     public static func combine(_ a: Variable, _ b: Variable, _ op: BinaryOperator) -> Variable {
-        let out = a.value.combined(with: b.value, op)
-        let (av, bv) = (a.value, b.value)
-        return Variable(out, inputs: [a, b]) { g in
-            let ga: Tensor<Scalar>, gb: Tensor<Scalar>
-            switch op {
-            case .add: (ga, gb) = (g, g)
-            case .subtract: (ga, gb) = (g, -g)
-            case .multiply: (ga, gb) = (g * bv, g * av)
-            case .divide: (ga, gb) = (g / bv, -(g * out / bv))
-            case .maximum, .minimum:
-                // The gradient goes to the operand that was selected (to `a` on ties).
-                let pickA = (op == .maximum ? av - bv : bv - av).mapped(.step)
-                (ga, gb) = (g * pickA, g * (1 - pickA))
-            }
-            return [ga.summed(toShape: av.shape), gb.summed(toShape: bv.shape)]
-        }
+        applying(BinaryPrimitive(op), to: [a, b])
     }
 
     public static func + (a: Variable, b: Variable) -> Variable { combine(a, b, .add) }

@@ -1,19 +1,7 @@
 extension Variable {
-    /// Applies a scalar function element-wise; the pullback is `dy ⊙ f′(x)`.
+    /// Applies a scalar function element-wise (``ElementwisePrimitive``); the pullback is `dy ⊙ f′(x)`.
     public func applying(_ function: ElementwiseFunction<Scalar>) -> Variable {
-        let x = value
-        let y = x.mapped(function)
-        return Variable(y, inputs: [self]) { dy in
-            [Tensor(shape: x.shape) { dx in
-                x.withUnsafeBufferPointer { px in
-                    y.withUnsafeBufferPointer { py in
-                        dy.withUnsafeBufferPointer { pdy in
-                            Scalar.applyDerivative(function, x: px, y: py, upstream: pdy, into: dx)
-                        }
-                    }
-                }
-            }]
-        }
+        Variable.applying(ElementwisePrimitive(function), to: [self])
     }
 
     public func exp() -> Variable { applying(.exp) }

@@ -7,6 +7,12 @@ public enum GradientRecording {
 
     /// Whether the current task records gradients.
     public static var isEnabled: Bool { isEnabledValue }
+
+    @TaskLocal static var isTracingValue = false
+
+    /// Whether the current task traces a model for the compiled executor: every operation then
+    /// keeps its inputs, even those that need no gradient.
+    public static var isTracing: Bool { isTracingValue }
 }
 
 /// Runs `body` without recording the computation graph (like PyTorch's `torch.no_grad()`).

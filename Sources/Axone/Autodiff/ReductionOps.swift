@@ -1,12 +1,7 @@
 extension Variable {
-    /// Sums over `axes` (all when `nil`); the pullback broadcasts the gradient back.
+    /// Sums over `axes` (all when `nil`; ``SumPrimitive``); the pullback broadcasts the gradient back.
     public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
-        let shape = value.shape
-        let kept = value.sum(alongAxes: axes, keepingDimensions: true).shape
-        let out = value.sum(alongAxes: axes, keepingDimensions: keepingDimensions)
-        return Variable(out, inputs: [self]) { g in
-            [Tensor.zeros(shape) + g.reshaped(kept)]
-        }
+        Variable.applying(SumPrimitive(alongAxes: axes, keepingDimensions: keepingDimensions), to: [self])
     }
 
     /// Averages over `axes` (all when `nil`).
@@ -22,19 +17,7 @@ extension Variable {
     public func logSoftmax() -> Variable { softmaxed(logarithmic: true) }
 
     private func softmaxed(logarithmic: Bool) -> Variable {
-        let y = logarithmic ? value.logSoftmax() : value.softmax()
-        let columns = y.shape.last ?? 1
-        let rows = columns == 0 ? 0 : y.count / columns
-        return Variable(y, inputs: [self]) { dy in
-            [Tensor(shape: y.shape) { dx in
-                y.withUnsafeBufferPointer { py in
-                    dy.withUnsafeBufferPointer { pdy in
-                        Scalar.softmaxRowsDerivative(y: py, upstream: pdy, rows: rows, columns: columns,
-                                                     logarithmic: logarithmic, into: dx)
-                    }
-                }
-            }]
-        }
+        Variable.applying(SoftmaxPrimitive(logarithmic: logarithmic), to: [self])
     }
 }
 

@@ -1,8 +1,7 @@
 extension Variable {
-    /// The same elements with another shape (one axis may be −1).
+    /// The same elements with another shape (one axis may be −1; ``ReshapePrimitive``).
     public func reshaped(_ shape: [Int]) -> Variable {
-        let original = value.shape
-        return Variable(value.reshaped(shape), inputs: [self]) { g in [g.reshaped(original)] }
+        Variable.applying(ReshapePrimitive(shape), to: [self])
     }
 
     /// Entries `range` of the batch axis; the pullback scatters the gradient back into zeros.
@@ -19,11 +18,8 @@ extension Variable {
         }
     }
 
-    /// Concatenates variables along `axis`; the pullback splits the gradient.
+    /// Concatenates variables along `axis` (``ConcatenatePrimitive``); the pullback splits the gradient.
     public static func concatenate(_ variables: [Variable], alongAxis axis: Int = 0) -> Variable {
-        let out = Tensor.concatenate(variables.map(\.value), alongAxis: axis)
-        let normalized = axis < 0 ? axis + out.rank : axis
-        let sizes = variables.map { $0.value.shape[normalized] }
-        return Variable(out, inputs: variables) { g in g.split(sizes: sizes, alongAxis: normalized) }
+        applying(ConcatenatePrimitive(alongAxis: axis), to: variables)
     }
 }

@@ -24,6 +24,9 @@ public final class Variable<Scalar: TensorScalar> {
 
     let inputs: [Variable]
     let pullback: ((Tensor<Scalar>) -> [Tensor<Scalar>])?
+    /// The primitive that computed this value, when it was one (see ``applying(_:to:)``); kept
+    /// whenever the inputs are, and while a model is traced for compilation.
+    let primitive: (any Primitive<Scalar>)?
 
     /// Creates a leaf variable (an input, or a parameter when `requiresGradient` is true).
     public init(_ value: Tensor<Scalar>, requiresGradient: Bool = false) {
@@ -31,16 +34,23 @@ public final class Variable<Scalar: TensorScalar> {
         self.requiresGradient = requiresGradient
         self.inputs = []
         self.pullback = nil
+        self.primitive = nil
     }
 
     /// Records the result of an operation. The graph is kept only when recording is on and some
     /// input needs a gradient; otherwise the result is a constant leaf.
-    init(_ value: Tensor<Scalar>, inputs: [Variable], pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>]) {
+    ///
+    /// While a model is traced (``GradientRecording/isTracing``) the inputs are always kept, so that
+    /// the trace reaches the model's inputs.
+    init(_ value: Tensor<Scalar>, inputs: [Variable], primitive: (any Primitive<Scalar>)? = nil,
+         pullback: @escaping (Tensor<Scalar>) -> [Tensor<Scalar>]) {
         self.value = value
         let tracked = GradientRecording.isEnabled && inputs.contains { $0.requiresGradient }
+        let kept = tracked || GradientRecording.isTracing
         self.requiresGradient = tracked
-        self.inputs = tracked ? inputs : []
+        self.inputs = kept ? inputs : []
         self.pullback = tracked ? pullback : nil
+        self.primitive = kept ? primitive : nil
     }
 
     /// The shape of ``value``.

@@ -122,6 +122,8 @@ public final class ActivationLayer<Scalar: TensorScalar>: Layer<Scalar> {
 
     public override var typeName: String { "Activation" }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { activation(input) }
 
     public override var specification: LayerSpecification {

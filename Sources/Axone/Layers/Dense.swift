@@ -98,6 +98,8 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
         return s
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let weight else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
         return activation(Variable.linear(input, weight, bias))

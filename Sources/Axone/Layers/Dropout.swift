@@ -75,6 +75,8 @@ public final class Flatten<Scalar: TensorScalar>: Layer<Scalar> {
         [inputShape.reduce(1, *)]
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         input.reshaped([input.shape.first ?? 1, -1])
     }

@@ -88,6 +88,13 @@ open class Layer<Scalar: TensorScalar> {
     /// The forward pass on a batch (`[batch, features…]`), recording the graph when gradients are on.
     open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }
 
+    /// Whether ``forward(_:)`` is a pure function of the inputs and the parameters — no random
+    /// draw, no state written, no value read from elsewhere — so that the compiled executor may
+    /// trace it once and replay its primitives (see ``Primitive``). `false` by default: the model
+    /// then trains on the eager tape and ``Model/compilation`` says why. Override it in a layer of
+    /// one's own whose forward pass is built from ``Variable`` operations and nothing else.
+    open var isTraceable: Bool { false }
+
     /// Creates the parameters for several inputs (shapes without the batch axis) and returns the
     /// shape of each output. By default a layer takes one input and gives one output, through
     /// ``build(inputShape:generator:)``; merge layers and models used as layers override it.

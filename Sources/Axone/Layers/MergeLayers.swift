@@ -30,6 +30,8 @@ public final class Concatenate<Scalar: TensorScalar>: Layer<Scalar> {
         return [output]
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         let rank = inputs[0].value.rank
         return [Variable.concatenate(inputs, alongAxis: axis < 0 ? axis + rank : axis + 1)]
@@ -56,6 +58,8 @@ public final class Add<Scalar: TensorScalar>: Layer<Scalar> {
         }
         return [first]
     }
+
+    public override var isTraceable: Bool { true }
 
     public override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         [inputs.dropFirst().reduce(inputs[0], +)]

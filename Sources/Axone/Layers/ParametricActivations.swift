@@ -30,6 +30,8 @@ public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
         return s
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let alpha else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
         return input.relu() + input.minimum(Variable(Tensor(0))) * alpha

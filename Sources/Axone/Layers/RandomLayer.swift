@@ -13,6 +13,9 @@ open class StochasticLayer<Scalar: TensorScalar>: Layer<Scalar>, RandomLayer {
 
     public override init(name: String? = nil) { super.init(name: name) }
 
+    /// Traceable only in inference, where it passes its input through.
+    open override var isTraceable: Bool { !isTraining }
+
     /// Seeds the layer's generator from the model's; the shape passes through unchanged.
     open override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
         self.generator = SeededGenerator(seed: generator.next())

@@ -26,10 +26,8 @@ public struct Regularization: Sendable, Hashable {
     /// The penalty on the penalised parameters among `parameters`, or `nil` when there is none.
     public func penalty<Scalar: TensorScalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) -> Variable<Scalar>? {
         guard l1 > 0 || l2 > 0 else { return nil }
-        var terms: [Variable<Scalar>] = []
-        for (name, w) in parameters where Regularization.isPenalized(name) {
-            if l1 > 0 { terms.append(w.abs().sum() * Scalar(l1)) }
-            if l2 > 0 { terms.append(w.squared().sum() * Scalar(l2)) }
+        let terms = parameters.filter { Regularization.isPenalized($0.name) }.map {
+            Variable.applying(PenaltyPrimitive(self), to: [$0.variable])
         }
         guard let first = terms.first else { return nil }
         return terms.dropFirst().reduce(first, +)

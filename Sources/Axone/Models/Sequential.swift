@@ -59,7 +59,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 
     /// Drops the planned pass and the symbolic chain (the layers changed).
     private func invalidateChain() {
-        invalidatePlan()
+        executors.removeAll()
         chainLock.withLock { chain = nil }
     }
 
@@ -82,6 +82,9 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
             return chain!
         }
     }
+
+    /// A chain is traceable when its layers are (the executor checks each of them).
+    public override var isTraceable: Bool { true }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         layers.reduce(input) { x, layer in layer(x) }
@@ -112,7 +115,7 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
         return last
     }
 
-    public override func summary() -> String { chainSummary }
+    public override func summary() -> String { chainSummary + compilationLine }
 
     public override func architectureJSON() throws -> String { try architecture().encodedJSON() }
 

@@ -64,6 +64,8 @@ public final class InputLayer<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// An input is built already: it gives its own shape.
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { shape }
+
+    public override var isTraceable: Bool { true }
 }
 
 /// Where the weights of the layers called on symbolic tensors come from: one per model input,

@@ -15,7 +15,7 @@ final class DataParallelTraining<Scalar: TensorScalar> {
     }
 
     /// This process's share of a global batch: a contiguous slice, the shares of processes 0, 1, …
-    /// following each other (64 and 64 of 128 for two processes, as the planned step's two shards).
+    /// following each other (64 and 64 of 128 for two processes, as the compiled step's two shards).
     func share(of batch: ArraySlice<Int>) -> ArraySlice<Int> {
         let rank = synchronizer.rank, processes = synchronizer.processCount, start = batch.startIndex
         return batch[(start + batch.count * rank / processes)..<(start + batch.count * (rank + 1) / processes)]
@@ -87,13 +87,6 @@ final class DataParallelTraining<Scalar: TensorScalar> {
             _ = gradient.update(fromContentsOf: buffer[offset..<(offset + gradient.count)])
             offset += gradient.count
         }
-    }
-
-    /// The planned step's exchange: its summed gradients and its loss.
-    func exchange(_ gradients: [UnsafeMutableBufferPointer<Scalar>], loss: inout Scalar) {
-        var values = [loss]
-        exchange(gradients, &values)
-        loss = values[0]
     }
 
     /// The tape's exchange: the gradients of the parameters that have one (the same on every

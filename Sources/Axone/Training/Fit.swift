@@ -106,12 +106,15 @@ extension Model {
         guard classWeight == nil || configuration.objectives.count == 1 else {
             throw TrainingError.invalidArgument("fit: classWeight applies to a model with one output; \(displayName) has \(configuration.objectives.count)")
         }
-        let plan = configuration.objectives.count == 1 ? plannedStep(for: configuration.loss) : nil
-        // Callbacks may reassign a parameter: its shape is checked again after they run (the
-        // plan's check is cheap; the model's walks the layers).
-        func checkParametersAfterCallbacks() throws {
+        var executor = executor(training: true)
+        // Callbacks may assign a parameter's value: its shape is checked again after they run (the
+        // executor's check is cheap; the model's walks the layers). A parameter variable replaced
+        // by a callback is picked up by the executor at the next epoch.
+        func checkParametersAfterCallbacks(epochBegins: Bool = false) throws {
             guard !callbacks.isEmpty else { return }
-            if let plan { try plan.validateParameters() } else { try validateParameters() }
+            if epochBegins { executor = self.executor(training: true) }
+            // The model's check names the layer and the parameter.
+            if executor?.parametersKeepTheirShapes != true { try validateParameters() }
         }
         // Reused every step, so that a step allocates nothing for them.
         var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
@@ -129,7 +132,7 @@ extension Model {
         for callback in callbacks { try callback.trainingWillBegin(model: self) }
         for epoch in initialEpoch..<epochs where !stopTraining {
             for callback in callbacks { try callback.epochWillBegin(epoch, model: self) }
-            try checkParametersAfterCallbacks()
+            try checkParametersAfterCallbacks(epochBegins: true)
             try configuration.optimizer.validate()
             sampler.generator = SeededGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15))
             let batches = sampler.nextEpoch()
@@ -149,7 +152,7 @@ extension Model {
                 data.batch(batch[...], inputs: &inputs, targets: &targets)
                 let weights = classWeight.map { Model.sampleWeights(for: targets[0], classWeight: $0) }
                 if let parallel { parallel.stopRequested = usage.takeInterruption() }
-                let loss = try trainStep(inputs, targets, sampleWeights: weights, plan: plan, configuration: configuration,
+                let loss = try trainStep(inputs, targets, sampleWeights: weights, executor: executor, configuration: configuration,
                                          parameters: parameters, parallel: parallel.map { (rows: positions.count, training: $0) },
                                          outputs: &outputs, outputLosses: &outputLosses)
                 configuration.maxNorm?.apply(to: parameters)
@@ -159,7 +162,7 @@ extension Model {
                     divergenceHandler(warning)
                 }
                 totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: positions.count)
-                // Let go of the outputs, which may share the planned step's buffers: kept until the
+                // Let go of the outputs, which may share the compiled step's buffers: kept until the
                 // next step, they would make it copy them.
                 outputs.removeAll(keepingCapacity: true)
                 if !callbacks.isEmpty {
@@ -196,8 +199,8 @@ extension Model {
         return history
     }
 
-    /// One optimisation step on a batch: the planned graph-free step when the model has one,
-    /// otherwise forward, backward through the recorded graph, and the optimiser. Appends the
+    /// One optimisation step on a batch: the compiled step when the model and its losses have
+    /// one, otherwise forward, backward through the recorded graph, and the optimiser. Appends the
     /// outputs to `outputs` (left empty by the caller) and writes, for several outputs, each
     /// output's loss; returns the total loss.
     ///
@@ -205,17 +208,14 @@ extension Model {
     /// `parallel.rows`: each loss is weighted by the share's fraction of it, and the gradients and
     /// losses summed over the processes, before the update.
     private func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
-                           plan: DenseNetworkPlan<Scalar>?, configuration: TrainingConfiguration,
+                           executor: CompiledModel<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)],
                            parallel: (rows: Int, training: DataParallelTraining<Scalar>)?,
                            outputs: inout [Tensor<Scalar>], outputLosses: inout [Double]) throws -> Scalar {
-        if let plan, case let .categoricalCrossEntropy(_, smoothing) = configuration.loss {
-            let x = inputs[0]
-            let (loss, output) = x.withUnsafeBufferPointer {
-                plan.trainStep($0, rows: x.shape[0], targets: targets[0], smoothing: Scalar(smoothing), sampleWeights: sampleWeights,
-                               optimizer: configuration.optimizer, regularization: configuration.regularization, parallel: parallel)
-            }
-            outputs.append(output)
+        if let executor, let (loss, results) = executor.trainStep(inputs, targets, sampleWeights: sampleWeights,
+                                                                  configuration: configuration, parallel: parallel,
+                                                                  outputLosses: &outputLosses) {
+            outputs.append(contentsOf: results)
             return loss
         }
         let results = forward(inputs.map { Variable($0) })

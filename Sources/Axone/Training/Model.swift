@@ -103,8 +103,12 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// graph model, `Connected to`: the tensors each call read, as `layer[call][output]`), then the
     /// total, trainable and non-trainable parameter counts (BatchNorm running statistics and
     /// frozen layers count as non-trainable). ``Architecture/summary(name:)`` prints a
-    /// ``Sequential``'s table without creating the weights.
-    open func summary() -> String { graphSummary }
+    /// ``Sequential``'s table without creating the weights. A last line says whether training
+    /// runs on the compiled executor or on the eager tape, and why (``compilation``).
+    open func summary() -> String { graphSummary + compilationLine }
+
+    /// The line after the summary table: how the model trains (``compilation``).
+    var compilationLine: String { "\n Training runs on: \(compilation)" }
 
     /// The architecture as stored in model files (`axone.architecture`): a ``GraphArchitecture``
     /// for a graph model, an ``Architecture`` for a ``Sequential``.
@@ -191,6 +195,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return shapes[0]
     }
 
+    /// A graph model is traceable when its layers are (the executor checks each of them); a
+    /// subclass with a forward pass of its own is not, unless it says so.
+    open override var isTraceable: Bool { graph != nil }
+
     open override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         graph?.evaluate(inputs) ?? super.forward(inputs)
     }
@@ -202,10 +210,15 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return graph.evaluate([input])[0]
     }
 
-    /// Whether `fit`, `predict` and `evaluate` may use a planned, graph-free pass when the model
-    /// allows one (a stack of Dense layers trained with softmax cross-entropy from logits). The maths
-    /// is the same as the autodiff path; turn it off to compare the two.
-    public var usesPlannedPasses = true
+    /// Whether `fit`, `predict` and `evaluate` may run on the compiled executor when the model
+    /// allows it (see ``compilation``). The maths is the same as the eager tape's; turn it off to
+    /// compare the two.
+    public var usesCompiledPasses = true {
+        didSet { executors.removeAll() }
+    }
+
+    /// The compiled executors (training and inference), made on first use.
+    let executors = ExecutorCache<Scalar>()
 
     /// The layers in order when the model is a chain (one input, one output, each layer called
     /// once on the previous one's output): a ``Sequential``, or a graph of that shape.
@@ -219,30 +232,6 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         }
         guard graph.outputs[0].node === previous, graph.layers.count == graph.nodes.count - 1 else { return nil }
         return graph.layers
-    }
-
-    /// The planned pass over the Dense chain, made on first use and dropped when the layers change.
-    private var plan: DenseNetworkPlan<Scalar>??
-    /// Guards ``plan``: concurrent `predict` calls may ask for it first at the same time.
-    private let planLock = NSLock()
-
-    /// The planned pass for this model, if it is a chain of Dense layers (see ``chainLayers``).
-    func densePlan() -> DenseNetworkPlan<Scalar>? {
-        planLock.withLock {
-            if case .some(let cached) = plan { return cached }
-            let made = chainLayers.flatMap { DenseNetworkPlan($0) }
-            plan = .some(made)
-            return made
-        }
-    }
-
-    /// Drops the planned pass (the layers changed).
-    func invalidatePlan() { planLock.withLock { plan = nil } }
-
-    /// The planned training step for `loss`, when allowed and possible.
-    func plannedStep(for loss: Loss) -> DenseNetworkPlan<Scalar>? {
-        guard usesPlannedPasses, case .categoricalCrossEntropy(fromLogits: true, _) = loss else { return nil }
-        return densePlan()
     }
 
     /// Configures training (Keras `model.compile(optimizer=…, loss=…, metrics=[…])`). A model with
@@ -414,27 +403,22 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         for (x, shape) in zip(inputs, inputShapes) where x.rank < 1 || Array(x.shape.dropFirst()) != shape || x.shape[0] != n {
             throw TrainingError.dataShape(expected: shape, got: x.shape, what: "inputs")
         }
-        // The planned pass takes the whole input at once: it splits it into row blocks of its own,
+        // The compiled pass takes the whole input at once: it splits it into row blocks of its own,
         // with small buffers per block, and writes straight into the result.
-        if usesPlannedPasses && densePlan() != nil { return inferenceOutputs(inputs) }
+        let executor = executor(training: false)
+        if let results = executor?.infer(inputs) { return results }
         let size = Self.inferenceBatchRows(batchSize)
         let pieces = stride(from: 0, to: n, by: size).map { start in
-            inferenceOutputs(inputs.map { $0.rows(start..<Swift.min(start + size, n)) })
+            inferenceOutputs(inputs.map { $0.rows(start..<Swift.min(start + size, n)) }, executor: nil)
         }
         return outputShapes.indices.map { index in
             pieces.isEmpty ? Tensor.zeros([0] + outputShapes[index]) : Tensor.concatenate(pieces.map { $0[index] })
         }
     }
 
-    /// The outputs for one batch without recording a graph: through the planned pass when there is one.
-    func inferenceOutputs(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>] {
-        if usesPlannedPasses, let plan = densePlan(), let width = outputShape?.first {
-            let x = inputs[0]
-            return [Tensor(shape: [x.shape[0], width]) { out in
-                x.withUnsafeBufferPointer { plan.infer($0, rows: x.shape[0], into: out) }
-            }]
-        }
-        return withoutGradients { forward(inputs.map { Variable($0) }).map(\.value) }
+    /// The outputs for one batch without recording a graph: through `executor` when there is one.
+    func inferenceOutputs(_ inputs: [Tensor<Scalar>], executor: CompiledModel<Scalar>?) -> [Tensor<Scalar>] {
+        executor?.infer(inputs) ?? withoutGradients { forward(inputs.map { Variable($0) }).map(\.value) }
     }
 
     /// The loss and metrics on `x`, `y` in inference mode (Keras `evaluate`), keyed `loss`, `accuracy`, ….
@@ -474,10 +458,11 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         var totals = ObjectiveTotals(configuration.objectives)
         var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = [], losses: [Double] = []
         let objectives = configuration.objectives
+        let executor = executor(training: false)
         for start in stride(from: 0, to: indices.count, by: batchSize) {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
             data.batch(batch, inputs: &inputs, targets: &targets)
-            let outputs = inferenceOutputs(inputs)
+            let outputs = inferenceOutputs(inputs, executor: executor)
             losses.removeAll(keepingCapacity: true)
             var total = 0.0
             for index in objectives.indices {

@@ -1,0 +1,354 @@
+import Synchronization
+
+/// The compiled executor of a model: its forward pass traced once into primitive calls
+/// (``TracedGraph``), planned per batch size (``CompiledProgram``) and replayed — for a training
+/// step (forward, fused loss and gradient, backward, the optimiser's update) and for inference.
+///
+/// **Training.** A batch is split into row shards (64 rows or more each, at most 8) that run the
+/// whole forward and backward pass independently on single-threaded BLAS, spread over the pool
+/// of ``Parallelism``; each shard writes its own parameter gradients, and the update sums them
+/// chunk by chunk, in parallel, applying the optimiser's kernel while the chunk is in cache. The
+/// split depends on the batch size alone, so results are bit-identical whatever the thread count.
+///
+/// **Inference** runs blocks of ``Scalar/productRowBlock`` rows starting at row 0, each through the
+/// whole network in a program of its own taken from a pool, so several threads may infer at once.
+///
+/// Only graphs whose calls are all row-local compile (every built-in traceable layer is); others,
+/// and layers that are not ``Layer/isTraceable``, run on the eager tape (``refusal`` says why).
+final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
+    /// The traced graph, or why the model cannot compile.
+    let trace: Result<TracedGraph<Scalar>, CompilationRefusal>
+
+    /// Rows per training shard (fewer leave BLAS too little work per call).
+    static var shardRows: Int { 64 }
+    /// The most shards a batch is split into: each adds a set of parameter gradients to sum.
+    static var maximumShards: Int { 8 }
+    /// Parameter elements per update chunk: the parameter, its gradients and two slots stay in L2.
+    static var updateChunk: Int { 16_384 }
+
+    /// The parameters the trace reads, by identity.
+    private let parameterIDs: [ObjectIdentifier]
+
+    /// Traces `model` for inputs of `inputShapes` (without the batch axis).
+    init(_ model: Model<Scalar>, inputShapes: [[Int]]) {
+        parameterIDs = model.namedParameters().map { ObjectIdentifier($0.variable) }
+        trace = Result { try TracedGraph(tracing: model, inputShapes: inputShapes.map { [Self.shardRows] + $0 }) }
+            .mapError { $0 as? CompilationRefusal ?? CompilationRefusal("\($0)") }
+            .flatMap { $0.isRowLocal ? .success($0) : .failure(CompilationRefusal("an operation mixes the rows of a batch")) }
+    }
+
+    /// Whether this executor reads `model`'s current parameters (none was replaced since the trace).
+    func reads(_ model: Model<Scalar>) -> Bool {
+        parameterIDs.elementsEqual(model.namedParameters().lazy.map { ObjectIdentifier($0.variable) })
+    }
+
+    /// Whether every traced parameter still has its traced shape (a value of another shape may
+    /// have been assigned since); cheap enough to ask after every batch.
+    var parametersKeepTheirShapes: Bool {
+        guard case .success(let graph) = trace else { return true }
+        return graph.parameters.indices.allSatisfy { graph.parameters[$0].variable.value.shape == graph.shapes[graph.inputCount + $0] }
+    }
+
+    /// The number of primitive calls of the traced forward pass (after fusion).
+    var callCount: Int { (try? trace.get().calls.count) ?? 0 }
+
+    /// Why the model runs on the eager tape, or `nil` when it compiles.
+    var refusal: CompilationRefusal? {
+        if case .failure(let refusal) = trace { return refusal }
+        return nil
+    }
+
+    // MARK: Training
+
+    private var trainingPrograms: [Int: [CompiledProgram<Scalar>]] = [:]
+    private var trainable: [Bool] = []
+    private var preparedTargets: [[Scalar]] = []
+    /// Each shard's loss per output (shards × outputs), written by the shards side by side.
+    private var shardLosses = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
+    private var outputs: [Tensor<Scalar>] = []
+    private var penaltyScratch: UnsafeMutableBufferPointer<Scalar> = .init(start: nil, count: 0)
+    /// The parameters' storage during a step (see ``withBoundStorage(_:inputs:programs:rows:_:)``).
+    private var boundParameters: [UnsafeMutableBufferPointer<Scalar>] = []
+    private var updateChunks: [UpdateChunk] = []
+    private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
+
+    deinit {
+        penaltyScratch.deallocate()
+        shardLosses.deallocate()
+    }
+
+    /// The number of training shards for a batch of `rows`.
+    private static func shardCount(rows: Int) -> Int { Swift.max(1, Swift.min(maximumShards, rows / shardRows)) }
+
+    /// The rows of one shard: boundaries on multiples of 16 rows, set by the batch size and the shard count alone.
+    private static func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
+        let blocks = (rows + 15) / 16
+        func boundary(_ s: Int) -> Int { Swift.min(rows, blocks * s / shards * 16) }
+        return boundary(shard)..<boundary(shard + 1)
+    }
+
+    /// The shard programs for batches of `rows`, made on first use (and again when the set of
+    /// trainable parameters changed).
+    private func programs(rows: Int, graph: TracedGraph<Scalar>) -> [CompiledProgram<Scalar>] {
+        if trainable.count != graph.parameters.count
+            || graph.parameters.indices.contains(where: { graph.parameters[$0].variable.requiresGradient != trainable[$0] }) {
+            trainable = graph.parameters.map(\.variable.requiresGradient)
+            trainingPrograms.removeAll()
+            updateSignature.removeAll()
+        }
+        if let made = trainingPrograms[rows] { return made }
+        let shards = Self.shardCount(rows: rows)
+        let made = (0..<shards).map { shard in
+            CompiledProgram(graph, shapes: graph.shapes(rows: Self.rows(ofShard: shard, of: shards, rows: rows).count), training: true)
+        }
+        trainingPrograms[rows] = made
+        return made
+    }
+
+    /// One training step, or `nil` when the model or a loss has no compiled form (the caller then
+    /// runs the eager tape). Returns the total loss (penalty included), each output's loss when
+    /// there are several, and the outputs (valid until the next step).
+    ///
+    /// In data-parallel training the rows are this process's share of a global batch of
+    /// `parallel.rows`: the losses and gradients are scaled by that batch's size, and the shards'
+    /// sums, summed over all processes, update the parameters.
+    func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
+                   configuration: TrainingConfiguration, parallel: (rows: Int, training: DataParallelTraining<Scalar>)? = nil,
+                   outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
+        guard case .success(let graph) = trace else { return nil }
+        let objectives = configuration.objectives
+        var kernels: [LossKernel<Scalar>] = []
+        for objective in objectives {
+            guard let kernel = LossKernel<Scalar>(objective.loss) else { return nil }
+            kernels.append(kernel)
+        }
+        let rows = inputs[0].shape[0]
+        let programs = programs(rows: rows, graph: graph)
+        let shards = programs.count
+        if preparedTargets.count != objectives.count { preparedTargets = objectives.map { _ in [] } }
+        for index in objectives.indices {
+            kernels[index].prepare(targets[index], width: programs[0].output(index).count / Swift.max(1, programs[0].output(index).shape[0]),
+                                   into: &preparedTargets[index])
+        }
+        if shardLosses.count < shards * objectives.count {
+            shardLosses.deallocate()
+            shardLosses = .allocate(capacity: shards * objectives.count)
+        }
+        let shardLosses = self.shardLosses, outputCount = objectives.count
+        let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
+        return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
+            func run(_ weights: UnsafeBufferPointer<Scalar>?) {
+                Parallelism.parallelFor(shards) { shard in
+                    let program = programs[shard], range = Self.rows(ofShard: shard, of: shards, rows: rows)
+                    program.forward(.serial)
+                    for (index, kernel) in kernels.enumerated() {
+                        let output = program.output(index), width = output.count / Swift.max(1, range.count)
+                        let gradient = program.outputGradient(index)
+                        let loss = preparedTargets[index].withUnsafeBufferPointer { t in
+                            kernel.lossAndGradient(output.elements, targets: UnsafeBufferPointer(rebasing: t[(range.lowerBound * width)..<(range.upperBound * width)]),
+                                                   weights: weights.map { UnsafeBufferPointer(rebasing: $0[range]) }, rows: range.count, width: width,
+                                                   scale: Scalar(objectives[index].weight) * inverseCount, gradient: gradient?.buffer)
+                        }
+                        shardLosses[shard * outputCount + index] = loss
+                    }
+                    program.backward(.serial)
+                }
+            }
+            sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
+            if let parallel { sumOverProcesses(graph, programs, losses: shardLosses, outputs: outputCount, parallel.training) }
+            let summedShards = parallel == nil ? shards : 1
+            outputLosses.removeAll(keepingCapacity: true)
+            var loss: Scalar = 0
+            for index in objectives.indices {
+                var sum: Scalar = 0
+                for shard in 0..<summedShards { sum += shardLosses[shard * outputCount + index] }
+                if objectives.count > 1 { outputLosses.append(Double(sum * inverseCount)) }
+                loss += Scalar(objectives[index].weight) * sum * inverseCount
+            }
+            if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
+            update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
+            gatherOutputs(programs, rows: rows)
+            return (loss, outputs)
+        }
+    }
+
+    /// Data-parallel: adds every shard's parameter gradients and losses into the first shard's, then
+    /// replaces those by their sums over the processes.
+    private func sumOverProcesses(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>],
+                                  losses: UnsafeMutableBufferPointer<Scalar>, outputs: Int, _ training: DataParallelTraining<Scalar>) {
+        var gradients: [UnsafeMutableBufferPointer<Scalar>] = []
+        for (index, parameter) in graph.parameters.enumerated() where parameter.variable.requiresGradient {
+            guard let total = programs[0].parameterGradient(index) else { continue }
+            for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(index)!), into: total) }
+            gradients.append(total)
+        }
+        var sums = (0..<outputs).map { index in programs.indices.reduce(Scalar(0)) { $0 + losses[$1 * outputs + index] } }
+        training.exchange(gradients, &sums)
+        for index in 0..<outputs { losses[index] = sums[index] }
+    }
+
+    /// Binds every program to the model's parameters (made unique, valid for `body`) and to its rows of the inputs.
+    private func withBoundStorage<R>(_ graph: TracedGraph<Scalar>, inputs: [Tensor<Scalar>], programs: [CompiledProgram<Scalar>],
+                                     rows: Int, _ body: () -> R) -> R {
+        let shards = programs.count
+        boundParameters.removeAll(keepingCapacity: true)
+        func bindParameters(from index: Int) -> R {
+            guard index < graph.parameters.count else { return bindInputs(from: 0) }
+            return graph.parameters[index].variable.value.withUnsafeMutableBufferPointer { storage in
+                boundParameters.append(storage)
+                for program in programs { program.bind(parameter: index, to: storage.baseAddress) }
+                return bindParameters(from: index + 1)
+            }
+        }
+        func bindInputs(from index: Int) -> R {
+            guard index < inputs.count else { return body() }
+            return inputs[index].withUnsafeBufferPointer { storage in
+                let rowSize = inputs[index].count / Swift.max(rows, 1)
+                for (shard, program) in programs.enumerated() {
+                    let first = Self.rows(ofShard: shard, of: shards, rows: rows).lowerBound
+                    program.bind(input: index, to: storage.baseAddress.map { UnsafeMutablePointer(mutating: $0) + first * rowSize })
+                }
+                return bindInputs(from: index + 1)
+            }
+        }
+        return bindParameters(from: 0)
+    }
+
+    /// Adds the penalty's gradient (``PenaltyPrimitive``, the tape's own definition) to the first
+    /// shard's gradients of the penalised trainable parameters; returns the penalty.
+    private func addPenalty(_ regularization: Regularization, _ graph: TracedGraph<Scalar>, _ program: CompiledProgram<Scalar>) -> Scalar {
+        let penalty = PenaltyPrimitive<Scalar>(regularization)
+        var total: Scalar = 0
+        for (index, parameter) in graph.parameters.enumerated()
+        where parameter.variable.requiresGradient && Regularization.isPenalized(parameter.name) {
+            guard let gradient = program.parameterGradient(index) else { continue }
+            if penaltyScratch.count < gradient.count {
+                penaltyScratch.deallocate()
+                penaltyScratch = .allocate(capacity: gradient.count)
+            }
+            let scratch = UnsafeMutableBufferPointer(rebasing: penaltyScratch[..<gradient.count])
+            // The parameter's storage is bound (held for writing): its shape is read from the program.
+            let shape = program.shapes[graph.inputCount + index]
+            let w = Operand(boundParameters[index], shape: shape)
+            var value: Scalar = 0, seed: Scalar = 1
+            withUnsafeMutablePointer(to: &value) { result in
+                withUnsafeMutablePointer(to: &seed) { seed in
+                    let y = Operand(UnsafeMutableBufferPointer(start: result, count: 1), shape: [])
+                    penalty.forward([w], into: y, .serial)
+                    penalty.backward([w], output: y, upstream: Operand(UnsafeMutableBufferPointer(start: seed, count: 1), shape: []),
+                                     into: [Operand(scratch, shape: shape)], .serial)
+                }
+            }
+            Scalar.accumulate(UnsafeBufferPointer(scratch), into: gradient)
+            total += value
+        }
+        return total
+    }
+
+    /// One chunk of the update: a range of one parameter, with its gradients from every shard and its slots.
+    private struct UpdateChunk {
+        let parameter: UnsafeMutableBufferPointer<Scalar>
+        let gradients: [UnsafeMutableBufferPointer<Scalar>]
+        let slots: [UnsafeMutableBufferPointer<Scalar>]
+    }
+
+    /// Sums the shards' gradients and applies the optimiser to every trainable parameter that got
+    /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound).
+    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer) {
+        let rule = optimizer.beginStep()
+        func forEachUpdated(_ body: (String, UnsafeMutableBufferPointer<Scalar>, [UnsafeMutableBufferPointer<Scalar>]) -> Void) {
+            for (index, parameter) in graph.parameters.enumerated() where parameter.variable.requiresGradient {
+                guard programs[0].parameterGradient(index) != nil else { continue }
+                body(parameter.name, boundParameters[index], programs.map { $0.parameterGradient(index)! })
+            }
+        }
+        // What the chunks point into: rebuilt only when one of these addresses changes.
+        candidateSignature.removeAll(keepingCapacity: true)
+        candidateSignature.append(UnsafeMutableRawPointer(bitPattern: programs.count))
+        forEachUpdated { name, parameter, gradients in
+            candidateSignature.append(UnsafeMutableRawPointer(parameter.baseAddress))
+            for gradient in gradients { candidateSignature.append(UnsafeMutableRawPointer(gradient.baseAddress)) }
+            for slot in optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self) {
+                candidateSignature.append(UnsafeMutableRawPointer(slot.baseAddress))
+            }
+        }
+        if candidateSignature != updateSignature {
+            swap(&candidateSignature, &updateSignature)
+            updateChunks.removeAll()
+            forEachUpdated { name, parameter, gradients in
+                let slots = optimizer.slotBuffers(for: name, size: parameter.count, rule: rule, as: Scalar.self)
+                for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
+                    let range = start..<Swift.min(start + Self.updateChunk, parameter.count)
+                    updateChunks.append(UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
+                                                    gradients: gradients.map { UnsafeMutableBufferPointer(rebasing: $0[range]) },
+                                                    slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }))
+                }
+            }
+        }
+        Parallelism.parallelFor(updateChunks.count) { c in
+            let chunk = updateChunks[c], gradients = chunk.gradients
+            guard gradients.count > 1 else {
+                return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
+            }
+            // Shards 2… are added into shard 1's gradient; shards 0 and 1 are summed by the update itself.
+            for shard in gradients.dropFirst(2) { Scalar.accumulate(UnsafeBufferPointer(shard), into: gradients[1]) }
+            Scalar.update(rule, parameter: chunk.parameter, gradient: gradients[0], adding: UnsafeBufferPointer(gradients[1]),
+                          slots: chunk.slots)
+        }
+    }
+
+    /// Copies the shards' outputs into ``outputs`` (rewritten in place once the caller let go of them).
+    private func gatherOutputs(_ programs: [CompiledProgram<Scalar>], rows: Int) {
+        let count = programs[0].graph.outputs.count
+        if outputs.count != count { outputs = (0..<count).map { _ in .zeros([0]) } }
+        for index in 0..<count {
+            let shape = [rows] + programs[0].output(index).shape.dropFirst()
+            if outputs[index].shape != shape { outputs[index] = .zeros(shape) }
+            outputs[index].withUnsafeMutableBufferPointer { destination in
+                var offset = 0
+                for program in programs {
+                    let piece = program.output(index)
+                    guard piece.count > 0 else { continue }
+                    copyElements(from: piece.pointer, to: destination.baseAddress! + offset, count: piece.count)
+                    offset += piece.count
+                }
+            }
+        }
+    }
+
+    // MARK: Inference
+
+    /// Idle inference programs by block rows; a block takes one and gives it back.
+    private let idlePrograms = Mutex<[Int: [CompiledProgram<Scalar>]]>([:])
+
+    /// The outputs for `inputs` (whole batches; rows computed in blocks of 64 that start at row 0),
+    /// or `nil` when the model does not compile. Safe to call from several threads at once.
+    func infer(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>]? {
+        guard case .success(let graph) = trace else { return nil }
+        let rows = inputs[0].shape.first ?? 0, block = Scalar.productRowBlock, blocks = (rows + block - 1) / block
+        let shapes = graph.shapes(rows: rows)
+        let parameters = graph.parameters.map(\.variable.value)
+        let results = withOperands(parameters) { parameterOperands in
+            withOperands(inputs) { inputOperands in
+                makingTensors(graph.outputs.map { shapes[$0] }) { (destinations: [Operand<Scalar>?]) in
+                    Parallelism.parallelFor(blocks) { b in
+                        let first = b * block, n = Swift.min(block, rows - first)
+                        let program = idlePrograms.withLock { $0[n]?.popLast() }
+                            ?? CompiledProgram(graph, shapes: graph.shapes(rows: n), training: false)
+                        for (index, operand) in parameterOperands.enumerated() { program.bind(parameter: index, to: operand.buffer.baseAddress) }
+                        for (index, operand) in inputOperands.enumerated() {
+                            program.bind(input: index, to: operand.buffer.baseAddress.map { $0 + first * (operand.count / rows) })
+                        }
+                        program.forward(.serial)
+                        for (index, destination) in destinations.enumerated() {
+                            let piece = program.output(index)
+                            if piece.count > 0 { copyElements(from: piece.pointer, to: destination!.pointer + first * (piece.count / n), count: piece.count) }
+                        }
+                        idlePrograms.withLock { $0[n, default: []].append(program) }
+                    }
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+}

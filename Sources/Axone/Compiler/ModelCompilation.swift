@@ -1,0 +1,52 @@
+import Foundation
+
+/// A model's compiled executors, one traced in training mode and one in inference mode, each
+/// made on first use and dropped when the layers or the parameters change.
+final class ExecutorCache<Scalar: TensorScalar>: @unchecked Sendable {
+    private var made: [Bool: CompiledModel<Scalar>] = [:]
+    private let lock = NSLock()
+
+    /// The executor for `training`, made by `make` unless the cached one is still `current`.
+    func executor(training: Bool, current: (CompiledModel<Scalar>) -> Bool,
+                  make: () -> CompiledModel<Scalar>) -> CompiledModel<Scalar> {
+        lock.withLock {
+            if let cached = made[training], current(cached) { return cached }
+            let executor = make()
+            made[training] = executor
+            return executor
+        }
+    }
+
+    /// Drops both executors.
+    func removeAll() { lock.withLock { made.removeAll() } }
+}
+
+extension Model {
+    /// The compiled executor for training (`true`) or inference, or `nil` when the model runs on
+    /// the eager tape (not built, ``usesCompiledPasses`` off, or ``compilation`` gives the reason).
+    ///
+    /// Checks that the executor still reads the model's parameters (a layer's parameter may have
+    /// been replaced since), so call it once per `fit`, `predict` or `evaluate`, not per batch.
+    func executor(training: Bool) -> CompiledModel<Scalar>? {
+        compiledModel(training: training).flatMap { $0.refusal == nil ? $0 : nil }
+    }
+
+    /// The executor or the reason it could not be made; `nil` when not built or turned off.
+    private func compiledModel(training: Bool) -> CompiledModel<Scalar>? {
+        // Inference compiles in plain inference mode only: Monte-Carlo passes keep dropout on.
+        guard usesCompiledPasses, training || ForwardMode.override == .inference, let shapes = exampleInputShapes else { return nil }
+        return executors.executor(training: training, current: { $0.reads(self) }) {
+            training ? withMode(training: true) { CompiledModel(self, inputShapes: shapes) }
+                : ForwardMode.$override.withValue(.inference) { CompiledModel(self, inputShapes: shapes) }
+        }
+    }
+
+    /// Whether the model trains on the compiled executor, or why it runs on the eager tape (as
+    /// `summary()` prints it).
+    public var compilation: String {
+        guard usesCompiledPasses else { return "eager tape (compiled passes turned off)" }
+        guard let compiled = compiledModel(training: true) else { return "eager tape (not built yet)" }
+        if let refusal = compiled.refusal { return "eager tape: \(refusal)" }
+        return "compiled executor, \(compiled.callCount) primitive calls"
+    }
+}

@@ -1,0 +1,135 @@
+/// Why a model runs on the eager tape instead of the compiled executor (shown once, in `summary()`).
+public struct CompilationRefusal: Error, Sendable, CustomStringConvertible {
+    /// The reason, in words.
+    public let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// A model's forward pass as a list of primitive calls: the small graph IR the compiled executor
+/// plans (like a jaxpr or a `torch.fx` graph). Values are numbered: the model's inputs first, then
+/// its parameters, then constants and call results in the order they were made.
+struct TracedGraph<Scalar: TensorScalar> {
+    /// Where a value comes from.
+    enum Source {
+        case input(Int)
+        case parameter(Int)
+        case constant(Tensor<Scalar>)
+        case call
+    }
+
+    /// One primitive call: the values it reads and the value it makes.
+    struct Call {
+        var primitive: any Primitive<Scalar>
+        let inputs: [Int]
+        var output: Int
+    }
+
+    private(set) var sources: [Source]
+    /// Each value's shape at the traced batch size.
+    private(set) var shapes: [[Int]]
+    private(set) var calls: [Call]
+    let outputs: [Int]
+    /// The number of model inputs (the first values).
+    let inputCount: Int
+    /// The model's parameters, in the order of ``Layer/namedParameters(includeFrozen:)``.
+    let parameters: [(name: String, variable: Variable<Scalar>)]
+
+    /// Traces `model` on inputs of `inputShapes` (batch axis included) by running its forward pass
+    /// once with every operation keeping its inputs.
+    /// - Throws: ``CompilationRefusal`` when a layer does not promise a traceable forward pass
+    ///   (``Layer/isTraceable``) or an operation is not a ``Primitive``.
+    init(tracing model: Model<Scalar>, inputShapes: [[Int]]) throws {
+        if let layer = model.allLayers.first(where: { !$0.isTraceable }) {
+            throw CompilationRefusal("\(layer.displayName) (\(layer.typeName)) runs on the eager tape")
+        }
+        let leaves = inputShapes.map { Variable(Tensor<Scalar>.zeros($0)) }
+        inputCount = leaves.count
+        parameters = model.namedParameters()
+        let results = GradientRecording.$isTracingValue.withValue(true) { withoutGradients { model.forward(leaves) } }
+        sources = leaves.indices.map { .input($0) } + parameters.indices.map { .parameter($0) }
+        shapes = inputShapes + parameters.map(\.variable.shape)
+        calls = []
+        var ids: [ObjectIdentifier: Int] = [:]
+        for (index, variable) in (leaves + parameters.map(\.variable)).enumerated() { ids[ObjectIdentifier(variable)] = index }
+        // Depth-first, each value after its inputs (iterative, so deep graphs do not overflow the stack).
+        for result in results {
+            var stack: [(variable: Variable<Scalar>, expanded: Bool)] = [(result, false)]
+            while let (variable, expanded) = stack.popLast() {
+                let key = ObjectIdentifier(variable)
+                if ids[key] != nil { continue }
+                if expanded || variable.inputs.isEmpty {
+                    ids[key] = sources.count
+                    shapes.append(variable.shape)
+                    if variable.inputs.isEmpty {
+                        sources.append(.constant(variable.value))
+                    } else {
+                        guard let primitive = variable.primitive else {
+                            throw CompilationRefusal("an operation of shape \(variable.shape) is not a registered primitive")
+                        }
+                        sources.append(.call)
+                        calls.append(Call(primitive: primitive, inputs: variable.inputs.map { ids[ObjectIdentifier($0)]! },
+                                          output: sources.count - 1))
+                    }
+                    continue
+                }
+                stack.append((variable, true))
+                for input in variable.inputs where ids[ObjectIdentifier(input)] == nil { stack.append((input, false)) }
+            }
+        }
+        outputs = results.map { ids[ObjectIdentifier($0)]! }
+        fuseActivations()
+    }
+
+    /// Folds an element-wise activation into the linear call before it when the linear result
+    /// feeds nothing else and the activation's derivative follows from its output (bias and
+    /// activation then run in the GEMM's output pass, and the backward pass needs no pre-activation).
+    private mutating func fuseActivations() {
+        var consumers = [Int](repeating: 0, count: sources.count)
+        for call in calls { for input in call.inputs { consumers[input] += 1 } }
+        for output in outputs { consumers[output] += 1 }
+        var producer = [Int: Int]()
+        for (index, call) in calls.enumerated() { producer[call.output] = index }
+        var removed = Set<Int>()
+        for (index, call) in calls.enumerated() {
+            guard let activation = call.primitive as? ElementwisePrimitive<Scalar>, activation.derivativeFollowsFromOutput,
+                  let linearIndex = producer[call.inputs[0]], consumers[call.inputs[0]] == 1,
+                  let linear = calls[linearIndex].primitive as? LinearPrimitive<Scalar>, linear.activation == nil else { continue }
+            calls[linearIndex].primitive = LinearPrimitive(activation: activation)
+            calls[linearIndex].output = call.output
+            removed.insert(index)
+        }
+        calls = calls.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// Which values have the batch on their first axis: the inputs, and what is computed from them.
+    var batchShaped: [Bool] {
+        var shaped = sources.map { if case .input = $0 { true } else { false } }
+        for call in calls { shaped[call.output] = call.inputs.contains { shaped[$0] } }
+        return shaped
+    }
+
+    /// Whether every call maps rows of its batch-shaped inputs to the same rows of its output, so
+    /// that a batch may run in row shards (each shard's shapes differ only on the batch axis).
+    var isRowLocal: Bool {
+        let shaped = batchShaped
+        guard outputs.allSatisfy({ shaped[$0] }) else { return false }
+        return calls.allSatisfy { call in
+            guard call.inputs.contains(where: { shaped[$0] }) else { return true }
+            guard let cut = call.primitive.rowLocalInputs(call.inputs.map { shapes[$0] }) else { return false }
+            return zip(call.inputs, cut).allSatisfy { shaped[$0] == $1 }
+        }
+    }
+
+    /// Each value's shape when the batch holds `rows` examples (row-local graphs only).
+    func shapes(rows: Int) -> [[Int]] {
+        zip(shapes, batchShaped).map { shape, shaped in shaped ? [rows] + shape.dropFirst() : shape }
+    }
+
+    /// The values each call reads, by consumer.
+    var consumers: [[Int]] {
+        var result = [[Int]](repeating: [], count: sources.count)
+        for (index, call) in calls.enumerated() { for input in call.inputs { result[input].append(index) } }
+        return result
+    }
+}

@@ -1,0 +1,89 @@
+/// The affine map `y = f(x·W + b)` of a dense layer: inputs `x [m, k]`, `W [k, n]` and optionally
+/// `b [n]`; `f` is the identity unless the compiler fused an activation whose derivative follows
+/// from its output (see ``ElementwisePrimitive/derivativeFollowsFromOutput``).
+///
+/// Forward: `b` is copied into the output rows and one GEMM adds `x·W` on top (β = 1), then `f`
+/// runs over the rows from the workspace. Pullback: `dZ = dY ⊙ f′(y)`, `dx = dZ·Wᵀ`, `dW = xᵀ·dZ`
+/// (GEMMs with transpose flags, no transposed copy), `db = Σ_rows dZ`.
+public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
+    /// The activation applied after the affine map, if any.
+    public let activation: ElementwisePrimitive<Scalar>?
+
+    /// Creates the primitive.
+    /// - Precondition: the activation's derivative follows from its output.
+    public init(activation: ElementwisePrimitive<Scalar>? = nil) {
+        precondition(activation?.derivativeFollowsFromOutput ?? true, "linear: \(activation!.name) cannot be fused")
+        self.activation = activation
+    }
+
+    public var name: String { activation.map { "linear+\($0.name)" } ?? "linear" }
+
+    public func outputShape(_ inputShapes: [[Int]]) throws -> [Int] {
+        guard inputShapes.count == 2 || inputShapes.count == 3 else {
+            throw TensorError.invalidArgument("linear: 2 or 3 inputs (x, W, b) expected, got \(inputShapes.count)")
+        }
+        let (x, w) = (inputShapes[0], inputShapes[1])
+        guard x.count == 2, w.count == 2, x[1] == w[0] else {
+            throw TensorError.incompatibleShapes(operation: "linear (x·W)", lhs: x, rhs: w)
+        }
+        if inputShapes.count == 3, inputShapes[2] != [w[1]] {
+            throw TensorError.incompatibleShapes(operation: "linear (bias)", lhs: [w[1]], rhs: inputShapes[2])
+        }
+        return [x[0], w[1]]
+    }
+
+    public func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int {
+        activation == nil ? 0 : output.reduce(1, *)
+    }
+
+    public func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true, false, false].prefix(inputShapes.count).map { $0 } }
+
+    public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
+        let (x, w) = (inputs[0], inputs[1])
+        let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
+        let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
+        if inputs.count == 3 {
+            for r in 0..<m { copyElements(from: inputs[2].pointer, to: z.baseAddress! + r * n, count: n) }
+        } else {
+            Scalar.fill(0, into: z)
+        }
+        if m > 0 && n > 0 && k > 0 {
+            context.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: x.pointer, lda: k,
+                         b: w.pointer, ldb: n, beta: 1, c: z.baseAddress!, ldc: n)
+        }
+        if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
+    }
+
+    public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
+                         into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
+        let (x, w) = (inputs[0], inputs[1])
+        let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
+        guard upstream.count > 0 else {
+            // No output: every gradient is zero.
+            for gradient in gradients { gradient.map { Scalar.fill(0, into: $0.buffer) } }
+            return
+        }
+        var dz = upstream.elements
+        if let activation {
+            let scratch = context.scratch(output.count, as: Scalar.self)
+            Scalar.applyDerivative(activation.function, x: output.elements, y: output.elements, upstream: upstream.elements, into: scratch)
+            dz = UnsafeBufferPointer(scratch)
+        }
+        if let dx = gradients[0] {
+            context.gemm(transposeA: false, transposeB: true, m: m, n: k, k: n, alpha: 1, a: dz.baseAddress!, lda: n,
+                         b: w.pointer, ldb: n, beta: 0, c: dx.pointer, ldc: k)
+        }
+        if let dw = gradients[1] {
+            // Split over k: the rows of dW are the columns of x.
+            context.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: 1, a: x.pointer, lda: k,
+                         b: dz.baseAddress!, ldb: n, beta: 0, c: dw.pointer, ldc: n)
+        }
+        if gradients.count == 3, let db = gradients[2] {
+            Scalar.reduce(.sum, dz, outer: 1, count: m, inner: n, into: db.buffer)
+        }
+    }
+
+    public var backwardReadsOutput: Bool { activation != nil }
+
+    public var onnx: ONNXOperator? { activation == nil ? ONNXOperator("Gemm") : nil }
+}

@@ -1,0 +1,164 @@
+import Testing
+@testable import Axone
+
+/// The compiled executor must compute the same maths as the eager tape (Double, relative 1e-10:
+/// only the summation order of gradients — bias sums, row shards — differs).
+@Suite struct CompiledExecutorTests {
+    func model(seed: UInt64, activation: Activation, optimizer: Optimizer = Adam(learningRate: 0.01),
+               frozen: Int? = nil) throws -> Sequential<Double> {
+        let model = try Sequential<Double>(inputShape: [5], seed: seed) {
+            Dense(7, activation: activation)
+            Dense(6, activation: .tanh)
+            Dense(4)
+        }
+        if let frozen { model[frozen].isTrainable = false }
+        model.compile(optimizer: optimizer, loss: .categoricalCrossEntropy(labelSmoothing: 0.1),
+                      metrics: [.accuracy], regularization: try Regularization(l1: 1e-3, l2: 1e-3))
+        return model
+    }
+
+    /// ELU with α < 0 is positive on negative inputs too, so its derivative cannot be read from its output.
+    @Test(arguments: [Activation.relu, .sigmoid, .softplus, .elu(), .elu(alpha: -0.5), .selu, .leakyRelu(alpha: 0.1), .linear])
+    func compiledTrainingMatchesTheTape(activation: Activation) throws {
+        try expectPlanMatchesAutodiff(activation: activation, examples: 37, batchSize: 8)
+    }
+
+    /// A frozen layer is neither updated nor penalised by L1/L2, on both paths.
+    @Test(arguments: [0, 1])
+    func aFrozenLayerIsNotPenalisedOnEitherPath(frozen: Int) throws {
+        try expectPlanMatchesAutodiff(activation: .relu, examples: 37, batchSize: 8, frozen: frozen)
+    }
+
+    /// Batches of 150 and 300 rows are split into 2 and 4 shards whose gradients are summed (by
+    /// Adam's kernel, or before SGD's); the last batch of 90 rows is one shard.
+    @Test(arguments: [Activation.relu, .softplus])
+    func shardedTrainingMatchesTheTape(activation: Activation) throws {
+        for optimizer in [{ Adam(learningRate: 0.01) as Optimizer }, { SGD(learningRate: 0.05, momentum: 0.9) }] {
+            try expectPlanMatchesAutodiff(activation: activation, examples: 390, batchSize: 150, optimizer: optimizer)
+            try expectPlanMatchesAutodiff(activation: activation, examples: 300, batchSize: 300, optimizer: optimizer)
+        }
+    }
+
+    func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
+                                   optimizer: () -> Optimizer = { Adam(learningRate: 0.01) }, frozen: Int? = nil,
+                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var rng = SeededGenerator(seed: 3)
+        let x = Tensor<Double>.randomNormal([examples, 5], using: &rng)
+        let y = Tensor<Double>(shape: [examples], scalars: (0..<examples).map { Double($0 % 4) })
+        let planned = try model(seed: 9, activation: activation, optimizer: optimizer(), frozen: frozen)
+        let taped = try model(seed: 9, activation: activation, optimizer: optimizer(), frozen: frozen)
+        taped.usesCompiledPasses = false
+        #expect(planned.executor(training: true) != nil)
+        let a = try planned.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)
+        let b = try taped.fit(x, y, epochs: 3, batchSize: batchSize, classWeight: [1: 2], verbose: .silent)
+        // Double, relative 1e-10: only the summation order of the gradients (bias sums, shards) differs.
+        for key in a.keys {
+            for (u, v) in zip(a[key], b[key]) { #expect(abs(u - v) <= 1e-10 * max(abs(v), 1), sourceLocation: sourceLocation) }
+        }
+        if let frozen {
+            let untouched = try model(seed: 9, activation: activation, frozen: frozen)
+            #expect(planned[frozen].state() == untouched[frozen].state(), sourceLocation: sourceLocation)
+        }
+        for (p, q) in zip(planned.namedParameters(), taped.namedParameters()) {
+            expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12, sourceLocation: sourceLocation)
+        }
+        expectClose(try planned.predict(x, batchSize: 1000), try taped.predict(x), relative: 1e-10, absolute: 1e-12,
+                    sourceLocation: sourceLocation)
+    }
+
+    @Test func layersOutsideTheExecutorFallBackToTheTape() throws {
+        let withDropout = try Sequential<Float>(inputShape: [3]) {
+            Dense(4, activation: .relu)
+            try Dropout(rate: 0.5)
+            Dense(2)
+        }
+        #expect(withDropout.executor(training: true) == nil)
+        // Dropout passes its input through in inference (but not in Monte-Carlo passes).
+        #expect(ForwardMode.$override.withValue(.inference) { withDropout.executor(training: false) } != nil)
+        #expect(ForwardMode.$override.withValue(.inferenceWithDropout) { withDropout.executor(training: false) } == nil)
+        #expect(withDropout.compilation.contains("Dropout"))
+        let normalized = try Sequential<Float>(inputShape: [3]) { try BatchNormalization() }
+        #expect(ForwardMode.$override.withValue(.inference) { normalized.executor(training: false) } == nil)   // its statistics change as it trains
+        // Losses without a fused kernel train on the tape.
+        #expect(LossKernel<Float>(.hinge) == nil && LossKernel<Float>(.binaryCrossEntropy()) == nil)
+        #expect(LossKernel<Float>(.meanSquaredError) != nil && LossKernel<Float>(.categoricalCrossEntropy()) != nil)
+        let dense = try Sequential<Float>(inputShape: [3]) { Dense(2) }
+        #expect(dense.executor(training: true) != nil)
+        try dense.add(try Dropout(rate: 0.1))
+        #expect(dense.executor(training: true) == nil)           // the executor is dropped when layers change
+    }
+
+    /// Trains `make()` twice from the same weights, compiled and on the tape, and compares the
+    /// histories, the weights and the predictions (Double, relative 1e-10, absolute 1e-12).
+    func expectCompiledMatchesTape(_ make: () throws -> Model<Double>, inputs: [Tensor<Double>], targets: [Tensor<Double>],
+                                   batchSize: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let compiled = try make(), taped = try make()
+        taped.usesCompiledPasses = false
+        #expect(compiled.executor(training: true) != nil, "\(compiled.compilation)", sourceLocation: sourceLocation)
+        let a = try compiled.fit(inputs, targets, epochs: 3, batchSize: batchSize, verbose: .silent)
+        let b = try taped.fit(inputs, targets, epochs: 3, batchSize: batchSize, verbose: .silent)
+        #expect(a.keys == b.keys, sourceLocation: sourceLocation)
+        for key in a.keys {
+            for (u, v) in zip(a[key], b[key]) {
+                #expect(abs(u - v) <= 1e-10 * max(abs(v), 1), "\(key): \(u) vs \(v)", sourceLocation: sourceLocation)
+            }
+        }
+        for (p, q) in zip(compiled.namedParameters(), taped.namedParameters()) {
+            expectClose(p.variable.value, q.variable.value, relative: 1e-10, absolute: 1e-12, sourceLocation: sourceLocation)
+        }
+        for (p, q) in zip(try compiled.predict(inputs), try taped.predict(inputs)) {
+            expectClose(p, q, relative: 1e-10, absolute: 1e-12, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Three heads (one through a concatenation) with a loss each and loss weights.
+    @Test func aMultiOutputGraphTrainsAsOnTheTape() throws {
+        let x = randomTensor([150, 4], seed: 1)
+        let targets = [Tensor<Double>(shape: [150], scalars: (0..<150).map { Double($0 % 3) }),
+                       randomTensor([150, 2], seed: 2), randomTensor([150, 1], seed: 3)]
+        try expectCompiledMatchesTape({
+            let model = try FunctionalModelTests.threeHeads(seed: 4)
+            try model.compile(optimizer: Adam(learningRate: 0.01),
+                              losses: ["a": .categoricalCrossEntropy(), "b": .meanSquaredError, "c": .meanSquaredError],
+                              lossWeights: ["a": 1, "b": 0.5, "c": 2], metrics: ["a": [.accuracy]])
+            return model
+        }, inputs: [x], targets: targets, batchSize: 64)
+    }
+
+    /// A layer called twice shares its weights: their gradients add.
+    @Test func aSharedLayerTrainsAsOnTheTape() throws {
+        let x = randomTensor([90, 3], seed: 5), y = randomTensor([90, 3], seed: 6)
+        try expectCompiledMatchesTape({
+            let inputs = Input<Double>(shape: [3], seed: 7)
+            let shared = Dense<Double>(3, activation: .tanh, name: "shared")
+            let twice = try shared(try shared(inputs))
+            let model = try Model(inputs: [inputs], outputs: [try Add<Double>()([twice, inputs])])
+            model.compile(optimizer: SGD(learningRate: 0.1, momentum: 0.5), loss: .meanSquaredError,
+                          regularization: try Regularization(l2: 1e-3))
+            return model
+        }, inputs: [x], targets: [y], batchSize: 32)
+    }
+
+    /// Dense without a bias, a softmax layer, PReLU, and every optimiser, with max-norm.
+    @Test(arguments: 0..<8)
+    func everyOptimizerTrainsAsOnTheTape(_ optimizer: Int) throws {
+        let optimizers: [() -> Optimizer] = [
+            { SGD(learningRate: 0.05) }, { SGD(learningRate: 0.05, momentum: 0.9, nesterov: true) },
+            { Adagrad(learningRate: 0.05, weightDecay: 1e-3) }, { RMSProp(learningRate: 0.01) }, { AdaDelta() },
+            { Adam(learningRate: 0.01) }, { Nadam() }, { AdamW(learningRate: 0.01) },
+        ]
+        let x = randomTensor([70, 5], seed: 8)
+        let y = Tensor<Double>(shape: [70], scalars: (0..<70).map { Double($0 % 4) })
+        try expectCompiledMatchesTape({
+            let model = try Sequential<Double>(inputShape: [5], seed: 9) {
+                Dense(6, useBias: false)
+                PReLU()
+                Dense(4, activation: .selu)
+                Dense(4, activation: .logSoftmax)
+            }
+            model.compile(optimizer: optimizers[optimizer](), loss: .categoricalCrossEntropy(),
+                          maxNorm: try MaxNormConstraint(maxNorm: 1))
+            return model
+        }, inputs: [x], targets: [y], batchSize: 16)
+    }
+}
