@@ -3,7 +3,7 @@
 #   make test   runs the test suite (installs what it needs first)
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium
+APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium libopenmpi-dev openmpi-bin iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test deps bench clean

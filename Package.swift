@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "Axone", targets: ["Axone"]),
         .library(name: "AxoneONNX", targets: ["AxoneONNX"]),
         .library(name: "AxonePlayground", targets: ["AxonePlayground"]),
+        .library(name: "AxoneDistributed", targets: ["AxoneDistributed"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
@@ -19,6 +20,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CAxoneKernels"),
         .target(
             name: "Axone",
@@ -29,6 +31,8 @@ let package = Package(
             name: "AxoneONNX",
             dependencies: ["Axone", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        // Data-parallel training over Open MPI lives in its own target so the core library does not link MPI.
+        .target(name: "AxoneDistributed", dependencies: ["Axone", "CMPI"]),
         .target(
             name: "AxonePlayground",
             dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
@@ -36,11 +40,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", "AxoneONNX", "AxonePlayground", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",
-            dependencies: ["Axone", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneDistributed", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground"]),
     ]

@@ -1,12 +1,19 @@
 import ArgumentParser
 import Axone
+import AxoneDistributed
 import Foundation
 
 /// The peers' benchmark task (shared/peers): Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax
 /// cross-entropy, Adam 1e-3, reshuffled every epoch; epoch time = median of epochs 2…N.
 struct MLPBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.")
+        commandName: "mlp", abstract: "Train the peers' Fashion-MNIST MLP and print the peers' RESULT columns.",
+        discussion: """
+            --distributed trains data-parallel over the processes of an mpirun job (--batch is the global batch)
+            and adds two lines on the all-reduce of a step's gradients, ALLREDUCE,when,processes,calls,bytes_per_call,
+            ms_per_call,GB_per_s (the bytes each process contributes per call / seconds per call): during training
+            (waiting for the slower process included), then alone (50 calls back to back after training).
+            """)
 
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Epochs (the median skips the first).") var epochs = 10
@@ -14,9 +21,12 @@ struct MLPBenchmark: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Weight initialiser (Keras name).") var initializer = "glorot_uniform"
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+    @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
 
     func run() throws {
-        printInvocation()
+        let communicator = distributed ? try MPICommunicator() : nil
+        let prints = communicator?.writesFiles ?? true
+        if prints { printInvocation() }
         Parallelism.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
@@ -24,14 +34,32 @@ struct MLPBenchmark: ParsableCommand {
         for i in architecture.layers.indices { architecture.layers[i].kernelInitializer = initializer }
         let model = try Sequential<Float>(architecture: architecture, seed: seed)
         model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        model.gradientSynchronizer = communicator
         var epochSeconds: [Double] = []
         var last = DispatchTime.now()
         let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
             epochSeconds.append(seconds)
+            guard prints else { return }
             print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
         }
         try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
+        if let communicator {
+            defer { communicator.finalize() }
+            let training = communicator.statistics
+            var gradients = [Float](repeating: 1, count: model.trainableParameters.reduce(2) { $0 + $1.variable.value.count })
+            for _ in 0..<50 { gradients.withUnsafeMutableBufferPointer { communicator.sum($0) } }
+            guard prints else { return }
+            var alone = communicator.statistics
+            (alone.calls, alone.bytes, alone.seconds) = (alone.calls - training.calls, alone.bytes - training.bytes,
+                                                         alone.seconds - training.seconds)
+            print("allreduce,when,processes,calls,bytes_per_call,ms_per_call,GB_per_s")
+            for (when, sums) in [("training", training), ("alone", alone)] {
+                let perCall = sums.seconds / Double(max(sums.calls, 1)), bytes = sums.bytes / max(sums.calls, 1)
+                print(String(format: "ALLREDUCE,%@,%d,%d,%d,%.3f,%.3f", when, communicator.processCount, sums.calls, bytes,
+                             perCall * 1e3, Double(bytes) / perCall / 1e9))
+            }
+        }
         let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
         let median = timed.sorted()[timed.count / 2]
         let images = test.allImages()

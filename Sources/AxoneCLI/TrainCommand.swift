@@ -1,5 +1,6 @@
 import ArgumentParser
 import Axone
+import AxoneDistributed
 import Foundation
 
 /// `axone train`: trains a model on a data set and writes the model and its history.
@@ -17,6 +18,10 @@ struct TrainCommand: ParsableCommand {
             after every epoch (--checkpoint-every); Ctrl-C or SIGTERM stops after the current step, writes
             it to --output and exits with 130 or 143. Resume with --model <output> --resume and the same
             options.
+
+            --distributed trains data-parallel over the processes of an Open MPI job, each taking its share
+            of every batch of --batch-size examples; process 0 writes the files and prints:
+              mpirun -np 4 --hostfile hosts axone train --distributed --model mlp:784-256-128-10 --dataset fashion-mnist
             """)
 
     @OptionGroup var model: ModelOptions
@@ -46,6 +51,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("terminate-on-nan"), help: "Stop with an error (exit status 1) when a batch loss becomes NaN or infinite.")
     var terminateOnNaN = false
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
+    @Flag(help: "Train data-parallel with the other processes of an mpirun job (Open MPI); process 0 writes the files.")
+    var distributed = false
 
     func validate() throws {
         try learningRate.map { try OptionError.requirePositive($0, "learning-rate") }
@@ -61,6 +68,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(threads)
+        let communicator = distributed ? try MPICommunicator() : nil
+        let writes = communicator?.writesFiles ?? true
         let loss = try Loss(name: loss)
         let metrics = try self.metrics.split(separator: ",").map { try Metric(name: String($0)) }
         let train = try data.load(split: .train, classification: loss.acceptsClassIndices)
@@ -76,10 +85,11 @@ struct TrainCommand: ParsableCommand {
         network.compile(optimizer: optimizer, loss: loss, metrics: metrics,
                         regularization: l1 != 0 || l2 != 0 ? try Regularization(l1: l1, l2: l2) : nil,
                         maxNorm: try maxNorm.map(MaxNormConstraint.init(maxNorm:)))
-        if verbose > 0 { print(network.summary()) }
+        network.gradientSynchronizer = communicator
+        if verbose > 0 && writes { print(network.summary()) }
 
-        var callbacks: [Callback<Float>] = [CSVLogger(path: history, append: resume)]
-        if checkpointEvery > 0 { callbacks.append(try ModelCheckpoint(path: checkpointPath ?? output, period: checkpointEvery)) }
+        var callbacks: [Callback<Float>] = writes ? [CSVLogger(path: history, append: resume)] : []
+        if checkpointEvery > 0 && writes { callbacks.append(try ModelCheckpoint(path: checkpointPath ?? output, period: checkpointEvery)) }
         let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
         if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
         if terminateOnNaN { callbacks.append(TerminateOnNaN()) }
@@ -95,6 +105,7 @@ struct TrainCommand: ParsableCommand {
                                      verbose: Verbosity(rawValue: verbose) ?? .progressBar, seed: trainingSeed,
                                      initialEpoch: start, progress: checkpoint?.training?.progress)
         } catch TrainingError.interrupted(let progress) {
+            guard writes else { throw ExitCode(signals.exitStatus ?? 130) }
             try ModelFile.save(network, to: output, training: TrainingCheckpoint(
                 optimizer: optimizer, epoch: progress.epoch, seed: trainingSeed, progress: progress))
             FileHandle.standardError.write(Data("""
@@ -103,13 +114,16 @@ struct TrainCommand: ParsableCommand {
                 """.utf8))
             throw ExitCode(signals.exitStatus ?? 130)
         }
-        try ModelFile.save(network, to: output, training: TrainingCheckpoint(
-            optimizer: optimizer, epoch: start + record.epochs.count, seed: trainingSeed))
-        if let test {
-            let result = try network.evaluate(test)
-            print("Test: " + result.entries.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+        if writes {
+            try ModelFile.save(network, to: output, training: TrainingCheckpoint(
+                optimizer: optimizer, epoch: start + record.epochs.count, seed: trainingSeed))
+            if let test {
+                let result = try network.evaluate(test)
+                print("Test: " + result.entries.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: ", "))
+            }
+            print("Wrote \(output) and \(history).")
         }
-        print("Wrote \(output) and \(history).")
+        communicator?.finalize()
         if let status = signals.exitStatus { throw ExitCode(status) }   // a signal after the last step
     }
 }

@@ -17,8 +17,13 @@ func axoneBinary() throws -> String {
 
 /// An `axone` process (not started) with `arguments`, run in `directory`, its output and errors piped.
 func axoneProcess(_ arguments: [String], in directory: String) throws -> (process: Process, output: Pipe, error: Pipe) {
+    pipedProcess(try axoneBinary(), arguments, in: directory)
+}
+
+/// A process (not started) running `executable` with `arguments` in `directory`, its output and errors piped.
+func pipedProcess(_ executable: String, _ arguments: [String], in directory: String) -> (process: Process, output: Pipe, error: Pipe) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: try axoneBinary())
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     let out = Pipe(), err = Pipe()
@@ -30,7 +35,12 @@ func axoneProcess(_ arguments: [String], in directory: String) throws -> (proces
 /// ``runAxone(_:in:)`` for async tests: waits for the process without holding a thread of the
 /// concurrency pool (on a 2-core machine the pool has two, and the playground tests need them).
 func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> (status: Int32, output: String, error: String) {
-    let (process, out, err) = try axoneProcess(arguments, in: directory)
+    await runAsync(try axoneProcess(arguments, in: directory))
+}
+
+/// Runs a piped process to its end (see ``runAxoneAsync(_:in:)``); returns its exit status and output.
+func runAsync(_ piped: (process: Process, output: Pipe, error: Pipe)) async -> (status: Int32, output: String, error: String) {
+    let (process, out, err) = piped
     // Drained while the process runs, so a chatty process never blocks on a full pipe.
     async let output = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
     async let error = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
@@ -41,7 +51,7 @@ func runAxoneAsync(_ arguments: [String], in directory: String) async throws -> 
     try? out.fileHandleForWriting.close()
     try? err.fileHandleForWriting.close()
     let (stdout, stderr) = await (output, error)
-    #expect(process.terminationReason == .exit, "axone \(arguments) crashed")
+    #expect(process.terminationReason == .exit, "\(process.executableURL?.lastPathComponent ?? "") \(process.arguments ?? []) crashed")
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 

@@ -110,10 +110,15 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// One training step, or `nil` when the model or a loss has no compiled form (the caller then
     /// runs the eager tape). Returns the total loss (penalty included), each output's loss when
     /// there are several, and the outputs (valid until the next step).
+    ///
+    /// In data-parallel training the rows are this process's share of a global batch of
+    /// `parallel.rows`: the losses and gradients are scaled by that batch's size, and the shards'
+    /// sums, summed over all processes, update the parameters.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
-                   configuration: TrainingConfiguration, outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
+                   configuration: TrainingConfiguration, parallel: (rows: Int, training: DataParallelTraining<Scalar>)? = nil,
+                   outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
         guard case .success(let graph) = trace else { return nil }
         let objectives = configuration.objectives
         if kernelLosses.count != objectives.count || objectives.indices.contains(where: { objectives[$0].loss != kernelLosses[$0] }) {
@@ -135,7 +140,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             shardLosses = .allocate(capacity: shards * objectives.count)
         }
         let shardLosses = self.shardLosses, outputCount = objectives.count
-        let inverseCount = 1 / Scalar(Swift.max(rows, 1))
+        let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             func run(_ weights: UnsafeBufferPointer<Scalar>?) {
                 Parallelism.parallelFor(shards) { shard in
@@ -156,19 +161,36 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 }
             }
             sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
+            if let parallel { sumOverProcesses(graph, programs, losses: shardLosses, outputs: outputCount, parallel.training) }
+            let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
             var loss: Scalar = 0
             for index in objectives.indices {
                 var sum: Scalar = 0
-                for shard in 0..<shards { sum += shardLosses[shard * outputCount + index] }
+                for shard in 0..<summedShards { sum += shardLosses[shard * outputCount + index] }
                 if objectives.count > 1 { outputLosses.append(Double(sum * inverseCount)) }
                 loss += Scalar(objectives[index].weight) * sum * inverseCount
             }
             if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
-            update(graph, programs, optimizer: configuration.optimizer)
+            update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }
+    }
+
+    /// Data-parallel: adds every shard's parameter gradients and losses into the first shard's, then
+    /// replaces those by their sums over the processes.
+    private func sumOverProcesses(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>],
+                                  losses: UnsafeMutableBufferPointer<Scalar>, outputs: Int, _ training: DataParallelTraining<Scalar>) {
+        var gradients: [UnsafeMutableBufferPointer<Scalar>] = []
+        for (index, parameter) in graph.parameters.enumerated() where parameter.variable.requiresGradient {
+            guard let total = programs[0].parameterGradient(index) else { continue }
+            for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(index)!), into: total) }
+            gradients.append(total)
+        }
+        var sums = (0..<outputs).map { index in programs.indices.reduce(Scalar(0)) { $0 + losses[$1 * outputs + index] } }
+        training.exchange(gradients, &sums)
+        for index in 0..<outputs { losses[index] = sums[index] }
     }
 
     /// Binds every program to the model's parameters (made unique, valid for `body`) and to its rows of the inputs.

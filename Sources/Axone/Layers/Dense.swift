@@ -78,7 +78,7 @@ public final class Dense<Scalar: TensorScalar>: Layer<Scalar> {
     ///   when a parameter was given another shape.
     public override func validateParameters() throws {
         guard let inputSize, let weight else { throw LayerError.notBuilt(layer: displayName) }
-        // Element by element: an array literal would allocate, and the planned step checks every batch.
+        // Element by element: an array literal would allocate, and fit may check every batch.
         let shape = weight.value.shape
         guard shape.count == 2, shape[0] == inputSize, shape[1] == units else {
             throw LayerError.parameterShape(layer: displayName, parameter: "weight", expected: [inputSize, units], got: weight.value.shape)

@@ -90,6 +90,9 @@ extension Model {
             : ValidationSplit(training: Array(0..<data.count), validation: [])
         let trainIndices = split.training, validationIndices = split.validation
         var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
+        let parallel = gradientSynchronizer.map(DataParallelTraining<Scalar>.init)
+        try parallel?.start(self, optimizer: configuration.optimizer, examples: trainIndices.count, batchSize: batchSize,
+                            epochs: epochs, initialEpoch: initialEpoch, step: progress?.step ?? 0, seed: seed)
         let parameters = trainableParameters
         let steps = sampler.batchesPerEpoch
         if let progress, (progress.outputs?.count ?? 1) != configuration.objectives.count {
@@ -119,7 +122,8 @@ extension Model {
         var batch: [Int] = []
         var history = History()
         var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
-        let display = ProgressDisplay(verbosity: verbose, epochs: epochs, steps: steps)
+        let display = ProgressDisplay(verbosity: parallel?.synchronizer.writesFiles == false ? .silent : verbose,
+                                      epochs: epochs, steps: steps)
         stopTraining = false
 
         let wasTraining = isTraining
@@ -135,21 +139,29 @@ extension Model {
             let start = DispatchTime.now()
             var totals = ObjectiveTotals(configuration.objectives)
             let resumed = progress.flatMap { $0.epoch == epoch ? $0 : nil }
-            if let resumed { totals.restore(resumed, examples: resumed.step * batchSize) }
+            if let resumed {
+                totals.restore(resumed, examples: resumed.step * batchSize)
+                parallel?.keepRestoredMetricsOnProcessZero(&totals)
+            }
             for (step, positions) in batches.enumerated().dropFirst(resumed?.step ?? 0) {
                 batch.removeAll(keepingCapacity: true)
-                for position in positions { batch.append(trainIndices[position]) }
+                // In data-parallel training, this process's share of the global batch.
+                for position in parallel.map({ $0.share(of: positions) }) ?? positions {
+                    batch.append(trainIndices[position])
+                }
                 data.batch(batch[...], inputs: &inputs, targets: &targets)
                 let weights = classWeight.map { Model.sampleWeights(for: targets[0], classWeight: $0) }
+                if let parallel { parallel.stopRequested = usage.takeInterruption() }
                 let loss = try trainStep(inputs, targets, sampleWeights: weights, executor: executor, configuration: configuration,
-                                         parameters: parameters, outputs: &outputs, outputLosses: &outputLosses)
+                                         parameters: parameters, parallel: parallel.map { (rows: positions.count, training: $0) },
+                                         outputs: &outputs, outputLosses: &outputLosses)
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
                 if let warning = divergence.check(loss: value, epoch: epoch, step: step,
                                                   nonFiniteLayer: { firstNonFiniteLayer(inputs) }) {
                     divergenceHandler(warning)
                 }
-                totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: batch.count)
+                totals.add(loss: value, outputLosses: outputLosses, outputs: outputs, targets: targets, count: positions.count)
                 // Let go of the outputs, which may share the compiled step's buffers: kept until the
                 // next step, they would make it copy them.
                 outputs.removeAll(keepingCapacity: true)
@@ -159,9 +171,14 @@ extension Model {
                     try checkParametersAfterCallbacks()
                 }
                 display.batchDidEnd(epoch: epoch, step: step, loss: totals.meanLoss)
-                if usage.takeInterruption() {
+                if parallel?.stopAgreed ?? usage.takeInterruption() {
+                    parallel?.sumMetrics(&totals)
                     throw TrainingError.interrupted(EpochProgress(epoch: epoch, step: step + 1, totals: totals))
                 }
+            }
+            if let parallel {
+                parallel.sumMetrics(&totals)
+                parallel.shareBuffers(of: self)
             }
             var logs = totals.logs
             divergence.epochDidEnd(loss: totals.meanLoss)
@@ -186,27 +203,39 @@ extension Model {
     /// one, otherwise forward, backward through the recorded graph, and the optimiser. Appends the
     /// outputs to `outputs` (left empty by the caller) and writes, for several outputs, each
     /// output's loss; returns the total loss.
+    ///
+    /// In data-parallel training the batch is this process's share of a global batch of
+    /// `parallel.rows`: each loss is weighted by the share's fraction of it, and the gradients and
+    /// losses summed over the processes, before the update.
     private func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                            executor: CompiledModel<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)],
+                           parallel: (rows: Int, training: DataParallelTraining<Scalar>)?,
                            outputs: inout [Tensor<Scalar>], outputLosses: inout [Double]) throws -> Scalar {
         if let executor, let (loss, results) = executor.trainStep(inputs, targets, sampleWeights: sampleWeights,
-                                                                  configuration: configuration, outputLosses: &outputLosses) {
+                                                                  configuration: configuration, parallel: parallel,
+                                                                  outputLosses: &outputLosses) {
             outputs.append(contentsOf: results)
             return loss
         }
         let results = forward(inputs.map { Variable($0) })
         let objectives = configuration.objectives
-        let losses = objectives.indices.map { objectives[$0].loss(results[$0], targets[$0], sampleWeights: sampleWeights) }
+        let share = parallel.map { Scalar(inputs[0].shape[0]) / Scalar($0.rows) }
+        let losses = objectives.indices.map { index in
+            let loss = objectives[index].loss(results[index], targets[index], sampleWeights: sampleWeights)
+            return share.map { loss * $0 } ?? loss
+        }
         var loss = objectives.count == 1 ? losses[0]
             : zip(objectives, losses).map { Scalar($0.weight) * $1 }.dropFirst().reduce(Scalar(objectives[0].weight) * losses[0], +)
-        if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + penalty }
+        if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + (share.map { penalty * $0 } ?? penalty) }
         zeroGradients()
         try loss.backward()
+        var values = [loss.value.scalar] + (objectives.count == 1 ? [] : losses.map { $0.value.scalar })
+        parallel?.training.exchange(parameters, &values)
         configuration.optimizer.step(parameters)
         outputs.append(contentsOf: results.lazy.map(\.value))
-        outputLosses = objectives.count == 1 ? [] : losses.map { Double($0.value.scalar) }
-        return loss.value.scalar
+        outputLosses = values.dropFirst().map { Double($0) }
+        return values[0]
     }
 
     /// Per-example weights from class weights (classes without a weight count 1).

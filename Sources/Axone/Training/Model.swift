@@ -62,6 +62,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// ``DivergenceWarning``); prints `warning: …` to standard error unless replaced.
     public var divergenceHandler: (DivergenceWarning) -> Void = DivergenceWarning.printToStandardError
 
+    /// Makes `fit` train data-parallel with the other processes it connects (see ``GradientSynchronizer``).
+    public var gradientSynchronizer: GradientSynchronizer?
+
     /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
     let graph: LayerGraph<Scalar>?
 

@@ -1,0 +1,65 @@
+import Testing
+@testable import Axone
+
+/// One process taking the place of process `rank` of `processCount`: its sums and broadcasts leave
+/// the values as they are, and it counts the sums.
+final class SingleProcessSynchronizer: GradientSynchronizer {
+    let rank: Int
+    let processCount: Int
+    private(set) var sums = 0
+
+    init(rank: Int = 0, processCount: Int = 1) {
+        self.rank = rank
+        self.processCount = processCount
+    }
+
+    func sum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) { sums += 1 }
+    func broadcast<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) {}
+}
+
+/// `fit`'s data-parallel side without MPI (the runs under `mpirun` are in DistributedTrainingTests).
+@Suite struct DataParallelTrainingTests {
+    @Test func theSharesOfABatchFollowEachOtherAndCoverIt() {
+        let batch = Array(0..<200)[20..<123]
+        let shares = (0..<3).map { DataParallelTraining<Float>(SingleProcessSynchronizer(rank: $0, processCount: 3)).share(of: batch) }
+        #expect(shares.map(\.count) == [34, 34, 35])
+        #expect(Array(shares.joined()) == Array(batch))
+    }
+
+    /// A single process with a synchronizer trains as without one, to the bit, on the compiled step
+    /// and on the tape: one sum at the start, one per step, one per epoch.
+    @Test(arguments: [true, false])
+    func oneProcessWithASynchronizerTrainsAsWithout(compiled: Bool) throws {
+        var rng = SeededGenerator(seed: 8)
+        let x = Tensor<Float>.randomUniform([512, 8], in: -1...1, using: &rng)
+        let y = Tensor<Float>(shape: [512], scalars: (0..<512).map { Float($0 % 3) })
+        func train(_ synchronizer: GradientSynchronizer?) throws -> (weights: [[Float]], history: History) {
+            let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:8-16-3"), seed: 1)
+            model.usesCompiledPasses = compiled
+            model.compile(optimizer: Adam(learningRate: 1e-2), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+            model.gradientSynchronizer = synchronizer
+            let history = try model.fit(x, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 3)
+            return (model.namedParameters().map(\.variable.value.scalars), history)
+        }
+        let synchronizer = SingleProcessSynchronizer()
+        let alone = try train(nil), synchronized = try train(synchronizer)
+        #expect(synchronized.weights == alone.weights)
+        #expect(synchronized.history == alone.history)
+        #expect(synchronizer.sums == 1 + 2 * 4 + 2)
+    }
+
+    /// Metric totals survive the trip through the sums' doubles.
+    @Test func metricTotalsReadBackAsWritten() {
+        var accumulator = MetricAccumulator(metrics: [.accuracy, .topKAccuracy(2)], threshold: 0)
+        accumulator.add(outputs: Tensor<Float>(shape: [2, 3], scalars: [1, 0, 0, 0, 0, 1]), targets: Tensor<Float>(shape: [2], scalars: [0, 1]))
+        var values: [Double] = []
+        accumulator.appendTotals(to: &values)
+        var copy = MetricAccumulator(metrics: [.accuracy, .topKAccuracy(2)], threshold: 0)
+        copy.confusion = accumulator.confusion
+        copy.topKHits = accumulator.topKHits.mapValues { _ in 0 }
+        var offset = 0
+        copy.readTotals(values, from: &offset)
+        #expect(offset == values.count)
+        #expect(MetricTotals(copy) == MetricTotals(accumulator))
+    }
+}
