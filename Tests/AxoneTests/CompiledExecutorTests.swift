@@ -161,4 +161,23 @@ import Testing
             return model
         }, inputs: [x], targets: [y], batchSize: 16)
     }
+
+    /// A small CNN (convolutions with strides, padding and dilation, both poolings, flatten) in
+    /// row shards (batches of 150 rows: 2 shards of 80 and 70 rows).
+    @Test func aConvolutionalNetworkTrainsAsOnTheTape() throws {
+        let x = randomTensor([300, 9, 8, 2], seed: 10)
+        let y = Tensor<Double>(shape: [300], scalars: (0..<300).map { Double($0 % 3) })
+        try expectCompiledMatchesTape({
+            let model = try Sequential<Double>(inputShape: [9, 8, 2], seed: 11) {
+                Conv2D(filters: 4, kernelSize: 3, padding: .same, activation: .relu)
+                MaxPooling2D(poolSize: 2, padding: .same)
+                Conv2D(filters: 3, kernelSize: 2, strides: 1, dilation: 2, activation: .tanh)
+                AveragePooling2D(poolSize: 2, strides: 1)
+                Flatten()
+                Dense(3)
+            }
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy())
+            return model
+        }, inputs: [x], targets: [y], batchSize: 150)
+    }
 }

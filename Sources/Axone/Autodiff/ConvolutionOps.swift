@@ -35,16 +35,14 @@ extension Variable {
         let window = try Window2D(input: (x[1], x[2]), kernel: (k[0], k[1]), strides: strides, dilation: dilation,
                                   padding: padding, operation: "convolution2D")
         let product = linear(input.windowRows(window), kernel.reshaped([k[0] * k[1] * k[2], k[3]]), bias)
-        return product.reshaped([x[0], window.outputHeight, window.outputWidth, k[3]])
+        // −1 for the batch, so that the same call serves any batch size (a compiled program's shards).
+        return product.reshaped([-1, window.outputHeight, window.outputWidth, k[3]])
     }
 
     /// The windows of this `[batch, h, w, c]` image as matrix rows (see ``Tensor/windowRows(_:)``);
     /// the pullback adds the rows' gradient back onto the image (col2im).
     func windowRows(_ window: Window2D) -> Variable {
-        let (batch, channels) = (shape[0], shape[3])
-        return Variable(value.windowRows(window), inputs: [self]) { g in
-            [g.addedWindowRows(window, batch: batch, channels: channels)]
-        }
+        Variable.applying(WindowRowsPrimitive(window: window), to: [self])
     }
 
     /// Max or average pooling of a `[batch, h, w, c]` image over `poolSize` windows moved by
@@ -62,13 +60,6 @@ extension Variable {
         }
         let window = try Window2D(input: (shape[1], shape[2]), kernel: poolSize, strides: strides ?? poolSize,
                                   dilation: (1, 1), padding: padding, operation: "pooled2D")
-        switch mode {
-        case .max:
-            let (values, sources) = value.maxPooled(window)
-            return Variable(values, inputs: [self]) { g in [g.scattered(to: sources, shape: shape)] }
-        case .average:
-            let (values, counts) = value.averagePooled(window)
-            return Variable(values, inputs: [self]) { g in [g.spreadOverWindows(window, counts: counts, shape: shape)] }
-        }
+        return Variable.applying(PoolingPrimitive(mode: mode, window: window), to: [self])
     }
 }

@@ -32,6 +32,10 @@ struct TracedGraph<Scalar: TensorScalar> {
     let outputs: [Int]
     /// The number of model inputs (the first values).
     let inputCount: Int
+    /// Which values have the batch on their first axis, as whole examples one after another (their
+    /// first axis grows with the batch, the others do not), or `nil` when some value depends on the
+    /// batch size otherwise. Found by inferring the shapes again for twice the traced batch.
+    private(set) var batchLeading: [Bool]? = nil
     /// The model's parameters, in the order of ``Layer/namedParameters(includeFrozen:)``.
     let parameters: [(name: String, variable: Variable<Scalar>)]
 
@@ -79,6 +83,7 @@ struct TracedGraph<Scalar: TensorScalar> {
         }
         outputs = results.map { ids[ObjectIdentifier($0)]! }
         fuseActivations()
+        batchLeading = Self.batchLeading(of: self)
     }
 
     /// Folds an element-wise activation into the linear call before it when the linear result
@@ -102,34 +107,49 @@ struct TracedGraph<Scalar: TensorScalar> {
         calls = calls.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 
-    /// Which values have the batch on their first axis: the inputs, and what is computed from them.
-    var batchShaped: [Bool] {
-        var shaped = sources.map { if case .input = $0 { true } else { false } }
-        for call in calls { shaped[call.output] = call.inputs.contains { shaped[$0] } }
-        return shaped
+    /// Each value's shape for a batch of `rows` examples, by shape inference through the calls
+    /// (``Primitive/outputShape(_:)``).
+    /// - Throws: ``TensorError`` when a call cannot take the shapes (e.g. a reshape to a fixed size).
+    func inferredShapes(rows: Int) throws -> [[Int]] {
+        var inferred = shapes
+        for (index, source) in sources.enumerated() {
+            if case .input = source { inferred[index] = [rows] + shapes[index].dropFirst() }
+        }
+        for call in calls { inferred[call.output] = try call.primitive.outputShape(call.inputs.map { inferred[$0] }) }
+        return inferred
     }
 
-    /// Whether every call maps rows of its batch-shaped inputs to the same rows of its output, so
-    /// that a batch may run in row shards (each shard's shapes differ only on the batch axis).
+    /// See ``batchLeading``.
+    private static func batchLeading(of graph: TracedGraph) -> [Bool]? {
+        let (shapes, rows) = (graph.shapes, graph.shapes[0].first ?? 0)
+        guard rows > 0, let doubled = try? graph.inferredShapes(rows: 2 * rows) else { return nil }
+        var leading: [Bool] = []
+        for (traced, other) in zip(shapes, doubled) {
+            if traced == other { leading.append(false); continue }
+            guard !traced.isEmpty, traced.count == other.count, traced.dropFirst() == other.dropFirst(),
+                  other[0] == 2 * traced[0], traced[0] % rows == 0 else { return nil }
+            leading.append(true)
+        }
+        return leading
+    }
+
+    /// Whether a batch may run in row shards: every value that depends on the batch holds whole
+    /// examples one after another, and every call maps each example of its batch inputs to the same
+    /// example of its output (``Primitive/rowLocalInputs(_:)``).
     var isRowLocal: Bool {
-        let shaped = batchShaped
-        guard outputs.allSatisfy({ shaped[$0] }) else { return false }
+        guard let leading = batchLeading, outputs.allSatisfy({ leading[$0] }) else { return false }
         return calls.allSatisfy { call in
-            guard call.inputs.contains(where: { shaped[$0] }) else { return true }
+            guard call.inputs.contains(where: { leading[$0] }) else { return true }
             guard let cut = call.primitive.rowLocalInputs(call.inputs.map { shapes[$0] }) else { return false }
-            return zip(call.inputs, cut).allSatisfy { shaped[$0] == $1 }
+            return zip(call.inputs, cut).allSatisfy { leading[$0] == $1 }
         }
     }
 
-    /// Each value's shape when the batch holds `rows` examples (row-local graphs only).
+    /// Each value's shape when the batch holds `rows` examples (row-local graphs only): the first
+    /// axis of every batch-leading value scaled from the traced batch.
     func shapes(rows: Int) -> [[Int]] {
-        zip(shapes, batchShaped).map { shape, shaped in shaped ? [rows] + shape.dropFirst() : shape }
-    }
-
-    /// The values each call reads, by consumer.
-    var consumers: [[Int]] {
-        var result = [[Int]](repeating: [], count: sources.count)
-        for (index, call) in calls.enumerated() { for input in call.inputs { result[input].append(index) } }
-        return result
+        let traced = shapes[0].first ?? 1
+        guard let leading = batchLeading else { preconditionFailure("TracedGraph.shapes(rows:): the graph is not row-local") }
+        return zip(shapes, leading).map { shape, isLeading in isLeading ? [shape[0] / traced * rows] + shape.dropFirst() : shape }
     }
 }

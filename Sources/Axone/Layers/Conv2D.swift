@@ -113,6 +113,8 @@ public final class Conv2D<Scalar: TensorScalar>: Layer<Scalar> {
         return s
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard let kernel else { preconditionFailure(LayerError.notBuilt(layer: displayName).description) }
         do {

@@ -78,6 +78,7 @@ public final class Flatten<Scalar: TensorScalar>: Layer<Scalar> {
     public override var isTraceable: Bool { true }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
-        input.reshaped([input.shape.first ?? 1, -1])
+        // −1 for the batch, so that the same call serves any batch size (a compiled program's shards).
+        input.reshaped([-1, input.shape.dropFirst().reduce(1, *)])
     }
 }

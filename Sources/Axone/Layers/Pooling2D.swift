@@ -34,6 +34,8 @@ public class Pooling2D<Scalar: TensorScalar>: Layer<Scalar> {
         return s
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         do {
             return try input.pooled2D(mode, poolSize: poolSize.tuple, strides: strides.tuple, padding: padding)

@@ -43,10 +43,10 @@ public struct PrimitiveContext {
     /// Work on the calling thread only, without workspace.
     public static var serial: PrimitiveContext { PrimitiveContext(pooled: false) }
 
-    /// The workspace as `count` elements of `Scalar`.
-    public func scratch<Scalar: TensorScalar>(_ count: Int, as _: Scalar.Type = Scalar.self) -> UnsafeMutableBufferPointer<Scalar> {
-        precondition(workspace.count >= count * MemoryLayout<Scalar>.stride, "PrimitiveContext: workspace too small")
-        return UnsafeMutableBufferPointer(start: workspace.baseAddress?.assumingMemoryBound(to: Scalar.self), count: count)
+    /// The workspace as `count` elements of `Element` (bound to that type until bound again).
+    public func scratch<Element>(_ count: Int, as _: Element.Type = Element.self) -> UnsafeMutableBufferPointer<Element> {
+        precondition(workspace.count >= count * MemoryLayout<Element>.stride, "PrimitiveContext: workspace too small")
+        return UnsafeMutableBufferPointer(start: workspace.baseAddress?.bindMemory(to: Element.self, capacity: count), count: count)
     }
 
     /// `C ← α·op(A)·op(B) + β·C` (see ``TensorScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``),

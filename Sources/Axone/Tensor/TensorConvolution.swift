@@ -14,7 +14,7 @@ public enum Padding2D: String, Sendable, Codable, CaseIterable {
 
 /// Where the windows of a 2-D sweep land on an image of one height and width: the output size and
 /// the padding before the first row and column. `span = (k − 1)·d + 1` is a dilated window's extent.
-struct Window2D: Equatable {
+struct Window2D: Equatable, Sendable {
     let inputHeight: Int, inputWidth: Int
     let kernelHeight: Int, kernelWidth: Int
     let strideY: Int, strideX: Int
@@ -79,52 +79,6 @@ struct Window2D: Equatable {
 }
 
 extension Tensor {
-    /// The windows of a `[batch, h, w, c]` image as rows of a `[batch·oh·ow, kh·kw·c]` matrix
-    /// (im2col); taps in the padding read zero. Row `(b·oh + y)·ow + x` holds window `(y, x)` of
-    /// image `b`, tap-major then channel, the order of a Keras kernel `[kh, kw, c, outC]`.
-    func windowRows(_ window: Window2D) -> Tensor {
-        let (batch, channels) = (shape[0], shape[3])
-        return Tensor(shape: [batch * window.outputHeight * window.outputWidth,
-                              window.kernelHeight * window.kernelWidth * channels]) { rows in
-            guard !rows.isEmpty else { return }
-            withUnsafeBufferPointer { source in
-                var destination = rows.baseAddress!
-                for image in 0..<batch {
-                    window.forEachTap(image: image) { _, pixel in
-                        if let pixel {
-                            destination.initialize(from: source.baseAddress! + pixel * channels, count: channels)
-                        } else {
-                            destination.initialize(repeating: 0, count: channels)
-                        }
-                        destination += channels
-                    }
-                }
-            }
-        }
-    }
-
-    /// The adjoint of ``windowRows(_:)`` (col2im): each row of this `[batch·oh·ow, kh·kw·c]` matrix
-    /// added back onto the pixels its window read, giving a `[batch, h, w, c]` image.
-    func addedWindowRows(_ window: Window2D, batch: Int, channels: Int) -> Tensor {
-        var image = Tensor.zeros([batch, window.inputHeight, window.inputWidth, channels])
-        guard !image.scalars.isEmpty else { return image }
-        withUnsafeBufferPointer { rows in
-            image.withUnsafeMutableBufferPointer { out in
-                var source = rows.baseAddress!
-                for index in 0..<batch {
-                    window.forEachTap(image: index) { _, pixel in
-                        if let pixel {
-                            let target = out.baseAddress! + pixel * channels
-                            for c in 0..<channels { target[c] += source[c] }
-                        }
-                        source += channels
-                    }
-                }
-            }
-        }
-        return image
-    }
-
     /// The 2-D convolution (cross-correlation, as in Keras) of a `[batch, h, w, inC]` image with a
     /// `[kh, kw, inC, outC]` kernel, plus an optional `[outC]` bias: a `[batch, oh, ow, outC]` tensor.
     /// See ``Variable/convolution2D(_:kernel:bias:strides:padding:dilation:)``.
