@@ -29,10 +29,14 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// The parameters the trace reads, by identity.
     private let parameterIDs: [ObjectIdentifier]
 
+    /// The examples of the batch a model is traced on: tracing runs the forward pass once, so it
+    /// stays small (2, not 1: a one-row value would look broadcast along the batch).
+    static var tracedRows: Int { 2 }
+
     /// Traces `model` for inputs of `inputShapes` (without the batch axis).
     init(_ model: Model<Scalar>, inputShapes: [[Int]]) {
         parameterIDs = model.namedParameters().map { ObjectIdentifier($0.variable) }
-        trace = Result { try TracedGraph(tracing: model, inputShapes: inputShapes.map { [Self.shardRows] + $0 }) }
+        trace = Result { try TracedGraph(tracing: model, inputShapes: inputShapes.map { [Self.tracedRows] + $0 }) }
             .mapError { $0 as? CompilationRefusal ?? CompilationRefusal("\($0)") }
             .flatMap { $0.isRowLocal ? .success($0) : .failure(CompilationRefusal("an operation mixes the rows of a batch")) }
     }

@@ -17,6 +17,9 @@ final class ExecutorCache<Scalar: TensorScalar>: @unchecked Sendable {
         }
     }
 
+    /// The executor made for `training`, if any.
+    func cached(training: Bool) -> CompiledModel<Scalar>? { lock.withLock { made[training] } }
+
     /// Drops both executors.
     func removeAll() { lock.withLock { made.removeAll() } }
 }
@@ -42,11 +45,16 @@ extension Model {
     }
 
     /// Whether the model trains on the compiled executor, or why it runs on the eager tape (as
-    /// `summary()` prints it).
+    /// `summary()` prints it). Until the model has trained, it tells from the layers alone (tracing
+    /// would run a forward pass); an operation that is not a primitive is found when it trains.
     public var compilation: String {
         guard usesCompiledPasses else { return "eager tape (compiled passes turned off)" }
-        guard let compiled = compiledModel(training: true) else { return "eager tape (not built yet)" }
-        if let refusal = compiled.refusal { return "eager tape: \(refusal)" }
-        return "compiled executor, \(compiled.callCount) primitive calls"
+        if let compiled = executors.cached(training: true), compiled.reads(self) {
+            if let refusal = compiled.refusal { return "eager tape: \(refusal)" }
+            return "compiled executor, \(compiled.callCount) primitive calls"
+        }
+        let untraceable = withMode(training: true) { allLayers.first { !$0.isTraceable } }
+        if let layer = untraceable { return "eager tape: \(layer.displayName) (\(layer.typeName)) runs on the eager tape" }
+        return "compiled executor (traced when it first trains)"
     }
 }
