@@ -333,8 +333,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
 
     // MARK: Inference
 
-    /// Idle inference programs by block rows; a block takes one and gives it back.
+    /// Idle inference programs, the most recently used last; a block takes one of its row count and
+    /// gives it back.
     private let idlePrograms = Mutex<[CompiledProgram<Scalar>]>([])
+    /// The most idle inference programs kept: inputs of many lengths leave programs for many tail
+    /// blocks, and the oldest are dropped.
+    static var idleProgramLimit: Int { 16 }
 
     /// The outputs for `inputs` (whole batches; rows computed in blocks of 64 that start at row 0),
     /// or `nil` when the model does not compile. Safe to call from several threads at once.
@@ -362,7 +366,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                             let piece = program.output(index)
                             if piece.count > 0 { copyElements(from: piece.pointer, to: destinations[index]!.pointer + first * (piece.count / n), count: piece.count) }
                         }
-                        idlePrograms.withLock { $0.append(program) }
+                        idlePrograms.withLock { idle in
+                            if idle.count >= Self.idleProgramLimit { idle.removeFirst() }
+                            idle.append(program)
+                        }
                     }
                 }
             }
