@@ -75,6 +75,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private var penaltyScratch: UnsafeMutableBufferPointer<Scalar> = .init(start: nil, count: 0)
     /// The parameters' storage during a step (see ``withBoundStorage(_:inputs:programs:rows:_:)``).
     private var boundParameters: [UnsafeMutableBufferPointer<Scalar>] = []
+    /// Data-parallel: the summed gradients and losses exchanged with the other processes each step.
+    private var exchangedGradients: [UnsafeMutableBufferPointer<Scalar>] = [], exchangedLosses: [Scalar] = []
     private var updateChunks: [UpdateChunk] = []
     private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
 
@@ -186,15 +188,17 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// replaces those by their sums over the processes.
     private func sumOverProcesses(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>],
                                   losses: UnsafeMutableBufferPointer<Scalar>, outputs: Int, _ training: DataParallelTraining<Scalar>) {
-        var gradients: [UnsafeMutableBufferPointer<Scalar>] = []
-        for (index, parameter) in graph.parameters.enumerated() where parameter.variable.requiresGradient {
+        // Reused between steps, so that the exchange allocates nothing for them.
+        exchangedGradients.removeAll(keepingCapacity: true)
+        for index in graph.parameters.indices where graph.parameters[index].variable.requiresGradient {
             guard let total = programs[0].parameterGradient(index) else { continue }
             for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(index)!), into: total) }
-            gradients.append(total)
+            exchangedGradients.append(total)
         }
-        var sums = (0..<outputs).map { index in programs.indices.reduce(Scalar(0)) { $0 + losses[$1 * outputs + index] } }
-        training.exchange(gradients, &sums)
-        for index in 0..<outputs { losses[index] = sums[index] }
+        exchangedLosses.removeAll(keepingCapacity: true)
+        for index in 0..<outputs { exchangedLosses.append(programs.indices.reduce(Scalar(0)) { $0 + losses[$1 * outputs + index] }) }
+        training.exchange(exchangedGradients, &exchangedLosses)
+        for index in 0..<outputs { losses[index] = exchangedLosses[index] }
     }
 
     /// Binds every program to the model's parameters (made unique, valid for `body`) and to its rows of the inputs.

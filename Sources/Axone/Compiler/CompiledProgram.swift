@@ -8,6 +8,8 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     let graph: TracedGraph<Scalar>
     /// Each value's shape in this program.
     let shapes: [[Int]]
+    /// Each value's element count.
+    private let counts: [Int]
     /// Where each value lives during a run.
     private var values: [UnsafeMutablePointer<Scalar>?]
     /// Where each value's gradient lives, for the values that receive one.
@@ -30,6 +32,7 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         self.shapes = shapes
         let calls = graph.calls, valueCount = shapes.count
         let counts = shapes.map { $0.reduce(1, *) }
+        self.counts = counts
         // Which values need a gradient (they lead to a trainable parameter) and receive one (they lead to an output).
         var needs = [Bool](repeating: false, count: valueCount)
         var receives = [Bool](repeating: false, count: valueCount)
@@ -162,7 +165,7 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     /// The gradient of parameter `index` after ``backward(_:)``, or `nil` when it gets none.
     func parameterGradient(_ index: Int) -> UnsafeMutableBufferPointer<Scalar>? {
         let value = graph.inputCount + index
-        return gradients[value].map { UnsafeMutableBufferPointer(start: $0, count: shapes[value].reduce(1, *)) }
+        return gradients[value].map { UnsafeMutableBufferPointer(start: $0, count: counts[value]) }
     }
 
     /// Output `index`'s value after ``forward(_:)``.
@@ -171,11 +174,15 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     /// Where the gradient of output `index` goes before ``backward(_:)`` (`nil` when nothing trainable depends on it).
     func outputGradient(_ index: Int) -> Operand<Scalar>? {
         let value = graph.outputs[index]
-        return gradients[value].map { Operand(UnsafeMutableBufferPointer(start: $0, count: shapes[value].reduce(1, *)), shape: shapes[value]) }
+        return gradients[value].map { operand(value, at: $0) }
     }
 
-    private func operand(_ value: Int) -> Operand<Scalar> {
-        Operand(UnsafeMutableBufferPointer(start: values[value], count: shapes[value].reduce(1, *)), shape: shapes[value])
+    /// Value `value` where it lives during a run.
+    private func operand(_ value: Int) -> Operand<Scalar> { operand(value, at: values[value]) }
+
+    /// Elements shaped like value `value` at `pointer` (the value, its gradient or an accumulator).
+    private func operand(_ value: Int, at pointer: UnsafeMutablePointer<Scalar>?) -> Operand<Scalar> {
+        Operand(UnsafeMutableBufferPointer(start: pointer, count: counts[value]), shape: shapes[value])
     }
 
     /// Runs every call forward.
@@ -203,13 +210,13 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
                 inputOperands[k][i] = operand(input)
                 let target = accumulators[k][i]
                     ?? (receivesGradient[input] && graph.calls[k].primitive.isDifferentiable(input: i) ? gradients[input] : nil)
-                gradientOperands[k][i] = target.map { Operand(UnsafeMutableBufferPointer(start: $0, count: shapes[input].reduce(1, *)), shape: shapes[input]) }
+                gradientOperands[k][i] = target.map { operand(input, at: $0) }
             }
-            let upstream = Operand(UnsafeMutableBufferPointer(start: gradients[output], count: shapes[output].reduce(1, *)), shape: shapes[output])
-            graph.calls[k].primitive.backward(inputOperands[k], output: operand(output), upstream: upstream, into: gradientOperands[k], context)
+            graph.calls[k].primitive.backward(inputOperands[k], output: operand(output), upstream: operand(output, at: gradients[output]),
+                                              into: gradientOperands[k], context)
             for i in inputs.indices {
                 guard let accumulator = accumulators[k][i], let gradient = gradients[inputs[i]] else { continue }
-                let count = shapes[inputs[i]].reduce(1, *)
+                let count = counts[inputs[i]]
                 Scalar.accumulate(UnsafeBufferPointer(start: accumulator, count: count), into: UnsafeMutableBufferPointer(start: gradient, count: count))
             }
         }

@@ -54,7 +54,7 @@ extension Model {
             return "compiled executor, \(compiled.callCount) primitive calls"
         }
         let untraceable = withMode(training: true) { allLayers.first { !$0.isTraceable } }
-        if let layer = untraceable { return "eager tape: \(layer.displayName) (\(layer.typeName)) runs on the eager tape" }
+        if let layer = untraceable { return "eager tape: \(CompilationRefusal.untraceable(layer))" }
         return "compiled executor (traced when it first trains)"
     }
 }

@@ -4,6 +4,11 @@ public struct CompilationRefusal: Error, Sendable, CustomStringConvertible {
     public let description: String
 
     init(_ description: String) { self.description = description }
+
+    /// A layer that does not promise a traceable forward pass (``Layer/isTraceable``).
+    static func untraceable<Scalar>(_ layer: Layer<Scalar>) -> CompilationRefusal {
+        CompilationRefusal("\(layer.displayName) (\(layer.typeName)) runs on the eager tape")
+    }
 }
 
 /// A model's forward pass as a list of primitive calls: the small graph IR the compiled executor
@@ -45,7 +50,7 @@ struct TracedGraph<Scalar: TensorScalar> {
     ///   (``Layer/isTraceable``) or an operation is not a ``Primitive``.
     init(tracing model: Model<Scalar>, inputShapes: [[Int]]) throws {
         if let layer = model.allLayers.first(where: { !$0.isTraceable }) {
-            throw CompilationRefusal("\(layer.displayName) (\(layer.typeName)) runs on the eager tape")
+            throw CompilationRefusal.untraceable(layer)
         }
         let leaves = inputShapes.map { Variable(Tensor<Scalar>.zeros($0)) }
         inputCount = leaves.count
