@@ -1,8 +1,8 @@
 import Testing
 @testable import Axone
 
-/// A user layer over `[batch, 4, 3]` built from the movement primitives, a batched product and
-/// the extremum reductions, so that the executor must compile each of them.
+/// A user layer over `[batch, 4, 3]` built from the movement primitives, batched products and
+/// the extremum reductions, so that the executor must compile (and ONNX export translate) each of them.
 final class MovementMixer<Scalar: TensorScalar>: Layer<Scalar> {
     var weight: Variable<Scalar>?
 
@@ -20,7 +20,7 @@ final class MovementMixer<Scalar: TensorScalar>: Layer<Scalar> {
     override func forward(_ x: Variable<Scalar>) -> Variable<Scalar> {
         mustSucceed {
             let mixed = try Variable.batchedMatmul(x, weight!)                                    // [n, 4, 3], W read whole
-            let gram = try Variable.batchedMatmul(x, x, transposeA: true)                         // [n, 3, 3], both cut by rows
+            let gram = try Variable.batchedMatmul(try x.permuted([0, 2, 1]), x)                   // [n, 3, 3], both cut by rows
             let middle = try x.slice(alongAxis: 1, range: 1..<3).padded([(0, 0), (1, 1), (0, 0)], value: 0.5)
             let peaks = try x.max(alongAxes: [2], keepingDimensions: true).broadcast(to: x.shape) // [n, 4, 3]
             let troughs = x.min(alongAxes: [1])                                                   // [n, 3]

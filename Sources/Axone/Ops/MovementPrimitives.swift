@@ -67,6 +67,13 @@ public struct SlicePrimitive<Scalar: TensorScalar>: Primitive {
 
     public var name: String { "slice" }
 
+    /// `Slice` with the bounded axes' starts, ends and axes as inputs.
+    public var onnx: ONNXOperator? {
+        let bounded = bounds.indices.compactMap { axis in bounds[axis].map { (axis, $0) } }
+        return ONNXOperator("Slice", constantInputs: [.int64s(bounded.map(\.1.lowerBound)), .int64s(bounded.map(\.1.upperBound)),
+                                                      .int64s(bounded.map(\.0))])
+    }
+
     /// Each axis's range in an input of `shape`.
     private func ranges(in shape: [Int]) -> [Range<Int>] {
         zip(bounds, shape).map { $0 ?? 0..<$1 }
@@ -126,6 +133,11 @@ public struct PadPrimitive<Scalar: TensorScalar>: Primitive {
 
     public var name: String { "pad" }
 
+    /// `Pad` in constant mode: the amounts (all befores, then all afters) and the value as inputs.
+    public var onnx: ONNXOperator? {
+        ONNXOperator("Pad", constantInputs: [.int64s(padding.map(\.before) + padding.map(\.after)), .float(Double(value))])
+    }
+
     public func outputShape(_ inputShapes: [[Int]]) throws -> [Int] {
         guard inputShapes.count == 1 else { throw TensorError.invalidArgument("pad: one input expected, got \(inputShapes.count)") }
         return try Tensor<Scalar>.paddedShape(inputShapes[0], padding)
@@ -170,6 +182,9 @@ public struct BroadcastPrimitive<Scalar: TensorScalar>: Primitive {
     public init(to shape: [Int]) { self.shape = shape }
 
     public var name: String { "broadcast" }
+
+    /// `Expand`, whose size 1 keeps the input's size as −1 does here.
+    public var onnx: ONNXOperator? { ONNXOperator("Expand", constantInputs: [.int64s(shape.map { $0 == -1 ? 1 : $0 })]) }
 
     public func outputShape(_ inputShapes: [[Int]]) throws -> [Int] {
         guard inputShapes.count == 1 else { throw TensorError.invalidArgument("broadcast: one input expected, got \(inputShapes.count)") }

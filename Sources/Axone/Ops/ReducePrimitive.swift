@@ -82,14 +82,13 @@ public struct ReducePrimitive<Scalar: TensorScalar>: Primitive {
     public var backwardReadsInputs: Bool { op != .sum }
     public var backwardReadsOutput: Bool { op != .sum }
 
-    /// `ReduceMax`/`ReduceMin` with their axes (opset 17 attributes); `ReduceSum` over all axes
-    /// only (from opset 13 its axes are an input tensor, not an attribute).
+    /// `ReduceSum` with its axes as an input (opset 13), `ReduceMax`/`ReduceMin` with them as an
+    /// attribute (up to opset 17).
     public var onnx: ONNXOperator? {
         var attributes: [String: ONNXOperator.Attribute] = ["keepdims": .int(keepingDimensions ? 1 : 0)]
         switch op {
         case .sum:
-            guard axes == nil else { return nil }
-            return ONNXOperator("ReduceSum", attributes: attributes)
+            return ONNXOperator("ReduceSum", attributes: attributes, constantInputs: axes.map { [.int64s($0)] } ?? [])
         case .maximum, .minimum:
             if let axes { attributes["axes"] = .ints(axes) }
             return ONNXOperator(op == .maximum ? "ReduceMax" : "ReduceMin", attributes: attributes)
