@@ -103,17 +103,11 @@ open class Layer<Scalar: TensorScalar> {
         return result
     }
 
-    /// Strips an optional so `Variable?` and `Variable` properties are found alike.
-    private static func unwrap(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value
-    }
-
     /// The direct sub-layers, named by property (`layers.0` for an array element).
     open var namedChildren: [(name: String, layer: Layer)] {
         storedProperties.flatMap { label, value -> [(String, Layer)] in
-            if let layer = Layer.unwrap(value) as? Layer { return [(label, layer)] }
+            // A dynamic cast unwraps an optional, so `Layer?` and `Layer` properties are found alike.
+            if let layer = value as? Layer { return [(label, layer)] }
             if let layers = value as? [Layer] { return layers.enumerated().map { ("\(label).\($0.offset)", $0.element) } }
             return []
         }
@@ -135,7 +129,7 @@ open class Layer<Scalar: TensorScalar> {
     /// Parameters declared by this layer itself (not its sub-layers).
     private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
         storedProperties.compactMap { label, value in
-            (Layer.unwrap(value) as? Variable<Scalar>).map { (label, $0) }
+            (value as? Variable<Scalar>).map { (label, $0) }
         }
     }
 
@@ -174,7 +168,7 @@ open class Layer<Scalar: TensorScalar> {
     private func allNamedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
         var result: [(String, Buffer<Scalar>)] = []
         for (label, value) in storedProperties {
-            if let b = Layer.unwrap(value) as? Buffer<Scalar> { result.append((label, b)) }
+            if let b = value as? Buffer<Scalar> { result.append((label, b)) }
         }
         for (prefix, child) in namedChildren {
             result += child.allNamedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }
