@@ -30,10 +30,12 @@ import Testing
     }
 
     /// `mpirun` on loopback running `axone` once per app context: a process count and its arguments.
-    func mpirun(_ contexts: [(processes: Int, arguments: [String])]) throws -> (process: Process, output: Pipe, error: Pipe) {
+    /// `extraOptions` go to `mpirun` itself.
+    func mpirun(_ contexts: [(processes: Int, arguments: [String])],
+                extraOptions: [String] = []) throws -> (process: Process, output: Pipe, error: Pipe) {
         let axone = try axoneBinary()
         let options = ["--allow-run-as-root", "--oversubscribe", "--mca", "btl", "tcp,self", "--mca", "btl_tcp_if_include", "lo",
-                       "--mca", "oob_tcp_if_include", "lo"]
+                       "--mca", "oob_tcp_if_include", "lo"] + extraOptions
         let apps = contexts.map { ["-np", String($0.processes), axone] + $0.arguments }
         return pipedProcess("/usr/bin/mpirun", options + apps.joined(separator: [":"]), in: directory)
     }
@@ -47,17 +49,21 @@ import Testing
 
     /// N processes with global batch B take the steps of one process with batch B: with two
     /// processes of 64 rows each (the compiled step's two shards of 128), the same bits — weights,
-    /// optimiser state and history.
-    @Test func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit() async throws {
-        let epochs = ["--epochs", "3"]
-        let one = try await runAxoneAsync(["train"] + compiled + epochs + ["--output", "one.safetensors", "--history", "one.csv"],
+    /// optimiser state and history, validation columns included (every process evaluates the same
+    /// held-out examples with the same weights).
+    @Test(arguments: [[], ["--validation-split", "0.25"]])
+    func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit(validation: [String]) async throws {
+        let options = compiled + validation + ["--epochs", "3"], tag = validation.isEmpty ? "" : "-validated"
+        let one = try await runAxoneAsync(["train"] + options + ["--output", "one\(tag).safetensors", "--history", "one\(tag).csv"],
                                           in: directory)
         #expect(one.status == 0, "\(one.error)")
-        let two = await runAsync(try mpirun([(2, ["train", "--distributed"] + compiled + epochs
-                                                   + ["--output", "two.safetensors", "--history", "two.csv"])]))
+        let two = await runAsync(try mpirun([(2, ["train", "--distributed"] + options
+                                                   + ["--output", "two\(tag).safetensors", "--history", "two\(tag).csv"])]))
         #expect(two.status == 0, "\(two.error)")
-        #expect(try file("two.safetensors") == file("one.safetensors"))
-        #expect(try file("two.csv") == file("one.csv"))
+        #expect(try file("two\(tag).safetensors") == file("one\(tag).safetensors"))
+        let history = try file("two\(tag).csv")
+        #expect(history == (try file("one\(tag).csv")))
+        #expect(String(decoding: history, as: UTF8.self).contains("val_loss") == !validation.isEmpty)
     }
 
     /// The tape (a loss the compiled step does not take) splits each batch's sums differently from
@@ -101,10 +107,17 @@ import Testing
     @Test(arguments: [(["--model", "mlp:8-16-3"], "architecture"), (["--csv", "half.csv"], "training examples: 256 here, 512 there")])
     func processesThatDisagreeStopAtTheStart(other: [String], fragment: String) async throws {
         let start = Date()
+        // Each process's errors also go to a file of their own: on the terminal, mpirun interleaves
+        // the two processes' lines character by character.
+        let outputs = "\(directory)/disagree-\(other[0].dropFirst(2))"
         let result = await runAsync(try mpirun([(1, ["train", "--distributed"] + compiled + ["--output", "x.safetensors"]),
-                                                (1, ["train", "--distributed"] + compiled + other + ["--output", "x.safetensors"])]))
+                                                (1, ["train", "--distributed"] + compiled + other + ["--output", "x.safetensors"])],
+                                               extraOptions: ["--output-filename", outputs]))
         #expect(result.status != 0)
-        #expect(result.error.contains("disagrees with process 0 on the \(fragment)"), "\(result.error)")
+        let job = try #require(try FileManager.default.contentsOfDirectory(atPath: outputs).first)
+        let errors = try [0, 1].map { try String(contentsOfFile: "\(outputs)/\(job)/rank.\($0)/stderr", encoding: .utf8) }
+        #expect(errors[1].contains("disagrees with process 0 on the \(fragment)"), "\(errors[1])")
+        #expect(errors[0].contains("1 of 2 processes disagree with process 0"), "\(errors[0])")
         #expect(Date().timeIntervalSince(start) < 60)
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/x.safetensors"))
     }
