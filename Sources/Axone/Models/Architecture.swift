@@ -37,6 +37,8 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var dilationRate: [Int]?
     /// A pooling window's `[height, width]`.
     public var poolSize: [Int]?
+    /// A ``Reshape`` layer's example shape.
+    public var targetShape: [Int]?
     /// The graph of a model used as a layer.
     public var graph: GraphArchitecture?
     /// The chain of a `Sequential` used as a layer.
@@ -51,13 +53,14 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
         case filters, strides, padding, kernelSize = "kernel_size", dilationRate = "dilation_rate", poolSize = "pool_size"
+        case targetShape = "target_shape"
     }
 
     /// The layer types an architecture may name.
     public static let types = ["Dense", "Activation", "Dropout", "GaussianNoise", "Flatten", "BatchNormalization",
                                "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional", "Sequential",
                                "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D",
-                               "GlobalAveragePooling2D", "ZeroPadding2D"]
+                               "GlobalAveragePooling2D", "ZeroPadding2D", "SpatialDropout2D", "Reshape"]
 
     /// Creates the (unbuilt) layer this specification describes; a nested model (`Functional`,
     /// `Sequential`) is built at once, its weights drawn from `seed`.
@@ -95,6 +98,8 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case "Dropout":
             layer = try Dropout(rate: required(rate, "rate"), style: style.flatMap(Dropout<Scalar>.Style.init(rawValue:)) ?? .inverted,
                                 name: name)
+        case "SpatialDropout2D": layer = try SpatialDropout2D(rate: required(rate, "rate"), name: name)
+        case "Reshape": layer = Reshape(targetShape: try required(targetShape, "target_shape"), name: name)
         case "GaussianNoise": layer = try GaussianNoise(standardDeviation: required(standardDeviation, "stddev"), name: name)
         case "Flatten": layer = Flatten(name: name)
         case "BatchNormalization": layer = try BatchNormalization(momentum: momentum ?? 0.1, epsilon: epsilon ?? 1e-5, name: name)
