@@ -5,21 +5,23 @@
 #
 #   bash bench/allocations.sh          # batch 128, 2 threads
 #   BATCH=32 THREADS=1 bash bench/allocations.sh
+#   HEADS=2 bash bench/allocations.sh  # seed 000's two-head graph on the same trunk
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-2}
+HEADS=${HEADS:-1}
 library=$(mktemp -d)/alloc_count.so
 cc -shared -fPIC -O2 -o "$library" bench/alloc_count.c -ldl
 swift build -c release --product AxoneBench >/dev/null
 count() {
-    LD_PRELOAD=$library .build/release/AxoneBench mlp --epochs "$1" --batch "$BATCH" --threads "$THREADS" 2>&1 >/dev/null \
+    LD_PRELOAD=$library .build/release/AxoneBench mlp --epochs "$1" --batch "$BATCH" --threads "$THREADS" --heads "$HEADS" 2>&1 >/dev/null \
         | awk '/^ALLOCATIONS/ { print $2, $4 }'
 }
 read -r one one_bytes < <(count 1)
 read -r two two_bytes < <(count 2)
 steps=$(( (60000 + BATCH - 1) / BATCH ))
-echo "# bash bench/allocations.sh (BATCH=$BATCH THREADS=$THREADS)"
+echo "# bash bench/allocations.sh (BATCH=$BATCH THREADS=$THREADS HEADS=$HEADS)"
 echo "whole 1-epoch run: $one allocations; one more epoch: $((two - one)) allocations, $((two_bytes - one_bytes)) bytes"
 awk -v a=$((two - one)) -v b=$((two_bytes - one_bytes)) -v s=$steps \
     'BEGIN { printf "per step (%d steps): %.1f allocations, %.0f bytes\n", s, a / s, b / s }'

@@ -22,6 +22,13 @@ struct MLPBenchmark: ParsableCommand {
     @Option(help: "Weight initialiser (Keras name).") var initializer = "glorot_uniform"
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
     @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
+    @Option(help: "Heads on the 784-256-128 trunk: 1 (the peers' MLP) or 2 (seed 000's multi-task graph: classes and groups).")
+    var heads = 1
+
+    func validate() throws {
+        guard heads == 1 || heads == 2 else { throw ValidationError("--heads must be 1 or 2") }
+        guard heads == 1 || !distributed else { throw ValidationError("--heads 2 does not run --distributed") }
+    }
 
     func run() throws {
         let communicator = distributed ? try MPICommunicator() : nil
@@ -30,10 +37,7 @@ struct MLPBenchmark: ParsableCommand {
         Parallelism.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
-        var architecture = try Architecture(preset: "mlp:784-256-128-10")
-        for i in architecture.layers.indices { architecture.layers[i].kernelInitializer = initializer }
-        let model = try Sequential<Float>(architecture: architecture, seed: seed)
-        model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        let model = try makeModel()
         model.gradientSynchronizer = communicator
         var epochSeconds: [Double] = []
         var last = DispatchTime.now()
@@ -43,7 +47,12 @@ struct MLPBenchmark: ParsableCommand {
             guard prints else { return }
             print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
         }
-        try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
+        if heads == 1 {
+            try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
+        } else {
+            try model.fit([train.allImages()], try Self.multiTaskTargets(train), epochs: epochs, batchSize: batch,
+                          callbacks: [timer], verbose: .silent, seed: seed)
+        }
         if let communicator {
             defer { communicator.finalize() }
             let training = communicator.statistics
@@ -66,13 +75,40 @@ struct MLPBenchmark: ParsableCommand {
         let labels = test.labels
         var accuracy = 0.0
         let inference = medianSeconds(repeats: 7) {
-            let predicted = (try? model.predict(images, batchSize: 1000))?.argmaxRows() ?? []
+            let predicted = (try? model.predict([images], batchSize: 1000))?[0].argmaxRows() ?? []
             accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
         }
         let rss = peakResidentMiB()
         print("framework,threads,median_epoch_s,samples_per_s,test_acc_pct,infer_samples_per_s,peak_rss_mib")
-        print(String(format: "RESULT,axone,%d,%.4f,%.0f,%.2f,%.0f,%.0f", threads, median, Double(train.count) / median,
+        print(String(format: "RESULT,%@,%d,%.4f,%.0f,%.2f,%.0f,%.0f", heads == 1 ? "axone" : "axone_2heads", threads, median, Double(train.count) / median,
                      accuracy * 100, Double(labels.count) / inference, rss))
+    }
+}
+
+extension MLPBenchmark {
+    /// The peers' MLP, or with `--heads 2` the same trunk with seed 000's two heads (the 10 classes
+    /// and the 4 groups of ``FashionMNIST/groupOfClass``), each with its cross-entropy.
+    func makeModel() throws -> Model<Float> {
+        guard heads == 2 else {
+            var architecture = try Architecture(preset: "mlp:784-256-128-10")
+            for i in architecture.layers.indices { architecture.layers[i].kernelInitializer = initializer }
+            let model = try Sequential<Float>(architecture: architecture, seed: seed)
+            model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+            return model
+        }
+        let model = try MultiTaskExperiment.model(.multiTask, trunk: [256, 128], seed: seed)
+        let names = MultiTaskExperiment.Task.allCases.map(\.rawValue)
+        try model.compile(optimizer: Adam(learningRate: 1e-3),
+                          losses: Dictionary(uniqueKeysWithValues: names.map { ($0, Loss.categoricalCrossEntropy()) }),
+                          metrics: Dictionary(uniqueKeysWithValues: names.map { ($0, [Metric.accuracy]) }))
+        return model
+    }
+
+    /// Each head's labels for `images`.
+    static func multiTaskTargets(_ images: LabeledImages) throws -> [Tensor<Float>] {
+        try MultiTaskExperiment.Task.allCases.map { task in
+            Tensor(shape: [images.count], scalars: try task.labels(fromClasses: images.labels).map(Float.init))
+        }
     }
 }
 

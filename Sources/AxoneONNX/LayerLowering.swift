@@ -69,7 +69,8 @@ extension GraphBuilder {
             apply("Reshape", in: path, extraInputs: [shape])
             apply("ReduceMax", in: path, attributes: [.ints("axes", [2]), .int("keepdims", 0)])
         default:
-            throw ONNXExportError.unsupportedLayer(path: path, type: layer.typeName)
+            guard layer.isTraceable else { throw ONNXExportError.unsupportedLayer(path: path, type: layer.typeName) }
+            try lowerTraced(layer, path: path, inputShape: inputShape)
         }
     }
 
@@ -123,10 +124,20 @@ extension GraphBuilder {
         }
     }
 
-    /// Appends the one node of `primitive`, as the op registry describes it (``Primitive/onnx``).
-    mutating func apply(_ primitive: some Primitive, in scope: String) {
+    /// Appends the one node of `primitive`, as the op registry describes it (``Primitive/onnx``),
+    /// reading ``current`` then `extraInputs` then the form's constants (initializers named
+    /// `<constantPrefix>_<i>`, by default after the scope and the primitive).
+    mutating func apply(_ primitive: some Primitive, in scope: String, extraInputs: [String] = [],
+                        constantPrefix: String? = nil) {
+        let prefix = constantPrefix ?? "\(scope).\(primitive.name)"
         guard let form = primitive.onnx else { preconditionFailure("\(primitive.name) has no single-node ONNX form") }
-        apply(form.type, in: scope, attributes: form.attributes.sorted { $0.key < $1.key }.map { name, value in
+        let constants = form.constantInputs.enumerated().map { index, constant in
+            switch constant {
+            case .int64s(let values): addInitializer("\(prefix)_\(index)", int64s: values.map(Int64.init))
+            case .float(let value): addInitializer("\(prefix)_\(index)", Tensor(Float(value)))
+            }
+        }
+        apply(form.type, in: scope, extraInputs: extraInputs + constants, attributes: form.attributes.sorted { $0.key < $1.key }.map { name, value in
             switch value {
             case .int(let v): .int(name, Int64(v))
             case .float(let v): .float(name, Float(v))

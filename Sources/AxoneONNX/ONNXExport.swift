@@ -145,6 +145,10 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
     case notBuilt(path: String)
     /// The layer at `path` (e.g. `layers.3`) has no ONNX equivalent in this exporter.
     case unsupportedLayer(path: String, type: String)
+    /// The traceable layer at `path` uses a primitive with no single-node ONNX form, or cannot be traced.
+    case unsupportedPrimitive(path: String, type: String, primitive: String)
+    /// The traceable layer at `path` mixes the examples of a batch, so its trace holds for one batch size only.
+    case batchDependentLayer(path: String, type: String)
 
     public var description: String {
         switch self {
@@ -155,7 +159,12 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
             "cannot export \(path) (\(type)) to ONNX: this layer type has no ONNX export; supported: "
                 + "Dense, Activation, BatchNormalization, Dropout, SpatialDropout2D, GaussianNoise, Flatten, Reshape, PReLU, RReLU, Maxout, "
                 + "Conv2D, MaxPooling2D, AveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling2D, ZeroPadding2D, "
-                + "Concatenate, Add, ONNXOperator (imported operators), Sequential and graph models (Model(inputs:outputs:))"
+                + "Concatenate, Add, ONNXOperator (imported operators), Sequential and graph models (Model(inputs:outputs:)), "
+                + "and layers whose forward pass is traceable (Layer.isTraceable) and made of primitives with an ONNX form"
+        case let .unsupportedPrimitive(path, type, primitive):
+            "cannot export \(path) (\(type)) to ONNX: its forward pass uses \(primitive), which has no ONNX form"
+        case let .batchDependentLayer(path, type):
+            "cannot export \(path) (\(type)) to ONNX: its forward pass mixes the examples of a batch, so its trace fits one batch size only"
         }
     }
 }

@@ -1,5 +1,6 @@
-// Differentiable 2-D convolution and pooling on channels-last images (kernels in
-// Tensor/TensorConvolution.swift and Tensor/TensorPooling.swift).
+// Differentiable 2-D convolution and pooling on channels-last images (geometry in
+// Tensor/TensorConvolution.swift, kernels in Ops/WindowPrimitives.swift), and the tensor forms of
+// both, which run the same primitives without recording a tape.
 
 extension Variable {
     /// The 2-D convolution (cross-correlation, as in Keras and PyTorch) of a `[batch, h, w, inC]`
@@ -61,5 +62,27 @@ extension Variable {
         let window = try Window2D(input: (shape[1], shape[2]), kernel: poolSize, strides: strides ?? poolSize,
                                   dilation: (1, 1), padding: padding, operation: "pooled2D")
         return Variable.applying(PoolingPrimitive(mode: mode, window: window), to: [self])
+    }
+}
+
+extension Tensor {
+    /// The 2-D convolution (cross-correlation, as in Keras) of a `[batch, h, w, inC]` image with a
+    /// `[kh, kw, inC, outC]` kernel, plus an optional `[outC]` bias: a `[batch, oh, ow, outC]` tensor.
+    /// See ``Variable/convolution2D(_:kernel:bias:strides:padding:dilation:)``.
+    /// - Throws: ``TensorError`` when the shapes do not fit or the window does not fit the image.
+    public func convolved2D(kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                            padding: Padding2D = .valid, dilation: (Int, Int) = (1, 1)) throws -> Tensor {
+        try Variable.convolution2D(Variable(self), kernel: Variable(kernel), bias: bias.map { Variable($0) },
+                                   strides: strides, padding: padding, dilation: dilation).value
+    }
+}
+
+extension Tensor {
+    /// Max or average pooling of a `[batch, h, w, c]` image (see
+    /// ``Variable/pooled2D(_:poolSize:strides:padding:)``).
+    /// - Throws: ``TensorError`` when the tensor is not of rank 4 or the window does not fit.
+    public func pooled2D(_ mode: PoolingMode, poolSize: (Int, Int), strides: (Int, Int)? = nil,
+                         padding: Padding2D = .valid) throws -> Tensor {
+        try Variable(self).pooled2D(mode, poolSize: poolSize, strides: strides, padding: padding).value
     }
 }

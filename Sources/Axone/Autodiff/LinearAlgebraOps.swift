@@ -13,24 +13,16 @@ extension Variable {
     /// - Throws: ``TensorError`` when the shapes do not fit, as the tensor operation does.
     public static func batchedMatmul(_ a: Variable, _ b: Variable, transposeA: Bool = false,
                                      transposeB: Bool = false) throws -> Variable {
-        let (av, bv) = (a.value, b.value)
-        let out = try Tensor.batchedMatmul(av, bv, transposeA: transposeA, transposeB: transposeB)
-        return Variable(out, inputs: [a, b]) { g in
-            mustSucceed {
-                let ga = transposeA
-                    ? try Tensor.batchedMatmul(bv, g, transposeA: transposeB, transposeB: true)
-                    : try Tensor.batchedMatmul(g, bv, transposeB: !transposeB)
-                let gb = transposeB
-                    ? try Tensor.batchedMatmul(g, av, transposeA: true, transposeB: transposeA)
-                    : try Tensor.batchedMatmul(av, g, transposeA: !transposeA)
-                return [ga.summed(toShape: av.shape), gb.summed(toShape: bv.shape)]
-            }
-        }
+        let primitive = BatchedMatMulPrimitive<Scalar>(transposeA: transposeA, transposeB: transposeB)
+        _ = try primitive.outputShape([a.shape, b.shape])
+        return applying(primitive, to: [a, b])
     }
 
     /// The transpose of a rank-2 variable.
     public func transposed() -> Variable {
-        Variable(value.transposed(), inputs: [self]) { g in [g.transposed()] }
+        precondition(shape.count == 2, TensorError.invalidShape(
+            operation: "transposed()", expected: "a rank-2 variable", got: shape).description)
+        return Variable.applying(PermutePrimitive([1, 0]), to: [self])
     }
 }
 

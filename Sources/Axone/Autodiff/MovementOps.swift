@@ -1,15 +1,12 @@
-// Differentiable movement ops (see Tensor/TensorMovement.swift). Each pullback is the inverse
-// movement of the gradient: permute back, pad a slice with zeros, slice a padding off, and sum a
-// broadcast back to the operand's shape.
+// Differentiable movement ops (see Tensor/TensorMovement.swift and Ops/MovementPrimitives.swift).
+// Each pullback is the inverse movement of the gradient: permute back, pad a slice with zeros,
+// slice a padding off, and sum a broadcast back to the operand's shape.
 
 extension Variable {
     /// The axes permuted (see ``Tensor/permuted(_:)``); the pullback applies the inverse permutation.
     /// - Throws: ``TensorError/invalidArgument(_:)`` when `axes` is not a permutation of the axes.
     public func permuted(_ axes: [Int]) throws -> Variable {
-        let axes = try value.checkedPermutation(axes)
-        var inverse = axes
-        for (i, axis) in axes.enumerated() { inverse[axis] = i }
-        return Variable(try value.permuted(axes), inputs: [self]) { g in [mustSucceed { try g.permuted(inverse) }] }
+        Variable.applying(PermutePrimitive(try value.checkedPermutation(axes)), to: [self])
     }
 
     /// The entries `range` of `axis` (see ``Tensor/slice(alongAxis:range:)``); the pullback puts
@@ -24,10 +21,10 @@ extension Variable {
     /// pullback pads the gradient with zeros back to this variable's shape.
     /// - Throws: ``TensorError/invalidArgument(_:)`` when the bounds do not fit the shape.
     public func sliced(lower: [Int], upper: [Int]) throws -> Variable {
-        let padding = zip(lower, zip(upper, value.shape)).map { (before: $0, after: $1.1 - $1.0) }
-        return Variable(try value.sliced(lower: lower, upper: upper), inputs: [self]) { g in
-            [mustSucceed { try g.padded(padding) }]
-        }
+        try value.checkedBounds(lower: lower, upper: upper)
+        // An axis taken whole stays whole at any size, so a slice keeps following the batch axis.
+        let bounds = value.shape.indices.map { lower[$0] == 0 && upper[$0] == value.shape[$0] ? nil : lower[$0]..<upper[$0] }
+        return Variable.applying(SlicePrimitive(bounds), to: [self])
     }
 
     /// Splits along `axis` into consecutive pieces of the given sizes (the inverse of
@@ -49,19 +46,21 @@ extension Variable {
     /// the padding off the gradient.
     /// - Throws: ``TensorError/invalidArgument(_:)`` unless there is one non-negative pair per axis.
     public func padded(_ padding: [(before: Int, after: Int)], value: Scalar = 0) throws -> Variable {
-        let shape = self.value.shape
-        let lower = padding.map(\.before)
-        let upper = zip(lower, shape).map { $0 + $1 }
-        return Variable(try self.value.padded(padding, value: value), inputs: [self]) { g in
-            [mustSucceed { try g.sliced(lower: lower, upper: upper) }]
-        }
+        let primitive = PadPrimitive(padding, value: value)
+        _ = try primitive.outputShape([shape])
+        return Variable.applying(primitive, to: [self])
     }
 
     /// The variable repeated to `shape` by NumPy's broadcasting rules (see ``Tensor/broadcast(to:)``);
     /// the pullback sums the gradient over the repeated axes.
     /// - Throws: ``TensorError/incompatibleShapes(operation:lhs:rhs:)`` when the shapes do not broadcast.
     public func broadcast(to shape: [Int]) throws -> Variable {
-        let original = value.shape
-        return Variable(try value.broadcast(to: shape), inputs: [self]) { g in [g.summed(toShape: original)] }
+        guard shape.allSatisfy({ $0 >= 0 }), Tensor<Scalar>.broadcastShape(self.shape, shape) == shape else {
+            throw TensorError.incompatibleShapes(operation: "broadcast(to:)", lhs: self.shape, rhs: shape)
+        }
+        // An axis that is not repeated keeps the operand's size at any size, like the batch axis.
+        let lead = shape.count - self.shape.count
+        let target = shape.indices.map { $0 >= lead && shape[$0] == self.shape[$0 - lead] ? -1 : shape[$0] }
+        return Variable.applying(BroadcastPrimitive(to: target), to: [self])
     }
 }

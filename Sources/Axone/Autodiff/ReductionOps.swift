@@ -1,7 +1,7 @@
 extension Variable {
-    /// Sums over `axes` (all when `nil`; ``SumPrimitive``); the pullback broadcasts the gradient back.
+    /// Sums over `axes` (all when `nil`; ``ReducePrimitive``); the pullback broadcasts the gradient back.
     public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
-        Variable.applying(SumPrimitive(alongAxes: axes, keepingDimensions: keepingDimensions), to: [self])
+        Variable.applying(ReducePrimitive(.sum, alongAxes: axes, keepingDimensions: keepingDimensions), to: [self])
     }
 
     /// Averages over `axes` (all when `nil`).
@@ -22,25 +22,15 @@ extension Variable {
 }
 
 extension Variable {
-    /// The maximum over `axes`; the gradient is shared equally among the elements that attain it.
+    /// The maximum over `axes` (``ReducePrimitive``); the gradient is shared equally among the
+    /// elements that attain it.
     public func max(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
-        extremum(.maximum, alongAxes: axes, keepingDimensions: keepingDimensions)
+        Variable.applying(ReducePrimitive(.maximum, alongAxes: axes, keepingDimensions: keepingDimensions), to: [self])
     }
 
-    /// The minimum over `axes`; the gradient is shared equally among the elements that attain it.
+    /// The minimum over `axes` (``ReducePrimitive``); the gradient is shared equally among the
+    /// elements that attain it.
     public func min(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
-        extremum(.minimum, alongAxes: axes, keepingDimensions: keepingDimensions)
-    }
-
-    private func extremum(_ op: ReductionOperator, alongAxes axes: [Int]?, keepingDimensions: Bool) -> Variable {
-        let x = value
-        let kept = x.reduced(op, alongAxes: axes, keepingDimensions: true)
-        let out = keepingDimensions ? kept : x.reduced(op, alongAxes: axes, keepingDimensions: false)
-        return Variable(out, inputs: [self]) { g in
-            // 1 where x attains the extremum: step(0) = 1, and the difference is negative elsewhere.
-            let mask = (op == .maximum ? x - kept : kept - x).mapped(.step)
-            let share = mask / mask.sum(alongAxes: axes, keepingDimensions: true)
-            return [share * g.reshaped(kept.shape)]
-        }
+        Variable.applying(ReducePrimitive(.minimum, alongAxes: axes, keepingDimensions: keepingDimensions), to: [self])
     }
 }

@@ -232,7 +232,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// Adds the penalty's gradient (``PenaltyPrimitive``, the tape's own definition) to the first
     /// shard's gradients of the penalised trainable parameters; returns the penalty.
     private func addPenalty(_ regularization: Regularization, _ graph: TracedGraph<Scalar>, _ program: CompiledProgram<Scalar>) -> Scalar {
-        let penalty = PenaltyPrimitive<Scalar>(regularization)
+        let penalty = PenaltyPrimitive<Scalar>(l1: regularization.l1, l2: regularization.l2)
         var total: Scalar = 0
         for index in graph.parameters.indices
         where graph.parameters[index].variable.requiresGradient && Regularization.isPenalized(graph.parameters[index].name) {

@@ -44,11 +44,12 @@ struct TracedGraph<Scalar: TensorScalar> {
     /// The model's parameters, in the order of ``Layer/namedParameters(includeFrozen:)``.
     let parameters: [(name: String, variable: Variable<Scalar>)]
 
-    /// Traces `model` on inputs of `inputShapes` (batch axis included) by running its forward pass
-    /// once with every operation keeping its inputs.
+    /// Traces `model` (a model or any layer) on inputs of `inputShapes` (batch axis included) by
+    /// running its forward pass once with every operation keeping its inputs; with `fusing`, an
+    /// activation is folded into the linear call before it (see ``fuseActivations()``).
     /// - Throws: ``CompilationRefusal`` when a layer does not promise a traceable forward pass
     ///   (``Layer/isTraceable``) or an operation is not a ``Primitive``.
-    init(tracing model: Model<Scalar>, inputShapes: [[Int]]) throws {
+    init(tracing model: Layer<Scalar>, inputShapes: [[Int]], fusing: Bool = true) throws {
         if let layer = model.allLayers.first(where: { !$0.isTraceable }) {
             throw CompilationRefusal.untraceable(layer)
         }
@@ -87,7 +88,7 @@ struct TracedGraph<Scalar: TensorScalar> {
             }
         }
         outputs = results.map { ids[ObjectIdentifier($0)]! }
-        fuseActivations()
+        if fusing { fuseActivations() }
         batchLeading = Self.batchLeading(of: self)
     }
 

@@ -17,10 +17,12 @@ public class GlobalPooling2D<Scalar: TensorScalar>: Layer<Scalar> {
         return [inputShape[2]]
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let shape = input.shape
         precondition(shape.count == 4, "\(displayName) expects images [batch, height, width, channels], got \(shape)")
-        return mustSucceed { try input.pooled2D(mode, poolSize: (shape[1], shape[2])) }.reshaped([shape[0], shape[3]])
+        return mustSucceed { try input.pooled2D(mode, poolSize: (shape[1], shape[2])) }.reshaped([-1, shape[3]])
     }
 }
 

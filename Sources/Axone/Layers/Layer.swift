@@ -8,39 +8,6 @@ public final class Buffer<Scalar: TensorScalar> {
     public init(_ value: Tensor<Scalar>) { self.value = value }
 }
 
-/// Errors in how a model is put together or fed; each names the layer involved.
-public enum LayerError: Error, Equatable, CustomStringConvertible {
-    /// The input reaching a layer does not have the shape it needs.
-    case shapeMismatch(layer: String, expected: String, got: [Int])
-    /// A constructor argument is out of range.
-    case invalidArgument(layer: String, message: String)
-    /// A layer was used before its input shape was known.
-    case notBuilt(layer: String)
-    /// A name that does not denote an activation, initialiser, loss or layer type.
-    case unknownName(kind: String, name: String, known: [String])
-    /// A parameter was assigned a tensor of a shape the layer cannot use.
-    case parameterShape(layer: String, parameter: String, expected: [Int], got: [Int])
-    /// Creating the parameters would take more memory than the machine has.
-    case tooLarge(layer: String, bytes: Int?, available: UInt64)
-
-    public var description: String {
-        switch self {
-        case let .shapeMismatch(layer, expected, got):
-            "\(layer) expects \(expected), got input of shape \(got)"
-        case let .invalidArgument(layer, message):
-            "\(layer): \(message)"
-        case let .notBuilt(layer):
-            "\(layer) has no weights yet: give the model an input shape (e.g. inputSize: 784) or call build(inputShape:)"
-        case let .unknownName(kind, name, known):
-            "unknown \(kind) '\(name)'; known: \(known.joined(separator: ", "))"
-        case let .parameterShape(layer, parameter, expected, got):
-            "\(layer).\(parameter) has shape \(got), the layer needs \(expected)"
-        case let .tooLarge(layer, bytes, available):
-            "\(layer) needs \(bytes.map(byteCount) ?? "more than 2⁶³ bytes") for its parameters; this machine has \(byteCount(available)) of memory"
-        }
-    }
-}
-
 /// The base class of every layer and model: holds the training flag and the trainable flag, and
 /// finds parameters, buffers and sub-layers by reflection, named by their property paths
 /// (`layers.0.weight`) — the names used in checkpoints and ONNX files.
@@ -136,17 +103,11 @@ open class Layer<Scalar: TensorScalar> {
         return result
     }
 
-    /// Strips an optional so `Variable?` and `Variable` properties are found alike.
-    private static func unwrap(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value
-    }
-
     /// The direct sub-layers, named by property (`layers.0` for an array element).
     open var namedChildren: [(name: String, layer: Layer)] {
         storedProperties.flatMap { label, value -> [(String, Layer)] in
-            if let layer = Layer.unwrap(value) as? Layer { return [(label, layer)] }
+            // A dynamic cast unwraps an optional, so `Layer?` and `Layer` properties are found alike.
+            if let layer = value as? Layer { return [(label, layer)] }
             if let layers = value as? [Layer] { return layers.enumerated().map { ("\(label).\($0.offset)", $0.element) } }
             return []
         }
@@ -168,7 +129,7 @@ open class Layer<Scalar: TensorScalar> {
     /// Parameters declared by this layer itself (not its sub-layers).
     private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
         storedProperties.compactMap { label, value in
-            (Layer.unwrap(value) as? Variable<Scalar>).map { (label, $0) }
+            (value as? Variable<Scalar>).map { (label, $0) }
         }
     }
 
@@ -207,7 +168,7 @@ open class Layer<Scalar: TensorScalar> {
     private func allNamedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
         var result: [(String, Buffer<Scalar>)] = []
         for (label, value) in storedProperties {
-            if let b = Layer.unwrap(value) as? Buffer<Scalar> { result.append((label, b)) }
+            if let b = value as? Buffer<Scalar> { result.append((label, b)) }
         }
         for (prefix, child) in namedChildren {
             result += child.allNamedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }

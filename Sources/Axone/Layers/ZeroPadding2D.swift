@@ -34,6 +34,8 @@ public final class ZeroPadding2D<Scalar: TensorScalar>: Layer<Scalar> {
         return s
     }
 
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         do {
             return try input.padded([(0, 0), (top, bottom), (left, right), (0, 0)])

@@ -29,6 +29,11 @@ extension Variable {
 }
 
 extension TensorScalar {
+    /// Softmax cross-entropy of `rows × columns` logits against target distributions: returns
+    /// `Σᵢ wᵢ·(−Σₖ tᵢₖ·log softmax(zᵢ)ₖ)` and, when `gradient` is given, writes
+    /// `gradientScale·wᵢ·(softmax(zᵢ)·Σₖtᵢₖ − tᵢ)` into it. Specialised for `Float` and `Double`.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func softmaxCrossEntropy(logits: UnsafeBufferPointer<Self>, targets: UnsafeBufferPointer<Self>,
                                            weights: UnsafeBufferPointer<Self>?, rows: Int, columns: Int,
                                            gradientScale: Self, gradient: UnsafeMutableBufferPointer<Self>?) -> Self {

@@ -59,5 +59,9 @@ public struct MatMulPrimitive<Scalar: TensorScalar>: Primitive {
 
     public var backwardReadsOutput: Bool { false }
 
-    public var onnx: ONNXOperator? { transposeA || transposeB ? nil : ONNXOperator("MatMul") }
+    /// `MatMul`, or `Gemm` with its transpose flags (C omitted).
+    public var onnx: ONNXOperator? {
+        transposeA || transposeB ? ONNXOperator("Gemm", attributes: ["transA": .int(transposeA ? 1 : 0), "transB": .int(transposeB ? 1 : 0)])
+            : ONNXOperator("MatMul")
+    }
 }

@@ -1,11 +1,16 @@
 /// The weight penalty `α₁·Σ|w| + α₂·Σw²` of one parameter (see ``Regularization``); pullback
 /// `dw = g·(α₁·sign(w) + 2·α₂·w)`. The tape and the compiled step both use it.
 public struct PenaltyPrimitive<Scalar: TensorScalar>: Primitive {
-    /// The coefficients.
-    public let regularization: Regularization
+    /// The L1 coefficient α₁.
+    public let l1: Double
+    /// The L2 coefficient α₂.
+    public let l2: Double
 
     /// Creates the primitive.
-    public init(_ regularization: Regularization) { self.regularization = regularization }
+    public init(l1: Double, l2: Double) {
+        self.l1 = l1
+        self.l2 = l2
+    }
 
     public var name: String { "penalty" }
 
@@ -15,7 +20,7 @@ public struct PenaltyPrimitive<Scalar: TensorScalar>: Primitive {
     }
 
     public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
-        let (l1, l2) = (Scalar(regularization.l1), Scalar(regularization.l2))
+        let (l1, l2) = (Scalar(self.l1), Scalar(self.l2))
         var absolute: Scalar = 0, squares: Scalar = 0
         for w in inputs[0].elements {
             absolute += Swift.abs(w)
@@ -27,7 +32,7 @@ public struct PenaltyPrimitive<Scalar: TensorScalar>: Primitive {
     public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
                          into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
         guard let dw = gradients[0] else { return }
-        let g = upstream.buffer[0], l1 = g * Scalar(regularization.l1), l2 = g * 2 * Scalar(regularization.l2)
+        let g = upstream.buffer[0], l1 = g * Scalar(self.l1), l2 = g * 2 * Scalar(self.l2)
         for (i, w) in inputs[0].elements.enumerated() {
             let sign: Scalar = w > 0 ? 1 : (w < 0 ? -1 : 0)
             dw.buffer[i] = l1 * sign + l2 * w

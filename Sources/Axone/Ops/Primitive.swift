@@ -150,14 +150,26 @@ public struct ONNXOperator: Sendable, Hashable {
         case ints([Int])
     }
 
+    /// A constant the node reads as an input tensor (from opset 13, `Reshape`'s shape, `Slice`'s
+    /// bounds, `Pad`'s amounts and `ReduceSum`'s axes are inputs rather than attributes).
+    public enum Constant: Sendable, Hashable {
+        /// A 1-D `int64` tensor.
+        case int64s([Int])
+        /// A `float` scalar.
+        case float(Double)
+    }
+
     /// The operator type (`Relu`, `Gemm`, …).
     public let type: String
     /// The attributes by name.
     public let attributes: [String: Attribute]
+    /// The constants read after the data inputs, in order.
+    public let constantInputs: [Constant]
 
     /// Creates the description.
-    public init(_ type: String, attributes: [String: Attribute] = [:]) {
+    public init(_ type: String, attributes: [String: Attribute] = [:], constantInputs: [Constant] = []) {
         self.type = type
         self.attributes = attributes
+        self.constantInputs = constantInputs
     }
 }

@@ -44,5 +44,5 @@ public struct ReshapePrimitive<Scalar: TensorScalar>: Primitive {
     public var backwardReadsInputs: Bool { false }
     public var backwardReadsOutput: Bool { false }
 
-    public var onnx: ONNXOperator? { ONNXOperator("Reshape") }
+    public var onnx: ONNXOperator? { ONNXOperator("Reshape", constantInputs: [.int64s(shape)]) }
 }

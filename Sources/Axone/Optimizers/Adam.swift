@@ -1,3 +1,4 @@
+import CAxoneKernels
 import RealModule
 
 /// Adam (Kingma & Ba 2015; seeds 000, 001, 002) and, with decoupled weight decay, AdamW
@@ -61,5 +62,31 @@ extension TensorScalar {
         let shrink = c.decoupledWeightDecay ? Self(1 - learningRate * c.weightDecay) : 1
         adamStep(parameter: p, gradient: g, addedGradient: g2, m: m, v: v, beta1: b1, beta2: b2, stepSize: stepSize,
                  rootCorrection: rootCorrection, epsilon: eps, coupled: coupled, shrink: shrink)
+    }
+}
+
+extension TensorScalar {
+    /// Adam's step in one pass of the C kernel for this element type (`axone_adam_f32`/`_f64`):
+    /// the moments and the parameter are updated together, `addedGradient` summed into `gradient`.
+    static func adamStep(parameter: UnsafeMutableBufferPointer<Self>, gradient: UnsafeBufferPointer<Self>,
+                         addedGradient: UnsafeBufferPointer<Self>?, m: UnsafeMutableBufferPointer<Self>,
+                         v: UnsafeMutableBufferPointer<Self>, beta1: Self, beta2: Self, stepSize: Self,
+                         rootCorrection: Self, epsilon: Self, coupled: Self, shrink: Self) {
+        precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
+        func mutable<T>(_ buffer: UnsafeMutableBufferPointer<Self>) -> UnsafeMutablePointer<T>? {
+            UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: T.self)
+        }
+        func readOnly<T>(_ buffer: UnsafeBufferPointer<Self>?) -> UnsafePointer<T>? {
+            UnsafeRawPointer(buffer?.baseAddress)?.assumingMemoryBound(to: T.self)
+        }
+        if Self.self == Float.self {
+            axone_adam_f32(mutable(parameter), readOnly(gradient), readOnly(addedGradient), mutable(m), mutable(v), parameter.count,
+                           Float(beta1), Float(beta2), Float(stepSize), Float(rootCorrection), Float(epsilon), Float(coupled), Float(shrink))
+        } else if Self.self == Double.self {
+            axone_adam_f64(mutable(parameter), readOnly(gradient), readOnly(addedGradient), mutable(m), mutable(v), parameter.count,
+                           Double(beta1), Double(beta2), Double(stepSize), Double(rootCorrection), Double(epsilon), Double(coupled), Double(shrink))
+        } else {
+            preconditionFailure("adamStep: no kernel for \(Self.self)")
+        }
     }
 }

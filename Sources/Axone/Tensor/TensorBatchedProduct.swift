@@ -10,48 +10,71 @@ extension Tensor {
     ///   or the batch axes do not broadcast.
     public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false,
                                      transposeB: Bool = false) throws -> Tensor {
-        for operand in [a, b] where operand.rank < 2 {
-            throw TensorError.invalidShape(operation: "batchedMatmul", expected: "stacks of matrices (rank 2 or more)",
-                                           got: operand.shape)
+        let shape = try batchedProductShape(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
+        return Tensor(shape: shape) { c in
+            guard !c.isEmpty else { return }
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    batchedProduct(pa, shape: a.shape, pb, shape: b.shape, transposeA: transposeA, transposeB: transposeB,
+                                   into: c, shape: shape, pooled: true)
+                }
+            }
         }
-        let (rowsA, columnsA) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
-        let (rowsB, columnsB) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
-        let (m, k) = transposeA ? (columnsA, rowsA) : (rowsA, columnsA)
-        let (kb, n) = transposeB ? (columnsB, rowsB) : (rowsB, columnsB)
+    }
+
+    /// The shape of ``batchedMatmul(_:_:transposeA:transposeB:)``'s result.
+    static func batchedProductShape(_ a: [Int], _ b: [Int], transposeA: Bool, transposeB: Bool) throws -> [Int] {
+        for operand in [a, b] where operand.count < 2 {
+            throw TensorError.invalidShape(operation: "batchedMatmul", expected: "stacks of matrices (rank 2 or more)",
+                                           got: operand)
+        }
+        let (m, k) = transposeA ? (a[a.count - 1], a[a.count - 2]) : (a[a.count - 2], a[a.count - 1])
+        let (kb, n) = transposeB ? (b[b.count - 1], b[b.count - 2]) : (b[b.count - 2], b[b.count - 1])
         guard k == kb else {
             throw TensorError.incompatibleShapes(
                 operation: "batchedMatmul (inner dimensions\(transposeA ? ", a transposed" : "")\(transposeB ? ", b transposed" : ""))",
-                lhs: a.shape, rhs: b.shape)
+                lhs: a, rhs: b)
         }
-        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
-        guard let batch = broadcastShape(batchA, batchB) else {
-            throw TensorError.incompatibleShapes(operation: "batchedMatmul (batch axes)", lhs: a.shape, rhs: b.shape)
+        guard let batch = broadcastShape(Array(a.dropLast(2)), Array(b.dropLast(2))) else {
+            throw TensorError.incompatibleShapes(operation: "batchedMatmul (batch axes)", lhs: a, rhs: b)
         }
-        let matricesA = matrixIndices(of: batchA, in: batch), matricesB = matrixIndices(of: batchB, in: batch)
-        let (sizeA, sizeB, sizeC) = (rowsA * columnsA, rowsB * columnsB, m * n)
-        return Tensor(shape: batch + [m, n]) { c in
-            guard !c.isEmpty else { return }
-            guard k > 0 else { Scalar.fill(0, into: c); return }
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    // β = 0: BLAS does not read C, so it may start uninitialised.
-                    let product = { (rows: Int, matrixA: Int, matrixB: Int, matrixC: Int) in
-                        Scalar.gemmOnPool(transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: 1,
-                                          a: pa.baseAddress! + matrixA * sizeA, lda: columnsA,
-                                          b: pb.baseAddress! + matrixB * sizeB, ldb: columnsB,
-                                          beta: 0, c: c.baseAddress! + matrixC * sizeC, ldc: n)
-                    }
-                    let count = matricesA.count
-                    if !transposeA && b.count == sizeB && a.count == count * sizeA {
-                        // One matrix B for a stack A that is not repeated: the stack's rows are one matrix.
-                        product(count * m, 0, 0, 0)
-                    } else if count > 1 && count * m * n * k >= 1 << 20 {
-                        Parallelism.parallelFor(count) { product(m, matricesA[$0], matricesB[$0], $0) }
-                    } else {
-                        for i in 0..<count { product(m, matricesA[i], matricesB[i], i) }
-                    }
-                }
+        return batch + [m, n]
+    }
+
+    /// The kernel of ``batchedMatmul(_:_:transposeA:transposeB:)``: writes the products of the
+    /// stacks `a` and `b` into `c` (of `shape`, from ``batchedProductShape(_:_:transposeA:transposeB:)``),
+    /// spreading them over the worker pool when `pooled`.
+    static func batchedProduct(_ a: UnsafeBufferPointer<Scalar>, shape shapeA: [Int], _ b: UnsafeBufferPointer<Scalar>,
+                               shape shapeB: [Int], transposeA: Bool, transposeB: Bool,
+                               into c: UnsafeMutableBufferPointer<Scalar>, shape: [Int], pooled: Bool) {
+        guard !c.isEmpty else { return }
+        let (m, n) = (shape[shape.count - 2], shape[shape.count - 1])
+        let k = transposeA ? shapeA[shapeA.count - 2] : shapeA[shapeA.count - 1]
+        guard k > 0 else { Scalar.fill(0, into: c); return }
+        let (columnsA, columnsB) = (shapeA[shapeA.count - 1], shapeB[shapeB.count - 1])
+        let (sizeA, sizeB, sizeC) = (shapeA.suffix(2).reduce(1, *), shapeB.suffix(2).reduce(1, *), m * n)
+        let batch = Array(shape.dropLast(2))
+        let matricesA = matrixIndices(of: Array(shapeA.dropLast(2)), in: batch)
+        let matricesB = matrixIndices(of: Array(shapeB.dropLast(2)), in: batch)
+        // β = 0: BLAS does not read C, so it may start uninitialised.
+        let product = { (rows: Int, matrixA: Int, matrixB: Int, matrixC: Int) in
+            let (pa, pb, pc) = (a.baseAddress! + matrixA * sizeA, b.baseAddress! + matrixB * sizeB, c.baseAddress! + matrixC * sizeC)
+            if pooled {
+                Scalar.gemmOnPool(transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: 1,
+                                  a: pa, lda: columnsA, b: pb, ldb: columnsB, beta: 0, c: pc, ldc: n)
+            } else {
+                Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: 1,
+                            a: pa, lda: columnsA, b: pb, ldb: columnsB, beta: 0, c: pc, ldc: n)
             }
+        }
+        let count = matricesA.count
+        if !transposeA && b.count == sizeB && a.count == count * sizeA {
+            // One matrix B for a stack A that is not repeated: the stack's rows are one matrix.
+            product(count * m, 0, 0, 0)
+        } else if pooled && count > 1 && count * m * n * k >= 1 << 20 {
+            Parallelism.parallelFor(count) { product(m, matricesA[$0], matricesB[$0], $0) }
+        } else {
+            for i in 0..<count { product(m, matricesA[i], matricesB[i], i) }
         }
     }
 

@@ -77,15 +77,3 @@ struct Window2D: Equatable, Sendable {
         }
     }
 }
-
-extension Tensor {
-    /// The 2-D convolution (cross-correlation, as in Keras) of a `[batch, h, w, inC]` image with a
-    /// `[kh, kw, inC, outC]` kernel, plus an optional `[outC]` bias: a `[batch, oh, ow, outC]` tensor.
-    /// See ``Variable/convolution2D(_:kernel:bias:strides:padding:dilation:)``.
-    /// - Throws: ``TensorError`` when the shapes do not fit or the window does not fit the image.
-    public func convolved2D(kernel: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
-                            padding: Padding2D = .valid, dilation: (Int, Int) = (1, 1)) throws -> Tensor {
-        try Variable.convolution2D(Variable(self), kernel: Variable(kernel), bias: bias.map { Variable($0) },
-                                   strides: strides, padding: padding, dilation: dilation).value
-    }
-}

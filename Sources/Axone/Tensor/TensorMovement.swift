@@ -24,11 +24,7 @@ extension Tensor {
     /// - Throws: ``TensorError/invalidArgument(_:)`` unless there is one bound of each kind per axis
     ///   and `0 ≤ lower[i] ≤ upper[i] ≤ shape[i]`.
     public func sliced(lower: [Int], upper: [Int]) throws -> Tensor {
-        guard lower.count == rank, upper.count == rank,
-              shape.indices.allSatisfy({ 0 <= lower[$0] && lower[$0] <= upper[$0] && upper[$0] <= shape[$0] }) else {
-            throw TensorError.invalidArgument(
-                "sliced(lower:upper:): bounds \(lower)..<\(upper) are not within shape \(shape)")
-        }
+        try checkedBounds(lower: lower, upper: upper)
         let own = Tensor.strides(of: shape)
         return gathered(shape: zip(lower, upper).map { $1 - $0 }, strides: own,
                         offset: zip(lower, own).map { $0 * $1 }.reduce(0, +))
@@ -38,11 +34,7 @@ extension Tensor {
     /// `padding[i].after` behind (ONNX `Pad` in constant mode).
     /// - Throws: ``TensorError/invalidArgument(_:)`` unless there is one non-negative pair per axis.
     public func padded(_ padding: [(before: Int, after: Int)], value: Scalar = 0) throws -> Tensor {
-        guard padding.count == rank, padding.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
-            throw TensorError.invalidArgument(
-                "padded(_:value:): padding \(padding) does not give a non-negative (before, after) pair to each axis of shape \(shape)")
-        }
-        let newShape = zip(shape, padding).map { $0 + $1.before + $1.after }
+        let newShape = try Tensor.paddedShape(shape, padding)
         let outStrides = Tensor.strides(of: newShape)
         let offset = zip(padding, outStrides).map { $0.before * $1 }.reduce(0, +)
         return Tensor(shape: newShape) { out in
@@ -66,6 +58,16 @@ extension Tensor {
         return gathered(shape: shape, strides: Tensor.broadcastStrides(of: self.shape, to: shape))
     }
 
+    /// The shape of ``padded(_:value:)``'s result for a tensor of `shape`.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` unless there is one non-negative pair per axis.
+    static func paddedShape(_ shape: [Int], _ padding: [(before: Int, after: Int)]) throws -> [Int] {
+        guard padding.count == shape.count, padding.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
+            throw TensorError.invalidArgument(
+                "padded(_:value:): padding \(padding) does not give a non-negative (before, after) pair to each axis of shape \(shape)")
+        }
+        return zip(shape, padding).map { $0 + $1.before + $1.after }
+    }
+
     /// `axis` made non-negative.
     /// - Throws: ``TensorError/invalidArgument(_:)`` when it is not an axis of this tensor.
     func checkedAxis(_ axis: Int, operation: String) throws -> Int {
@@ -84,6 +86,15 @@ extension Tensor {
                 "permuted(_:): \(axes) is not a permutation of the \(rank) axes of shape \(shape)")
         }
         return normalized
+    }
+
+    /// Checks that `lower[i]..<upper[i]` lies within each axis `i`.
+    func checkedBounds(lower: [Int], upper: [Int]) throws {
+        guard lower.count == rank, upper.count == rank,
+              shape.indices.allSatisfy({ 0 <= lower[$0] && lower[$0] <= upper[$0] && upper[$0] <= shape[$0] }) else {
+            throw TensorError.invalidArgument(
+                "sliced(lower:upper:): bounds \(lower)..<\(upper) are not within shape \(shape)")
+        }
     }
 
     /// The bounds for ``sliced(lower:upper:)`` that take `range` of `axis` and all of every other axis.

@@ -10,13 +10,3 @@ public enum PoolingMode: String, Sendable, CaseIterable {
     /// The mean of the covered elements (padding excluded).
     case average
 }
-
-extension Tensor {
-    /// Max or average pooling of a `[batch, h, w, c]` image (see
-    /// ``Variable/pooled2D(_:poolSize:strides:padding:)``).
-    /// - Throws: ``TensorError`` when the tensor is not of rank 4 or the window does not fit.
-    public func pooled2D(_ mode: PoolingMode, poolSize: (Int, Int), strides: (Int, Int)? = nil,
-                         padding: Padding2D = .valid) throws -> Tensor {
-        try Variable(self).pooled2D(mode, poolSize: poolSize, strides: strides, padding: padding).value
-    }
-}

@@ -16,15 +16,34 @@ extension Tensor {
     /// The entries at `indices` of the first (batch) axis, in that order (a batch gather).
     public func rows(at indices: [Int]) -> Tensor {
         precondition(rank >= 1, "rows(at:): needs a batch axis, got a scalar")
-        let size = rowSize
         var newShape = shape
         newShape[0] = indices.count
-        return Tensor(shape: newShape) { out in
-            withUnsafeBufferPointer { src in
-                for (r, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < shape[0], "rows(at:): index \(i) out of bounds for shape \(shape)")
-                    copyElements(from: src.baseAddress! + i * size, to: out.baseAddress! + r * size, count: size)
-                }
+        return Tensor(shape: newShape) { out in copyRows(indices[...], into: out) }
+    }
+
+    /// Writes the entries at `indices` of the first axis into `target` (a batch gather like
+    /// ``rows(at:)``), reusing its storage when it already holds that many elements and no other
+    /// tensor shares it, so that a training loop gathers its batches without allocating.
+    public func gatherRows(_ indices: ArraySlice<Int>, into target: inout Tensor) {
+        precondition(rank >= 1, "gatherRows(_:into:): needs a batch axis, got a scalar")
+        var newShape = shape
+        newShape[0] = indices.count
+        if target.count != newShape.reduce(1, *) {
+            target = Tensor(shape: newShape, repeating: 0)
+        } else if target.shape != newShape {
+            target = target.reshaped(newShape)
+        }
+        target.withUnsafeMutableBufferPointer { copyRows(indices, into: $0) }
+    }
+
+    /// Copies the rows at `indices` one after another into `out`.
+    private func copyRows(_ indices: ArraySlice<Int>, into out: UnsafeMutableBufferPointer<Scalar>) {
+        let size = rowSize
+        guard size > 0 else { return }
+        withUnsafeBufferPointer { src in
+            for (r, i) in zip(0..., indices) {
+                precondition(i >= 0 && i < shape[0], "rows(at:): index \(i) out of bounds for shape \(shape)")
+                copyElements(from: src.baseAddress! + i * size, to: out.baseAddress! + r * size, count: size)
             }
         }
     }

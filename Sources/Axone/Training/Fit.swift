@@ -120,6 +120,7 @@ extension Model {
         var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
         var outputs: [Tensor<Scalar>] = [], outputLosses: [Double] = []
         var batch: [Int] = []
+        var batchLogs = Logs([("loss", 0)])
         var history = History()
         var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
         let display = ProgressDisplay(verbosity: parallel?.synchronizer.writesFiles == false ? .silent : verbose,
@@ -166,7 +167,7 @@ extension Model {
                 // next step, they would make it copy them.
                 outputs.removeAll(keepingCapacity: true)
                 if !callbacks.isEmpty {
-                    let batchLogs = Logs([("loss", value)])
+                    batchLogs["loss"] = value
                     for callback in callbacks { try callback.batchDidEnd(step, logs: batchLogs, model: self) }
                     try checkParametersAfterCallbacks()
                 }

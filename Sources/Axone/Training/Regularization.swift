@@ -27,7 +27,7 @@ public struct Regularization: Sendable, Hashable {
     public func penalty<Scalar: TensorScalar>(_ parameters: [(name: String, variable: Variable<Scalar>)]) -> Variable<Scalar>? {
         guard l1 > 0 || l2 > 0 else { return nil }
         let terms = parameters.filter { Regularization.isPenalized($0.name) }.map {
-            Variable.applying(PenaltyPrimitive(self), to: [$0.variable])
+            Variable.applying(PenaltyPrimitive(l1: l1, l2: l2), to: [$0.variable])
         }
         guard let first = terms.first else { return nil }
         return terms.dropFirst().reduce(first, +)

@@ -1,4 +1,3 @@
-import CAxoneKernels
 import COpenBLAS
 import RealModule
 
@@ -22,13 +21,6 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-
-    /// One Adam step over a parameter (see `axone_adam_f32`): a vectorised C kernel per type. The
-    /// gradient is `gradient + addedGradient` when the latter is given.
-    static func adamStep(parameter: UnsafeMutableBufferPointer<Self>, gradient: UnsafeBufferPointer<Self>,
-                         addedGradient: UnsafeBufferPointer<Self>?, m: UnsafeMutableBufferPointer<Self>, v: UnsafeMutableBufferPointer<Self>,
-                         beta1: Self, beta2: Self, stepSize: Self, rootCorrection: Self, epsilon: Self,
-                         coupled: Self, shrink: Self)
 
     /// `y[i] = f(x[i])`.
     static func apply(_ function: ElementwiseFunction<Self>, _ x: UnsafeBufferPointer<Self>,
@@ -67,17 +59,6 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
     static func fillRandom(_ distribution: RandomDistribution, using generator: inout SeededGenerator,
                            into y: UnsafeMutableBufferPointer<Self>)
 
-    /// One optimiser step for one parameter (see ``UpdateRule``); `slots` are its state tensors.
-    static func update(_ rule: UpdateRule, parameter: UnsafeMutableBufferPointer<Self>,
-                       gradient: UnsafeBufferPointer<Self>, slots: [UnsafeMutableBufferPointer<Self>])
-
-    /// Softmax cross-entropy of `rows × columns` logits against target distributions: returns
-    /// `Σᵢ wᵢ·(−Σₖ tᵢₖ·log softmax(zᵢ)ₖ)` and, when `gradient` is given, writes
-    /// `gradientScale·wᵢ·(softmax(zᵢ)·Σₖtᵢₖ − tᵢ)` into it.
-    static func softmaxCrossEntropy(logits: UnsafeBufferPointer<Self>, targets: UnsafeBufferPointer<Self>,
-                                    weights: UnsafeBufferPointer<Self>?, rows: Int, columns: Int,
-                                    gradientScale: Self, gradient: UnsafeMutableBufferPointer<Self>?) -> Self
-
     /// The index of the largest element of each row of a `rows × columns` matrix (the first on ties).
     static func argmaxRows(_ x: UnsafeBufferPointer<Self>, rows: Int, columns: Int, into indices: UnsafeMutableBufferPointer<Int>)
 
@@ -95,16 +76,6 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
 extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
 
-    public static func adamStep(parameter: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
-                                addedGradient: UnsafeBufferPointer<Float>?, m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
-                                beta1: Float, beta2: Float, stepSize: Float, rootCorrection: Float, epsilon: Float,
-                                coupled: Float, shrink: Float) {
-        precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
-        axone_adam_f32(parameter.baseAddress, gradient.baseAddress, addedGradient?.baseAddress, m.baseAddress, v.baseAddress,
-                       parameter.count,
-                       beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
-    }
-
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
@@ -118,16 +89,6 @@ extension Float: TensorScalar {
 
 extension Double: TensorScalar {
     public static var dtypeName: String { "F64" }
-
-    public static func adamStep(parameter: UnsafeMutableBufferPointer<Double>, gradient: UnsafeBufferPointer<Double>,
-                                addedGradient: UnsafeBufferPointer<Double>?, m: UnsafeMutableBufferPointer<Double>, v: UnsafeMutableBufferPointer<Double>,
-                                beta1: Double, beta2: Double, stepSize: Double, rootCorrection: Double, epsilon: Double,
-                                coupled: Double, shrink: Double) {
-        precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
-        axone_adam_f64(parameter.baseAddress, gradient.baseAddress, addedGradient?.baseAddress, m.baseAddress, v.baseAddress,
-                       parameter.count,
-                       beta1, beta2, stepSize, rootCorrection, epsilon, coupled, shrink)
-    }
 
     public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,

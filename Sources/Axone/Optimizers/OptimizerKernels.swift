@@ -15,7 +15,10 @@ extension TensorScalar {
     }
 
     /// One optimiser step for one parameter: dispatches to the rule's kernel (each rule's formula
-    /// lives next to its optimiser, in `Optimizers/`).
+    /// lives next to its optimiser, in `Optimizers/`). Specialised for `Float` and `Double`, so that a
+    /// caller in unspecialised generic code reaches the concrete loops at the cost of one type check.
+    @_specialize(where Self == Float)
+    @_specialize(where Self == Double)
     public static func update(_ rule: UpdateRule, parameter p: UnsafeMutableBufferPointer<Self>,
                               gradient g: UnsafeBufferPointer<Self>, slots: [UnsafeMutableBufferPointer<Self>]) {
         precondition(p.count == g.count && slots.allSatisfy { $0.count == p.count }, "update kernel: size mismatch")

@@ -74,6 +74,12 @@ public struct TensorDataset<Scalar: TensorScalar>: BatchProvider {
         let list = Array(indices)
         return (features.rows(at: list), targets.rows(at: list))
     }
+
+    /// Gathers into the previous batch's tensors (see ``Tensor/gatherRows(_:into:)``).
+    public func batch(_ indices: ArraySlice<Int>, features batchFeatures: inout Tensor<Scalar>, targets batchTargets: inout Tensor<Scalar>) {
+        features.gatherRows(indices, into: &batchFeatures)
+        targets.gatherRows(indices, into: &batchTargets)
+    }
 }
 
 /// Examples held as one tensor per model input and one per model output, all with the same first
@@ -114,9 +120,11 @@ public struct MultiTensorDataset<Scalar: TensorScalar>: BatchProvider {
     }
 
     public func batch(_ indices: ArraySlice<Int>, inputs batchInputs: inout [Tensor<Scalar>], targets batchTargets: inout [Tensor<Scalar>]) {
-        let list = Array(indices)
-        batchInputs = inputs.map { $0.rows(at: list) }
-        batchTargets = targets.map { $0.rows(at: list) }
+        // Into the previous batch's tensors: a step gathers without allocating.
+        if batchInputs.count != inputs.count { batchInputs = inputs.map { _ in .zeros([0]) } }
+        if batchTargets.count != targets.count { batchTargets = targets.map { _ in .zeros([0]) } }
+        for i in inputs.indices { inputs[i].gatherRows(indices, into: &batchInputs[i]) }
+        for i in targets.indices { targets[i].gatherRows(indices, into: &batchTargets[i]) }
     }
 
     public func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>] {
