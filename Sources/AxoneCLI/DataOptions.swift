@@ -83,7 +83,7 @@ struct DataOptions: ParsableArguments {
 /// Where a model comes from: a preset (`mlp:784-256-128-10`), an architecture JSON file, a saved
 /// model, or an ONNX file (imported with its weights).
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "A preset such as mlp:784-256-128-10[:tanh], an architecture .json file, a saved .safetensors model, or an .onnx model.")
+    @Option(name: .long, help: "A preset such as mlp:784-256-128-10[:tanh] or cnn:28x28x1-c32-p-c64-p-d128-10 (grammar in the README), an architecture .json file, a saved .safetensors model, or an .onnx model.")
     var model: String
 
     /// Whether `model` names a file with weights (a saved model or an ONNX model).
@@ -112,11 +112,11 @@ func makeModel(_ description: String, seed: UInt64) throws -> Model<Float> {
     return try Model.make(architectureJSON: architectureJSON(description), seed: seed)
 }
 
-/// The architecture JSON of a preset (`mlp:784-256-128-10`) or of an architecture `.json` file.
+/// The architecture JSON of a preset (`mlp:784-256-128-10`, `cnn:28x28x1-c32-p-10`) or of an architecture `.json` file.
 func architectureJSON(_ description: String) throws -> String {
-    if description.hasPrefix("mlp:") { return try Architecture(preset: description).json }
+    if description.hasPrefix("mlp:") || description.hasPrefix("cnn:") { return try Architecture(preset: description).json }
     guard description.hasSuffix(".json") else {
-        throw ValidationError("--model must be a preset (mlp:784-256-128-10), a .json architecture, a .safetensors or an .onnx model; got '\(description)'")
+        throw ValidationError("--model must be a preset (mlp:784-256-128-10, cnn:28x28x1-c32-p-c64-p-d128-10), a .json architecture, a .safetensors or an .onnx model; got '\(description)'")
     }
     return try String(contentsOfFile: description, encoding: .utf8)
 }

@@ -2,18 +2,24 @@ import ArgumentParser
 import Axone
 import Foundation
 
-/// `axone experiment transfer`: Géron's Fashion-MNIST transfer-learning experiment (seed 002:426-510).
+extension TransferExperiment.Base: ExpressibleByArgument {}
+
+/// `axone experiment transfer`: Géron's Fashion-MNIST transfer-learning experiment (seed 002:426-510),
+/// on a dense or a convolutional base (``TransferExperiment``).
 struct TransferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer",
         abstract: "Transfer learning: model A on 8 Fashion-MNIST classes, model B on sandal vs shirt from 200 images.",
         discussion: """
-            Model A (784-300-100-50-50-50-8, ReLU, Glorot-uniform) learns every class but sandal (5) and shirt (6). \
+            Model A learns every class but sandal (5) and shirt (6): with --base mlp, 784-300-100-50-50-50-8 (ReLU, \
+            Glorot-uniform); with --base cnn, Conv 32 3×3, max-pool, Conv 64 3×3, max-pool, Flatten, Dense 128, Dense 8. \
             Model B learns sandal vs shirt from 200 training images, once from scratch and once reusing A: \
-            A is cloned, its head replaced by Dense(1, sigmoid), the reused layers frozen for a few epochs, then \
-            unfrozen and fine-tuned (seed 002's recipe). Test accuracy is on all 2000 test sandals and shirts.
+            A is cloned, its top replaced (mlp: Dense(1, sigmoid); cnn: the convolutional base kept, Dense 64 and \
+            Dense(1, sigmoid) new), the reused layers frozen for a few epochs, then unfrozen and fine-tuned \
+            (seed 002's recipe). Test accuracy is on all 2000 test sandals and shirts.
             """)
 
+    @Option(help: "The reused network: mlp or cnn.") var base = TransferExperiment.Base.mlp
     @Option(parsing: .unconditional, help: "Seeds to repeat the experiment with.") var seeds = 3
     @Option(parsing: .unconditional, help: "Epochs of model A.") var epochsA = 5
     @Option(parsing: .unconditional, help: "Epochs with the reused layers frozen.") var frozenEpochs = 4
@@ -34,47 +40,20 @@ struct TransferCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(2)
-        let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
-        let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
-        let otherClasses = [0, 1, 2, 3, 4, 7, 8, 9]
-        let trainA = try train.relabelled(keeping: otherClasses), testA = try test.relabelled(keeping: otherClasses)
-        let sandalsAndShirts = try train.relabelled(keeping: [5, 6]), testB = try test.relabelled(keeping: [5, 6])
-        print("A: \(trainA.count) images of 8 classes; B: 200 of \(sandalsAndShirts.count) sandal/shirt images; B test: \(testB.count)")
-        var rows: [(seed: UInt64, a: Double, scratch: Double, transfer: Double)] = []
+        let tasks = try TransferExperiment.Tasks(train: FashionMNIST.load(directory: dataDirectory, split: .train),
+                                                 test: FashionMNIST.load(directory: dataDirectory, split: .test))
+        print("A: \(tasks.trainA.count) images of 8 classes; B: \(tasks.trainB.count) sandal/shirt images; B test: \(tasks.testB.count)")
+        var settings = TransferExperiment.Settings()
+        settings.epochsA = epochsA
+        settings.frozenEpochs = frozenEpochs
+        settings.fineTuneEpochs = fineTuneEpochs
+        settings.learningRate = learningRate
+        settings.fineTuneLearningRate = fineTuneLearningRate
+        var outcomes: [TransferExperiment.Outcome] = []
         for seed in UInt64(0)..<UInt64(seeds) {
-            let trainB = sandalsAndShirts.subset(Array(0..<200))
-            let modelA = try network(head: Dense(8), seed: seed)
-            modelA.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
-            try modelA.fit(trainA, epochs: epochsA, batchSize: 128, verbose: .silent, seed: seed)
-            let accuracyA = try modelA.evaluate(testA)["accuracy"]!
-
-            let scratch = try network(head: Dense(1, activation: .sigmoid), seed: seed &+ 100)
-            scratch.compile(optimizer: Adam(learningRate: learningRate), loss: .binaryCrossEntropy(), metrics: [.accuracy])
-            try scratch.fit(trainB, epochs: frozenEpochs + fineTuneEpochs, batchSize: 32, verbose: .silent, seed: seed)
-
-            let reused = try modelA.clone()
-            let modelB = try Sequential<Float>(Array(reused.layers.dropLast()) + [Dense(1, activation: .sigmoid)], seed: seed &+ 200)
-            for layer in modelB.layers.dropLast() { layer.isTrainable = false }
-            modelB.compile(optimizer: Adam(learningRate: learningRate), loss: .binaryCrossEntropy(), metrics: [.accuracy])
-            try modelB.fit(trainB, epochs: frozenEpochs, batchSize: 32, verbose: .silent, seed: seed)
-            for layer in modelB.layers { layer.isTrainable = true }
-            modelB.compile(optimizer: Adam(learningRate: fineTuneLearningRate), loss: .binaryCrossEntropy(), metrics: [.accuracy])
-            try modelB.fit(trainB, epochs: frozenEpochs + fineTuneEpochs, batchSize: 32, verbose: .silent, seed: seed,
-                           initialEpoch: frozenEpochs)
-            let row = (seed, accuracyA, try scratch.evaluate(testB)["accuracy"]!, try modelB.evaluate(testB)["accuracy"]!)
-            rows.append(row)
-            print(String(format: "seed %d: A (8 classes) %.2f %% | B from scratch %.2f %% | B with transfer %.2f %%",
-                         seed, row.1 * 100, row.2 * 100, row.3 * 100))
+            outcomes.append(try TransferExperiment.run(base, tasks: tasks, settings: settings, seed: seed))
+            print(TransferExperiment.line(outcomes[outcomes.count - 1]))
         }
-        let mean = { (values: [Double]) in values.reduce(0, +) / Double(max(values.count, 1)) * 100 }
-        print(String(format: "mean over %d seeds: B from scratch %.2f %%, B with transfer %.2f %% (transfer better in %d/%d)",
-                     rows.count, mean(rows.map(\.scratch)), mean(rows.map(\.transfer)),
-                     rows.filter { $0.transfer > $0.scratch }.count, rows.count))
-    }
-
-    /// 784-300-100-50-50-50 (ReLU) followed by `head`.
-    private func network(head: Dense<Float>, seed: UInt64) throws -> Sequential<Float> {
-        try Sequential<Float>([Dense(300, activation: .relu), Dense(100, activation: .relu), Dense(50, activation: .relu),
-                               Dense(50, activation: .relu), Dense(50, activation: .relu), head], inputShape: [784], seed: seed)
+        print(TransferExperiment.meanLine(outcomes, base: base))
     }
 }

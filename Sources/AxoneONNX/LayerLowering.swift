@@ -34,11 +34,7 @@ extension GraphBuilder {
         case let activation as ActivationLayer<Float>:
             applyActivation(activation.activation, in: path)
         case let norm as BatchNormalization<Float>:
-            // Inputs X, scale, B, input_mean, input_var; training_mode defaults to 0 (inference).
-            let operands = try ["gamma", "beta", "runningMean", "runningVariance"].map {
-                try addParameter($0, of: norm, path: path)
-            }
-            apply("BatchNormalization", in: path, extraInputs: operands, attributes: [.float("epsilon", Float(norm.epsilon))])
+            try applyBatchNormalization(norm, path: path, inputShape: inputShape)
         case let dropout as Dropout<Float>:
             if dropout.style == .vanilla && dropout.rate > 0 {
                 let keep = addInitializer("\(path).keep_probability", Tensor(Float(1 - dropout.rate)))
@@ -48,6 +44,10 @@ extension GraphBuilder {
             break
         case is Flatten<Float>:
             apply("Flatten", in: path, attributes: [.int("axis", 1)])
+        case let reshape as Reshape<Float>:
+            // −1 keeps the batch axis symbolic; row-major in both, so no data moves.
+            let shape = addInitializer("\(path).shape", int64s: ([-1] + reshape.targetShape).map(Int64.init))
+            apply("Reshape", in: path, extraInputs: [shape])
         case let prelu as PReLU<Float>:
             // One slope per feature, laid out as the features so it broadcasts over the batch axis.
             let slope = try addParameter("alpha", of: prelu, path: path, shape: prelu.perUnit ? inputShape : nil)
@@ -72,6 +72,21 @@ extension GraphBuilder {
             guard layer.isTraceable else { throw ONNXExportError.unsupportedLayer(path: path, type: layer.typeName) }
             try lowerTraced(layer, path: path, inputShape: inputShape)
         }
+    }
+
+    /// ONNX `BatchNormalization` (inputs X, scale, B, input_mean, input_var; `training_mode`
+    /// defaults to 0, inference). ONNX normalises axis 1 and Axone the last axis, so an input with
+    /// more axes than `[batch, features]` — channels-last images — is moved channels-first by a
+    /// `Transpose` before the node and back after it.
+    private mutating func applyBatchNormalization(_ norm: BatchNormalization<Float>, path: String, inputShape: [Int]) throws {
+        let operands = try ["gamma", "beta", "runningMean", "runningVariance"].map {
+            try addParameter($0, of: norm, path: path)
+        }
+        let rank = inputShape.count + 1   // with the batch axis
+        let middle = (1..<(rank - 1)).map(Int64.init)
+        if rank > 2 { apply("Transpose", in: path, attributes: [.ints("perm", [0, Int64(rank - 1)] + middle)]) }
+        apply("BatchNormalization", in: path, extraInputs: operands, attributes: [.float("epsilon", Float(norm.epsilon))])
+        if rank > 2 { apply("Transpose", in: path, attributes: [.ints("perm", [0] + middle.map { $0 + 1 } + [1])]) }
     }
 
     /// `x·W (+ b)` from the layer's `weight` `[in, out]` and `bias` (when it has one).

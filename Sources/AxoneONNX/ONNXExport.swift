@@ -36,9 +36,10 @@ import SwiftProtobuf
 /// |------------------------------|------------------------------------------------------------------|
 /// | `Dense`                      | `MatMul` (weight `[in, out]` as is), `Add` (bias), activation |
 /// | `Activation`                 | the activation's operator (below) |
-/// | `BatchNormalization`         | `BatchNormalization` (running mean/variance, epsilon) |
-/// | `Dropout`, `GaussianNoise`   | nothing (identity); vanilla-style dropout: `Mul` by 1 − rate |
+/// | `BatchNormalization`         | `BatchNormalization` (running mean/variance, epsilon); on images between `Transpose [0,3,1,2]` and `Transpose [0,2,3,1]` |
+/// | `Dropout`, `SpatialDropout2D`, `GaussianNoise` | nothing (identity); vanilla-style dropout: `Mul` by 1 − rate |
 /// | `Flatten`                    | `Flatten(axis: 1)` |
+/// | `Reshape`                    | `Reshape [-1, target…]` |
 /// | `PReLU`                      | `PRelu` (slope shaped as the features, or `[1]` when shared) |
 /// | `RReLU`                      | `LeakyRelu` with the inference slope (lower + upper)/2 |
 /// | `Maxout`                     | `MatMul`, `Add`, `Reshape [-1, units, pieces]`, `ReduceMax(axes: [2])` |
@@ -156,7 +157,7 @@ public enum ONNXExportError: Error, Equatable, CustomStringConvertible {
                 + "(Sequential(inputShape:) or Dense(inputSize:)) or call build(inputShape:) first"
         case let .unsupportedLayer(path, type):
             "cannot export \(path) (\(type)) to ONNX: this layer type has no ONNX export; supported: "
-                + "Dense, Activation, BatchNormalization, Dropout, GaussianNoise, Flatten, PReLU, RReLU, Maxout, "
+                + "Dense, Activation, BatchNormalization, Dropout, SpatialDropout2D, GaussianNoise, Flatten, Reshape, PReLU, RReLU, Maxout, "
                 + "Conv2D, MaxPooling2D, AveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling2D, ZeroPadding2D, "
                 + "Concatenate, Add, ONNXOperator (imported operators), Sequential and graph models (Model(inputs:outputs:)), "
                 + "and layers whose forward pass is traceable (Layer.isTraceable) and made of primitives with an ONNX form"

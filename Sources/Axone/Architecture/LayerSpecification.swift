@@ -37,6 +37,8 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
     public var dilationRate: [Int]?
     /// A pooling window's `[height, width]`.
     public var poolSize: [Int]?
+    /// A ``Reshape`` layer's example shape.
+    public var targetShape: [Int]?
     /// The graph of a model used as a layer.
     public var graph: GraphArchitecture?
     /// The chain of a `Sequential` used as a layer.
@@ -51,6 +53,7 @@ public struct LayerSpecification: Codable, Equatable, Sendable {
         case useBias = "use_bias", kernelInitializer = "kernel_initializer", biasInitializer = "bias_initializer"
         case perUnit = "per_unit", standardDeviation = "stddev"
         case filters, strides, padding, kernelSize = "kernel_size", dilationRate = "dilation_rate", poolSize = "pool_size"
+        case targetShape = "target_shape"
     }
 }
 

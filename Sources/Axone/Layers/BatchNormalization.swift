@@ -1,20 +1,23 @@
-/// Batch normalisation (Ioffe & Szegedy 2015; seed 002) over the batch axis of `[batch, features]`.
+/// Batch normalisation (Ioffe & Szegedy 2015; seed 002) of the last axis (Keras's `axis=-1`): each
+/// feature of `[batch, features]`, or each channel of channels-last images `[batch, h, w, channels]`,
+/// is normalised over every other axis — the batch, and for images the height and width too.
 ///
 /// Training: `x̂ = (x − μ_B)/√(σ²_B + ε)` with the batch mean and (biased) variance, `y = γ·x̂ + β`;
 /// the running statistics follow PyTorch's convention,
 /// `running ← (1 − momentum)·running + momentum·batch` (momentum 0.1), with the *unbiased*
-/// batch variance `n/(n − 1)·σ²_B` for the running variance. Inference uses the running statistics.
+/// batch variance `n/(n − 1)·σ²_B` for the running variance, `n` the number of values each mean
+/// runs over (batch · h · w for images, as PyTorch's `BatchNorm2d`). Inference uses the running statistics.
 /// Keras writes the update the other way round, `moving ← momentum_keras·moving + (1 − momentum_keras)·batch`,
 /// so `momentum_keras = 1 − momentum`: this layer's default 0.1 is Keras' 0.9, and Keras' own default
 /// 0.99 is 0.01 here. Keras also feeds the biased variance to the moving variance and defaults to ε = 1e-3.
 /// γ and β are trainable; the running mean and variance are non-trainable buffers, so the layer
-/// counts 4·features parameters of which 2·features are non-trainable.
+/// counts 4·features parameters of which 2·features are non-trainable (4·channels for images).
 public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
     /// The weight of the current batch in the running statistics.
     public let momentum: Double
     /// Added to the variance before the square root.
     public let epsilon: Double
-    /// Scale γ `[features]`.
+    /// Scale γ `[features]` (one per channel for images).
     public var gamma: Variable<Scalar>?
     /// Shift β `[features]`.
     public var beta: Variable<Scalar>?
@@ -33,10 +36,12 @@ public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
         super.init(name: name)
     }
 
+    /// Creates γ, β and the running statistics for the last axis of `inputShape`: `[features]` or
+    /// an image `[height, width, channels]`.
+    /// - Throws: ``LayerError/shapeMismatch(layer:expected:got:)`` for another rank, a size of 0,
+    ///   or a last axis other than the one the layer was built with.
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {
-        guard inputShape.count == 1, let features = inputShape.first else {
-            throw LayerError.shapeMismatch(layer: displayName, expected: "[features]", got: inputShape)
-        }
+        let features = try normalizedFeatures(inputShape)
         if let gamma, gamma.shape != [features] {
             throw LayerError.shapeMismatch(layer: displayName, expected: "\(gamma.shape)", got: inputShape)
         }
@@ -47,6 +52,16 @@ public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
             runningVariance = Buffer(.ones([features]))
         }
         return inputShape
+    }
+
+    /// The size of the normalised axis (the last) of inputs of `inputShape`.
+    /// - Throws: ``LayerError/shapeMismatch(layer:expected:got:)`` unless the shape is `[features]`
+    ///   or `[height, width, channels]` with positive sizes.
+    func normalizedFeatures(_ inputShape: [Int]) throws -> Int {
+        guard [1, 3].contains(inputShape.count), let features = inputShape.last, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw LayerError.shapeMismatch(layer: displayName, expected: "[features] or [height, width, channels]", got: inputShape)
+        }
+        return features
     }
 
     public override var specification: LayerSpecification {
@@ -65,10 +80,12 @@ public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
             let inverseDeviation = (runningVariance.value + eps).mapped(.sqrt).mapped(.reciprocal)
             return (input - Variable(runningMean.value)) * Variable(inverseDeviation) * gamma + beta
         }
-        let n = input.shape[0]
-        let mean = input.mean(alongAxes: [0])
+        // Every axis but the last: the batch, and the height and width of images.
+        let axes = Array(0..<(input.shape.count - 1))
+        let n = axes.map { input.shape[$0] }.reduce(1, *)
+        let mean = input.mean(alongAxes: axes)
         let centered = input - mean
-        let variance = centered.squared().mean(alongAxes: [0])
+        let variance = centered.squared().mean(alongAxes: axes)
         let normalized = centered / (variance + eps).squareRoot()
         let m = Scalar(momentum), unbiased = Scalar(n) / Scalar(Swift.max(n - 1, 1))
         runningMean.value = runningMean.value * (1 - m) + mean.value * m

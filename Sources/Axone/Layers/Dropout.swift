@@ -5,7 +5,8 @@
 /// expected activation is unchanged and inference needs no rescaling. The notes teach the
 /// *vanilla* form — no scaling in training, multiply by the keep probability 1 − rate at test time
 /// (seed 003 writes p where 1 − p is meant) — and call it not recommended; it is offered for teaching.
-public final class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
+/// ``SpatialDropout2D`` drops whole channels instead of single units.
+public class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     /// Which of the two equivalent-in-expectation formulations is used.
     public enum Style: String, Sendable { case inverted, vanilla }
 
@@ -13,15 +14,19 @@ public final class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     public let rate: Double
     /// The formulation.
     public let style: Style
-    /// Creates a dropout layer. - Precondition: `0 ≤ rate < 1`.
+    /// Creates a dropout layer.
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless `0 ≤ rate < 1`.
     public init(rate: Double, style: Style = .inverted, name: String? = nil) throws {
-        guard rate >= 0 && rate < 1 else {
-            throw LayerError.invalidArgument(layer: name ?? "Dropout", message: "rate must be in [0, 1), got \(rate)")
-        }
         self.rate = rate
         self.style = style
         super.init(name: name)
+        guard rate >= 0 && rate < 1 else {
+            throw LayerError.invalidArgument(layer: displayName, message: "rate must be in [0, 1), got \(rate)")
+        }
     }
+
+    /// The shape of the mask drawn for an input of `shape`: the input's own, one draw per unit.
+    func maskShape(for shape: [Int]) -> [Int] { shape }
 
     public override var specification: LayerSpecification {
         var s = super.specification
@@ -37,7 +42,7 @@ public final class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         }
         guard rate > 0 else { return input }
         let scale = style == .inverted ? 1 / keep : 1
-        let mask = Tensor<Scalar>.random(input.shape, .bernoulli(probability: keep, value: scale), using: &generator)
+        let mask = Tensor<Scalar>.random(maskShape(for: input.shape), .bernoulli(probability: keep, value: scale), using: &generator)
         return input * Variable(mask)
     }
 }

@@ -35,8 +35,8 @@ extension Architecture {
             case let maxout as Maxout<Float>:
                 trainable = try product([try features() + 1, maxout.units, maxout.pieces])
                 shape = [maxout.units]
-            case is BatchNormalization<Float>:
-                trainable = try product([try features(), 2])
+            case let norm as BatchNormalization<Float>:
+                trainable = try product([try norm.normalizedFeatures(shape), 2])   // γ and β per feature or channel
                 nonTrainable = trainable
             case let prelu as PReLU<Float>:
                 trainable = prelu.perUnit ? try product(shape) : 1
@@ -46,7 +46,7 @@ extension Architecture {
                 let output = try conv.outputShape(for: shape)
                 trainable = try product(conv.kernelShape(channels: shape[2])) + (conv.useBias ? conv.filters : 0)
                 shape = output
-            case is Pooling2D<Float>, is GlobalPooling2D<Float>, is ZeroPadding2D<Float>:
+            case is Pooling2D<Float>, is GlobalPooling2D<Float>, is ZeroPadding2D<Float>, is SpatialDropout2D<Float>, is Reshape<Float>:
                 var generator = SeededGenerator(seed: 0)   // these layers create no weights
                 shape = try layer.build(inputShape: shape, generator: &generator)
             default:

@@ -6,7 +6,7 @@ extension LayerSpecification {
     public static let types = ["Dense", "Activation", "Dropout", "GaussianNoise", "Flatten", "BatchNormalization",
                                "PReLU", "RReLU", "Maxout", "Concatenate", "Add", "Functional", "Sequential",
                                "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D",
-                               "GlobalAveragePooling2D", "ZeroPadding2D"]
+                               "GlobalAveragePooling2D", "ZeroPadding2D", "SpatialDropout2D", "Reshape"]
 
     /// Creates the (unbuilt) layer this specification describes; a nested model (`Functional`,
     /// `Sequential`) is built at once, its weights drawn from `seed`.
@@ -44,6 +44,8 @@ extension LayerSpecification {
         case "Dropout":
             layer = try Dropout(rate: required(rate, "rate"), style: style.flatMap(Dropout<Scalar>.Style.init(rawValue:)) ?? .inverted,
                                 name: name)
+        case "SpatialDropout2D": layer = try SpatialDropout2D(rate: required(rate, "rate"), name: name)
+        case "Reshape": layer = Reshape(targetShape: try required(targetShape, "target_shape"), name: name)
         case "GaussianNoise": layer = try GaussianNoise(standardDeviation: required(standardDeviation, "stddev"), name: name)
         case "Flatten": layer = Flatten(name: name)
         case "BatchNormalization": layer = try BatchNormalization(momentum: momentum ?? 0.1, epsilon: epsilon ?? 1e-5, name: name)

@@ -88,12 +88,14 @@ extension Model {
     }
 }
 
-/// `BatchNormalization` → `batch_normalization`.
+/// `BatchNormalization` → `batch_normalization`, `MaxPooling2D` → `max_pooling2d` (as Keras names
+/// them: an underscore before a capital that follows a lower-case letter, none after a digit).
 func snakeCase(_ name: String) -> String {
-    var result = ""
-    for (i, c) in name.enumerated() {
-        if c.isUppercase && i > 0 && !(name[name.index(name.startIndex, offsetBy: i - 1)].isUppercase) { result += "_" }
+    var result = "", previous: Character?
+    for c in name {
+        if c.isUppercase, previous?.isLowercase == true { result += "_" }
         result += c.lowercased()
+        previous = c
     }
     return result
 }
