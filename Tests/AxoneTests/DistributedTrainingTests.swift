@@ -47,6 +47,13 @@ import Testing
         return Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.variable.value.scalars) })
     }
 
+    /// The largest difference between the weights of two model files, which must name the same parameters.
+    func largestDifference(_ reference: String, _ result: String) throws -> Float {
+        let (a, b) = (try parameters(reference), try parameters(result))
+        #expect(Set(a.keys) == Set(b.keys))
+        return a.map { name, values in zip(values, b[name] ?? []).map { abs($0 - $1) }.max() ?? .infinity }.max() ?? .infinity
+    }
+
     /// N processes with global batch B take the steps of one process with batch B: with two
     /// processes of 64 rows each (the compiled step's two shards of 128), the same bits — weights,
     /// optimiser state and history, validation columns included (every process evaluates the same
@@ -77,9 +84,7 @@ import Testing
         let two = await runAsync(try mpirun([(2, ["train", "--distributed"] + options
                                                    + ["--output", "two-tape.safetensors", "--history", "two-tape.csv"])]))
         #expect(two.status == 0, "\(two.error)")
-        let reference = try parameters("one-tape.safetensors"), result = try parameters("two-tape.safetensors")
-        #expect(Set(result.keys) == Set(reference.keys))
-        let difference = reference.map { name, values in zip(values, result[name] ?? []).map { abs($0 - $1) }.max() ?? .infinity }.max()!
+        let difference = try largestDifference("one-tape.safetensors", "two-tape.safetensors")
         print("tape, 2 processes vs 1: max |Δw| = \(difference)")
         #expect(difference <= 1e-5)
     }
@@ -94,9 +99,7 @@ import Testing
         let four = await runAsync(try mpirun([(4, ["train", "--distributed"] + compiled + epochs
                                                     + ["--output", "four.safetensors", "--history", "four.csv"])]))
         #expect(four.status == 0, "\(four.error)")
-        let reference = try parameters("one-of-four.safetensors"), result = try parameters("four.safetensors")
-        #expect(Set(result.keys) == Set(reference.keys))
-        let difference = reference.map { name, values in zip(values, result[name] ?? []).map { abs($0 - $1) }.max() ?? .infinity }.max()!
+        let difference = try largestDifference("one-of-four.safetensors", "four.safetensors")
         print("compiled step, 4 processes vs 1: max |Δw| = \(difference)")
         #expect(difference <= 1e-5)
         #expect(String(decoding: try file("four.csv"), as: UTF8.self).split(separator: "\n").count == 4)
