@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Axone against PyTorch (and JAX) on the peers' task, side by side and interleaved:
-# Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 128.
+# Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 128; with
+# MODEL=cnn, the 2-conv network (Conv 32 3x3, MaxPool 2, Conv 64 3x3, MaxPool 2, Dense 128, Dense 10).
 #
 #   bash bench/compare.sh                      # 3 rounds, 10 epochs, 2 threads, peers: torch jax
+#   MODEL=cnn bash bench/compare.sh            # the CNN: 3 rounds, 3 epochs
 #   ROUNDS=5 EPOCHS=6 PEERS=torch bash bench/compare.sh
 #   BEFORE=/path/to/old/AxoneBench PEERS= bash bench/compare.sh   # before/after, interleaved
 #
@@ -10,12 +12,18 @@
 # created on first use: torch (the local CPU wheel in /opt/wheels when pip finds one, else PyPI),
 # jax + optax from PyPI. Every run waits for a quiet machine first (bench/peers/wait_quiet.py).
 # Prints each run's RESULT line, then one table of medians with Axone / peer ratios, and Axone's
-# epoch time against the GEMM floor (`AxoneBench gemm`, measured once per round).
+# epoch time against the GEMM floor (`AxoneBench gemm` once per round; for the CNN, the floor `AxoneBench cnn` prints).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-EPOCHS=${EPOCHS:-10}
+MODEL=${MODEL:-mlp}
+case $MODEL in
+    mlp) EPOCHS=${EPOCHS:-10} ;;
+    cnn) EPOCHS=${EPOCHS:-3} ;;
+    *) echo "unknown MODEL '$MODEL' (known: mlp cnn)" >&2; exit 2 ;;
+esac
 THREADS=${THREADS:-2}
+QUIET_WAIT=${QUIET_WAIT:-120}   # the most seconds each run waits for a quiet machine
 PEERS=${PEERS-"torch jax"}
 VENV=${VENV:-$HOME/.cache/axone/venv-peers}
 LOG=${LOG:-$(mktemp -d)/compare.log}
@@ -38,22 +46,25 @@ swift build -c release --product AxoneBench >/dev/null
 
 run() {  # name, command…
     local name=$1; shift
-    "$VENV/bin/python" bench/peers/wait_quiet.py 120 0.05 2 >&2
+    "$VENV/bin/python" bench/peers/wait_quiet.py "$QUIET_WAIT" 0.05 2 >&2
     echo "# round $round: $name" >&2
     "$@" | tee -a "$LOG" | grep '^RESULT' || { echo "$name failed" >&2; exit 1; }
 }
 
 export EPOCHS
 for round in $(seq 1 "$ROUNDS"); do
-    "$VENV/bin/python" bench/peers/wait_quiet.py 120 0.05 2 >&2
-    .build/release/AxoneBench gemm --threads "$THREADS" | tee -a "$LOG" | grep '^GEMM floor' >&2
-    run axone .build/release/AxoneBench mlp --threads "$THREADS" --epochs "$EPOCHS"
+    "$VENV/bin/python" bench/peers/wait_quiet.py "$QUIET_WAIT" 0.05 2 >&2
+    # The MLP's GEMM floor comes from `AxoneBench gemm`; `AxoneBench cnn` prints its own.
+    if [ "$MODEL" = mlp ]; then
+        .build/release/AxoneBench gemm --threads "$THREADS" | tee -a "$LOG" | grep '^GEMM floor' >&2
+    fi
+    run axone .build/release/AxoneBench "$MODEL" --threads "$THREADS" --epochs "$EPOCHS"
     if [ -n "${BEFORE:-}" ]; then   # another build of Axone (e.g. the last commit's), as "before"
-        run before bash -c '"$0" mlp --threads "$1" --epochs "$2" | sed "s/^RESULT,axone[^,]*,/RESULT,before,/"' \
-            "$BEFORE" "$THREADS" "$EPOCHS"
+        run before bash -c '"$0" "$1" --threads "$2" --epochs "$3" | sed "s/^RESULT,axone[^,]*,/RESULT,before,/;s/^GEMM floor/before GEMM floor/"' \
+            "$BEFORE" "$MODEL" "$THREADS" "$EPOCHS"
     fi
     for peer in $PEERS; do
-        run "$peer" "$VENV/bin/python" "bench/peers/peer_$peer.py" --threads "$THREADS"
+        run "$peer" "$VENV/bin/python" "bench/peers/peer_$peer.py" --threads "$THREADS" --model "$MODEL"
     done
 done
 

@@ -6,8 +6,7 @@ import Foundation
 struct AxoneBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Axone benchmarks (build with -c release).",
-        subcommands: [MLPBenchmark.self, GemmBenchmark.self, OpsBenchmark.self,
-                      VGG16Benchmark.self])
+        subcommands: [MLPBenchmark.self, CNNBenchmark.self, GemmBenchmark.self, OpsBenchmark.self, VGG16Benchmark.self])
 }
 
 /// Options shared by every benchmark.

@@ -44,32 +44,48 @@ struct GemmBenchmark: ParsableCommand {
         openblas_set_num_threads(Int32(options.threads))
         print("OpenBLAS, \(options.threads) threads per product")
         print("shape (m×k · k×n)                      flags  GFLOP/s   ms")
-        time(Product(label: "1024×1024 · 1024×1024", m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false))
+        Self.time(Self.peakProduct, repeats: options.repeats)
         let products = stepProducts(rows: batch)
-        let threaded = products.map { time($0) }.reduce(0, +)
+        let threaded = products.map { Self.time($0, repeats: options.repeats) }.reduce(0, +)
         openblas_set_num_threads(1)
         let flops = products.map(\.flops).reduce(0, +)
         print(String(format: "one step: %.3f ms, %.1f GFLOP/s; epoch floor %.3f s", threaded * 1e3, flops / threaded / 1e9, threaded * steps))
 
         let shards = max(1, min(8, batch / 64))
-        let shardProducts = stepProducts(rows: batch / shards)
-        let operands = shardProducts.map { Operands($0, copies: shards) }
-        let sharded = medianSeconds(repeats: options.repeats * 20) {
-            Parallelism.parallelFor(shards) { shard in
-                for (product, operand) in zip(shardProducts, operands) { operand.multiply(product, copy: shard) }
-            }
-        }
+        let sharded = Self.shardedSeconds(stepProducts(rows: batch / shards), shards: shards, repeats: options.repeats * 20)
         print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product): "
                      + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
                      shards, batch / shards, Parallelism.threadCount, sharded * 1e3, flops / sharded / 1e9, sharded * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
     }
 
-    /// Times one product (median) and prints its line.
+    /// The square product whose GFLOP/s on OpenBLAS's own threads is the sgemm peak.
+    static let peakProduct = Product(label: "1024×1024 · 1024×1024", m: 1024, n: 1024, k: 1024, transposeA: false, transposeB: false)
+
+    /// The sgemm peak in FLOP/s: ``peakProduct`` on `threads` OpenBLAS threads (its line printed);
+    /// OpenBLAS is left single-threaded afterwards, as Axone runs it.
+    static func sgemmPeak(threads: Int, repeats: Int) -> Double {
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        return peakProduct.flops / time(peakProduct, repeats: repeats)
+    }
+
+    /// Median seconds of `products` run as Axone's compiled step runs them: `shards` row shards side
+    /// by side on the worker pool, each product a single-threaded call on the shard's own operands.
+    static func shardedSeconds(_ products: [Product], shards: Int, repeats: Int) -> Double {
+        let operands = products.map { Operands($0, copies: shards) }
+        return medianSeconds(repeats: repeats) {
+            Parallelism.parallelFor(shards) { shard in
+                for (product, operand) in zip(products, operands) { operand.multiply(product, copy: shard) }
+            }
+        }
+    }
+
+    /// Times one product (median of `repeats`, 20 times more for small ones) and prints its line.
     @discardableResult
-    func time(_ product: Product) -> Double {
+    static func time(_ product: Product, repeats: Int) -> Double {
         let operands = Operands(product, copies: 1)
-        let seconds = medianSeconds(repeats: options.repeats * (product.m * product.n * product.k < 1 << 24 ? 20 : 1)) {
+        let seconds = medianSeconds(repeats: repeats * (product.m * product.n * product.k < 1 << 24 ? 20 : 1)) {
             operands.multiply(product, copy: 0)
         }
         let flags = "\(product.transposeA ? "T" : "N")\(product.transposeB ? "T" : "N")"

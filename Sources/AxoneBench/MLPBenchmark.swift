@@ -39,20 +39,10 @@ struct MLPBenchmark: ParsableCommand {
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
         let model = try makeModel()
         model.gradientSynchronizer = communicator
-        var epochSeconds: [Double] = []
-        var last = DispatchTime.now()
-        let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
-            epochSeconds.append(seconds)
-            guard prints else { return }
-            print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
-        }
-        if heads == 1 {
-            try model.fit(train, epochs: epochs, batchSize: batch, callbacks: [timer], verbose: .silent, seed: seed)
-        } else {
-            try model.fit([train.allImages()], try Self.multiTaskTargets(train), epochs: epochs, batchSize: batch,
-                          callbacks: [timer], verbose: .silent, seed: seed)
-        }
+        let epochSeconds = heads == 1
+            ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints)
+            : try timedFit(model, on: try MultiTensorDataset(inputs: [train.allImages()], targets: try Self.multiTaskTargets(train)),
+                           epochs: epochs, batchSize: batch, seed: seed, prints: prints)
         if let communicator {
             defer { communicator.finalize() }
             let training = communicator.statistics
@@ -69,19 +59,9 @@ struct MLPBenchmark: ParsableCommand {
                              perCall * 1e3, Double(bytes) / perCall / 1e9))
             }
         }
-        let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
-        let median = timed.sorted()[timed.count / 2]
-        let images = test.allImages()
-        let labels = test.labels
-        var accuracy = 0.0
-        let inference = medianSeconds(repeats: 7) {
-            let predicted = (try? model.predict([images], batchSize: 1000))?[0].argmaxRows() ?? []
-            accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
-        }
-        let rss = peakResidentMiB()
-        print("framework,threads,median_epoch_s,samples_per_s,test_acc_pct,infer_samples_per_s,peak_rss_mib")
-        print(String(format: "RESULT,%@,%d,%.4f,%.0f,%.2f,%.0f,%.0f", heads == 1 ? "axone" : "axone_2heads", threads, median, Double(train.count) / median,
-                     accuracy * 100, Double(labels.count) / inference, rss))
+        let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.labels)
+        printResult(name: heads == 1 ? "axone" : "axone_2heads", threads: threads, medianEpoch: medianEpoch(epochSeconds), trainCount: train.count, accuracy: accuracy,
+                    inferenceSeconds: inference, testCount: test.count)
     }
 }
 
@@ -110,12 +90,4 @@ extension MLPBenchmark {
             Tensor(shape: [images.count], scalars: try task.labels(fromClasses: images.labels).map(Float.init))
         }
     }
-}
-
-/// The process's peak resident set size in MiB (`VmHWM` in /proc/self/status).
-func peakResidentMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
-    return kib / 1024
 }

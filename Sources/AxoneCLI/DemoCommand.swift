@@ -2,14 +2,21 @@ import ArgumentParser
 import Axone
 import Foundation
 
-/// `axone demo`: the README's main command — trains an MLP on Fashion-MNIST (or, offline, on 2-D spirals).
+/// `axone demo`: the README's main command — trains an MLP on Fashion-MNIST (or, offline, on 2-D
+/// spirals); `--model cnn` or `--model lenet` trains a convolutional network on Fashion-MNIST instead.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Train an MLP on Fashion-MNIST (784-256-128-10, ReLU, He init, Adam 1e-3, batch 128) and report test accuracy.",
-        discussion: "With --dataset spirals it trains on two interleaved spirals generated in code instead.")
+        discussion: """
+            With --dataset spirals it trains on two interleaved spirals generated in code instead. --model cnn trains \
+            the 2-conv network (Conv 32 3×3 → MaxPool → Conv 64 3×3 → MaxPool → Dense 128 → Dense 10) and --model lenet \
+            LeNet-5 (6-16-120-84-10), both on Fashion-MNIST images [28, 28, 1] with Adam, batch 128, the learning \
+            rate halved every 4 epochs; --curves writes their learning curves as SVG.
+            """)
 
     enum DemoDataset: String, ExpressibleByArgument, CaseIterable { case fashionMNIST = "fashion-mnist", spirals }
+    enum DemoModel: String, ExpressibleByArgument, CaseIterable { case mlp, cnn, lenet }
 
     @Option(help: "fashion-mnist (from /usr/share/datasets/fashion-mnist) or spirals.")
     var dataset: DemoDataset = .fashionMNIST
@@ -17,17 +24,45 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the weights and shuffling.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Threads (the results are the same bits at any count).") var threads = 2
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+    @Option(help: "mlp, or on Fashion-MNIST a convolutional network: cnn (2 conv layers) or lenet (LeNet-5).")
+    var model: DemoModel = .mlp
+    @Option(parsing: .unconditional, help: "Initial learning rate of a convolutional network.") var learningRate = 1e-3
+    @Option(help: "Where to write a convolutional network's learning curves (SVG).") var curves: String?
 
     func validate() throws {
         try epochs.map { try OptionError.require($0, "epochs", atLeast: 1) }
         try OptionError.requireThreads(threads)
+        try OptionError.requirePositive(learningRate, "learning-rate")
+        if model != .mlp, dataset != .fashionMNIST {
+            throw OptionError(description: "--dataset must be fashion-mnist with --model \(model.rawValue), got \(dataset.rawValue)")
+        }
+        if curves != nil, model == .mlp { throw OptionError(description: "--curves must be used with --model cnn or lenet") }
     }
 
     func run() throws {
         Parallelism.setThreadCount(threads)
-        switch dataset {
-        case .fashionMNIST: try fashionMNIST()
-        case .spirals: try spirals()
+        switch (dataset, model) {
+        case (.fashionMNIST, .mlp): try fashionMNIST()
+        case (.fashionMNIST, .cnn): try convolutional(.twoConv)
+        case (.fashionMNIST, .lenet): try convolutional(.leNet5)
+        case (.spirals, _): try spirals()
+        }
+    }
+
+    /// Trains `network` on Fashion-MNIST images for `epochs` (default 12), the learning rate halved every 4 epochs.
+    private func convolutional(_ network: FashionMNISTNetwork) throws {
+        let train = try FashionMNIST.load(directory: dataDirectory, split: .train).channelsLast
+        let test = try FashionMNIST.load(directory: dataDirectory, split: .test).channelsLast
+        print("Fashion-MNIST: \(train.count) training and \(test.count) test images as \(train.featureShape).")
+        let model = try network.model(seed: seed)
+        model.compile(optimizer: Adam(learningRate: learningRate), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
+        print(model.summary())
+        let schedule = LearningRateScheduler<Float>(.step(initial: learningRate, factor: 0.5, stepSize: 4))
+        let history = try model.fit(train, epochs: epochs ?? 12, batchSize: 128, validationData: test, callbacks: [schedule], seed: seed)
+        let result = try model.evaluate(test)
+        print(String(format: "Test accuracy: %.2f %% (test loss %.4f)", result["accuracy"]! * 100, result["loss"]!))
+        if let curves {
+            try writeFile(LearningCurves.svg(history: history, title: "\(network.rawValue) on Fashion-MNIST, seed \(seed)"), to: curves)
         }
     }
 

@@ -20,18 +20,7 @@ struct WindowRowsPrimitive<Scalar: TensorScalar>: Primitive {
 
     func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
         guard output.count > 0 else { return }
-        let (source, channels) = (inputs[0].pointer, inputs[0].shape[3])
-        var destination = output.pointer
-        for image in 0..<inputs[0].shape[0] {
-            window.forEachTap(image: image) { _, pixel in
-                if let pixel {
-                    destination.update(from: source + pixel * channels, count: channels)
-                } else {
-                    destination.update(repeating: 0, count: channels)
-                }
-                destination += channels
-            }
-        }
+        im2col(window, images: inputs[0].shape[0], channels: inputs[0].shape[3], from: inputs[0].pointer, into: output.pointer)
     }
 
     func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
@@ -39,15 +28,7 @@ struct WindowRowsPrimitive<Scalar: TensorScalar>: Primitive {
         guard let dx = gradients[0], dx.count > 0 else { return }
         Scalar.fill(0, into: dx.buffer)
         guard upstream.count > 0 else { return }
-        let channels = dx.shape[3]
-        var source = upstream.pointer
-        for image in 0..<dx.shape[0] {
-            window.forEachTap(image: image) { _, pixel in
-                if let pixel { Scalar.accumulate(UnsafeBufferPointer(start: source, count: channels),
-                                                 into: UnsafeMutableBufferPointer(start: dx.pointer + pixel * channels, count: channels)) }
-                source += channels
-            }
-        }
+        col2im(window, images: dx.shape[0], channels: dx.shape[3], from: upstream.pointer, into: dx.pointer)
     }
 
     var backwardReadsInputs: Bool { false }
@@ -72,52 +53,9 @@ struct PoolingPrimitive<Scalar: TensorScalar>: Primitive {
 
     func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true] }
 
-    /// Calls `body(outputPixel, inputPixel, first)` for every tap inside the image, `first` for the
-    /// first such tap of each output pixel (every window covers at least one element).
-    private func forEachInsideTap(images: Int, _ body: (Int, Int, Bool) -> Void) {
-        var current = -1
-        for image in 0..<images {
-            window.forEachTap(image: image) { outputPixel, pixel in
-                guard let pixel else { return }
-                body(outputPixel, pixel, outputPixel != current)
-                current = outputPixel
-            }
-        }
-    }
-
-    /// The number of image elements each output pixel's window covers.
-    private func coverage(_ outputPixel: Int) -> Scalar {
-        let oy = (outputPixel / window.outputWidth) % window.outputHeight, ox = outputPixel % window.outputWidth
-        func covered(_ o: Int, stride: Int, pad: Int, kernel: Int, dilation: Int, size: Int) -> Int {
-            var count = 0
-            for k in 0..<kernel where (0..<size).contains(o * stride - pad + k * dilation) { count += 1 }
-            return count
-        }
-        return Scalar(covered(oy, stride: window.strideY, pad: window.padTop, kernel: window.kernelHeight,
-                              dilation: window.dilationY, size: window.inputHeight)
-                      * covered(ox, stride: window.strideX, pad: window.padLeft, kernel: window.kernelWidth,
-                                dilation: window.dilationX, size: window.inputWidth))
-    }
-
     func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
         guard output.count > 0 else { return }
-        let (x, out, channels) = (inputs[0].pointer, output.pointer, inputs[0].shape[3])
-        forEachInsideTap(images: inputs[0].shape[0]) { outputPixel, pixel, first in
-            let (base, from) = (outputPixel * channels, pixel * channels)
-            for c in 0..<channels {
-                let v = x[from + c]
-                switch mode {
-                case .max: if first || v > out[base + c] { out[base + c] = v }
-                case .average: out[base + c] = first ? v : out[base + c] + v
-                }
-            }
-        }
-        if mode == .average {
-            for outputPixel in 0..<(output.count / channels) {
-                let count = coverage(outputPixel)
-                for c in 0..<channels { out[outputPixel * channels + c] /= count }
-            }
-        }
+        pool(mode, window, images: inputs[0].shape[0], channels: inputs[0].shape[3], from: inputs[0].pointer, into: output.pointer)
     }
 
     func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
@@ -125,28 +63,18 @@ struct PoolingPrimitive<Scalar: TensorScalar>: Primitive {
         guard let dx = gradients[0], dx.count > 0 else { return }
         Scalar.fill(0, into: dx.buffer)
         guard upstream.count > 0 else { return }
-        let (x, g, d, channels) = (inputs[0].pointer, upstream.pointer, dx.pointer, dx.shape[3])
+        let (images, channels) = (dx.shape[0], dx.shape[3])
         switch mode {
         case .max:
-            // The first maximum of each window, found again: its flat index per output element.
-            let chosen = context.scratch(output.count, as: Int.self)
-            forEachInsideTap(images: dx.shape[0]) { outputPixel, pixel, first in
-                let (base, from) = (outputPixel * channels, pixel * channels)
-                for c in 0..<channels where first || x[from + c] > x[chosen[base + c]] { chosen[base + c] = from + c }
-            }
-            for i in 0..<output.count { d[chosen[i]] += g[i] }
+            maxPoolPullback(window, images: images, channels: channels, input: inputs[0].pointer, upstream: upstream.pointer,
+                            into: dx.pointer, maxima: context.scratch(channels, as: Scalar.self).baseAddress!)
         case .average:
-            forEachInsideTap(images: dx.shape[0]) { outputPixel, pixel, _ in
-                let (base, to) = (outputPixel * channels, pixel * channels), count = coverage(outputPixel)
-                for c in 0..<channels { d[to + c] += g[base + c] / count }
-            }
+            averagePoolPullback(window, images: images, channels: channels, upstream: upstream.pointer, into: dx.pointer)
         }
     }
 
-    /// Max pooling's backward pass keeps one `Int` index per output element.
-    func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int {
-        mode == .max ? output.reduce(1, *) * (MemoryLayout<Int>.stride + MemoryLayout<Scalar>.stride - 1) / MemoryLayout<Scalar>.stride : 0
-    }
+    /// Max pooling's backward pass keeps a window's maxima.
+    func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int { mode == .max ? output[3] : 0 }
 
     var backwardReadsInputs: Bool { mode == .max }
     var backwardReadsOutput: Bool { false }

@@ -56,24 +56,4 @@ struct Window2D: Equatable, Sendable {
             return (output, max((output - 1) * stride + span - n, 0) / 2)
         }
     }
-
-    /// Calls `body(outputPixel, inputPixel?)` for each output pixel of image `image` and each of its
-    /// `kh·kw` window taps in row-major order; `inputPixel` (an index into `height·width`) is `nil`
-    /// for a tap in the padding. Pixel indices count over all images: `(image·h + y)·w + x`.
-    @inline(__always)
-    func forEachTap(image: Int, _ body: (_ outputPixel: Int, _ inputPixel: Int?) -> Void) {
-        for oy in 0..<outputHeight {
-            for ox in 0..<outputWidth {
-                let outputPixel = (image * outputHeight + oy) * outputWidth + ox
-                for ky in 0..<kernelHeight {
-                    let y = oy * strideY - padTop + ky * dilationY
-                    for kx in 0..<kernelWidth {
-                        let x = ox * strideX - padLeft + kx * dilationX
-                        let inside = y >= 0 && y < inputHeight && x >= 0 && x < inputWidth
-                        body(outputPixel, inside ? (image * inputHeight + y) * inputWidth + x : nil)
-                    }
-                }
-            }
-        }
-    }
 }

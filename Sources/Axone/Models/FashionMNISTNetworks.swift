@@ -1,0 +1,39 @@
+/// The convolutional networks of the notes and of the CNN benchmark, for 28×28 grayscale images
+/// `[28, 28, 1]` (Fashion-MNIST served by ``LabeledImages/channelsLast``) and 10 classes. The last
+/// layer gives logits: compile with `.categoricalCrossEntropy()` (softmax from logits).
+public enum FashionMNISTNetwork: String, CaseIterable, Sendable {
+    /// Conv2D 32 3×3 ReLU → MaxPool 2 → Conv2D 64 3×3 ReLU → MaxPool 2 → Flatten → Dense 128 ReLU
+    /// → Dense 10 (softmax in the loss): the 2-conv network, 225,034 parameters.
+    case twoConv = "cnn"
+    /// LeNet-5 in its modern form: Conv2D 6 5×5 `same` ReLU → MaxPool 2 → Conv2D 16 5×5 ReLU →
+    /// MaxPool 2 → Flatten → Dense 120 ReLU → Dense 84 ReLU → Dense 10, 61,706 parameters.
+    case leNet5 = "lenet"
+
+    /// The network with its weights drawn from `seed` (He initialisation, as for the MLP demo).
+    /// - Throws: ``LayerError`` only if a layer rejects its input shape, which these do not.
+    public func model(seed: UInt64) throws -> Sequential<Float> {
+        switch self {
+        case .twoConv:
+            try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
+                Conv2D(filters: 32, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
+                MaxPooling2D(poolSize: 2)
+                Conv2D(filters: 64, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
+                MaxPooling2D(poolSize: 2)
+                Flatten()
+                Dense(128, activation: .relu, kernelInitializer: .heNormal)
+                Dense(10, kernelInitializer: .heNormal)
+            }
+        case .leNet5:
+            try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
+                Conv2D(filters: 6, kernelSize: 5, padding: .same, activation: .relu, kernelInitializer: .heNormal)
+                MaxPooling2D(poolSize: 2)
+                Conv2D(filters: 16, kernelSize: 5, activation: .relu, kernelInitializer: .heNormal)
+                MaxPooling2D(poolSize: 2)
+                Flatten()
+                Dense(120, activation: .relu, kernelInitializer: .heNormal)
+                Dense(84, activation: .relu, kernelInitializer: .heNormal)
+                Dense(10, kernelInitializer: .heNormal)
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Axone
+import Foundation
+
+/// Trains `model` on `data` with Adam 1e-3 and softmax cross-entropy (the peers' task), timing each
+/// epoch and printing its line when `prints`. Returns the seconds of each epoch.
+func timedFit<Data: BatchProvider>(_ model: Model<Float>, on data: Data, epochs: Int, batchSize: Int, seed: UInt64,
+                                   prints: Bool = true) throws -> [Double] where Data.Scalar == Float {
+    var epochSeconds: [Double] = []
+    var last = DispatchTime.now()
+    let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
+        epochSeconds.append(seconds)
+        guard prints else { return }
+        print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
+    }
+    try model.fit(data, epochs: epochs, batchSize: batchSize, callbacks: [timer], verbose: .silent, seed: seed)
+    return epochSeconds
+}
+
+/// The median of epochs 2…N (the first one compiles and warms up), or the only epoch.
+func medianEpoch(_ epochSeconds: [Double]) -> Double {
+    let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
+    return timed.sorted()[timed.count / 2]
+}
+
+/// The test accuracy of `model`'s first output on `images` and the median seconds of predicting
+/// them all at batch 1000 (7 timed runs after a warm-up).
+func timedInference(_ model: Model<Float>, images: Tensor<Float>, labels: [Int]) -> (accuracy: Double, seconds: Double) {
+    var accuracy = 0.0
+    let seconds = medianSeconds(repeats: 7) {
+        let predicted = (try? model.predict([images], batchSize: 1000))?[0].argmaxRows() ?? []
+        accuracy = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+    }
+    return (accuracy, seconds)
+}
+
+/// Prints the peers' RESULT columns for one run (`bench/peers/fmnist.py` prints the same).
+func printResult(name: String = "axone", threads: Int, medianEpoch: Double, trainCount: Int, accuracy: Double,
+                 inferenceSeconds: Double, testCount: Int) {
+    print("framework,threads,median_epoch_s,samples_per_s,test_acc_pct,infer_samples_per_s,peak_rss_mib")
+    print(String(format: "RESULT,%@,%d,%.4f,%.0f,%.2f,%.0f,%.0f", name, threads, medianEpoch, Double(trainCount) / medianEpoch,
+                 accuracy * 100, Double(testCount) / inferenceSeconds, peakResidentMiB()))
+}
+
+/// The process's peak resident set size in MiB (`VmHWM` in /proc/self/status).
+func peakResidentMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kib / 1024
+}
