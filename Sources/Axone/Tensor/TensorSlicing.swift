@@ -26,12 +26,11 @@ extension Tensor {
     /// tensor shares it, so that a training loop gathers its batches without allocating.
     public func gatherRows(_ indices: ArraySlice<Int>, into target: inout Tensor) {
         precondition(rank >= 1, "gatherRows(_:into:): needs a batch axis, got a scalar")
-        var newShape = shape
-        newShape[0] = indices.count
-        if target.count != newShape.reduce(1, *) {
-            target = Tensor(shape: newShape, repeating: 0)
-        } else if target.shape != newShape {
-            target = target.reshaped(newShape)
+        // Compared in place: a new shape array per call would be an allocation per step.
+        if target.rank != rank || target.shape[0] != indices.count || !target.shape.dropFirst().elementsEqual(shape.dropFirst()) {
+            var newShape = shape
+            newShape[0] = indices.count
+            target = target.count == newShape.reduce(1, *) ? target.reshaped(newShape) : Tensor(shape: newShape, repeating: 0)
         }
         target.withUnsafeMutableBufferPointer { copyRows(indices, into: $0) }
     }
