@@ -49,19 +49,31 @@ public struct ReducePrimitive<Scalar: TensorScalar>: Primitive {
         return [true]
     }
 
+    /// One axis at a time: the first pass reads the input in place, the last writes the output, and
+    /// only the passes between them (reductions over several axes) make intermediate tensors.
     public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
-        let x = inputs[0]
+        let x = inputs[0], axes = (try? reducedAxes(rank: x.shape.count)) ?? []
+        guard output.count > 0 else { return }
+        guard !axes.isEmpty else { return copyElements(from: x.pointer, to: output.pointer, count: output.count) }
         var shape = x.shape
-        var source = Tensor(x)
-        for axis in (try? reducedAxes(rank: shape.count)) ?? [] {
+        var partial: Tensor<Scalar>? = nil
+        for (index, axis) in axes.enumerated() {
             let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *), count = shape[axis]
             shape[axis] = 1
-            let reduced = Tensor<Scalar>(shape: shape) { out in
-                source.withUnsafeBufferPointer { Scalar.reduce(op, $0, outer: outer, count: count, inner: inner, into: out) }
+            let source = partial
+            func reduce(into out: UnsafeMutableBufferPointer<Scalar>) {
+                if let source {
+                    source.withUnsafeBufferPointer { Scalar.reduce(op, $0, outer: outer, count: count, inner: inner, into: out) }
+                } else {
+                    Scalar.reduce(op, x.elements, outer: outer, count: count, inner: inner, into: out)
+                }
             }
-            source = reduced
+            if index == axes.count - 1 {
+                reduce(into: output.buffer)
+            } else {
+                partial = Tensor(shape: shape) { reduce(into: $0) }
+            }
         }
-        source.withUnsafeBufferPointer { _ = output.buffer.update(fromContentsOf: $0) }
     }
 
     public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
