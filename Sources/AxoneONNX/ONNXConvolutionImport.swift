@@ -48,16 +48,16 @@ extension ONNXGraphImporter {
     }
 
     /// `MaxPool` / `AveragePool` over 2-D windows: ``MaxPooling2D`` / ``AveragePooling2D`` where
-    /// they compute exactly what ONNX does; `nil` otherwise (explicit pads other than TensorFlow's
-    /// `same`, except zeros counted by `AveragePool`; a `ceil_mode` that adds a window), for an
-    /// ``ONNXOperatorLayer`` to compute.
+    /// they compute exactly what ONNX does; `nil` otherwise (1-D, 3-D or dilated windows, explicit
+    /// pads other than TensorFlow's `same`, except zeros counted by `AveragePool`; a `ceil_mode` that
+    /// adds a window), for an ``ONNXOperatorLayer`` to compute.
     mutating func pooling(_ context: NodeContext, _ x: TensorValue, _ attributes: [String: ONNXAttribute]) throws -> TensorValue? {
         try checkAttributes(attributes, allowed: Self.poolingAttributes, context)
         let window = window(attributes, context)
-        guard let kernel = try window.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
-            throw context.refuse(attribute: "kernel_shape", "must give two positive sizes (2-D pooling only)")
+        guard let kernel = try window.ints("kernel_shape"), kernel.allSatisfy({ $0 > 0 }) else {
+            throw context.refuse(attribute: "kernel_shape", "must give a positive size per spatial axis")
         }
-        guard try window.pair("dilations") == (1, 1) else { throw context.refuse(attribute: "dilations", "must be 1") }
+        guard kernel.count == 2, try window.ints("dilations") ?? [1, 1] == [1, 1] else { return nil }
         let image = x.channelsLast.map { [$0.symbol.shape[0], $0.symbol.shape[1]] }
             ?? x.standard.flatMap { $0.symbol.shape.count == 3 ? [$0.symbol.shape[1], $0.symbol.shape[2]] : nil }
         guard let image else { return nil }

@@ -98,13 +98,18 @@ struct ONNXGraphImporter {
         var shape: [Int] = []
         for dim in dims.dropFirst() {
             guard case .dimValue(let d)? = dim.value, d > 0, d <= Int64(ONNXImport.maximumElements) else {
+                if case .dimValue(0)? = dim.value {
+                    throw refuse("has an empty axis (\(dims.map(\.dimValue))); an Axone model input holds at least one element per example")
+                }
                 throw refuse("has a dynamic or invalid dimension after the batch axis (\(dims.map(\.dimValue)))")
             }
             shape.append(Int(d))
         }
         var batch = 1, symbolic = true
         if case .dimValue(let d)? = first.value {
-            guard d > 0, d <= Int64(ONNXImport.maximumElements) else { throw refuse("has batch dimension \(d)") }
+            guard d > 0, d <= Int64(ONNXImport.maximumElements) else {
+                throw refuse(d == 0 ? "has an empty batch (dimension 0); an Axone model input holds at least one example" : "has batch dimension \(d)")
+            }
             (batch, symbolic) = (Int(d), false)
         }
         try ONNXImport.checkSize([batch] + shape, name: input.name)
@@ -133,6 +138,10 @@ struct ONNXGraphImporter {
         }
         // Only the first output is computed (Dropout's mask and BatchNormalization's training outputs are refused).
         for output in node.output.dropFirst() where !output.isEmpty && readers[output, default: 0] > 0 {
+            if node.opType == "BatchNormalization" {
+                throw context.refuse("its output '\(output)' (a running statistic of training mode) is used; the importer reads "
+                                     + "inference graphs (export the model in evaluation mode)")
+            }
             throw context.refuse("its output '\(output)' is used; only the first output is supported")
         }
         guard let output = node.output.first, !output.isEmpty else { throw context.refuse("has no output") }

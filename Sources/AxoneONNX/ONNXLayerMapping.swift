@@ -17,9 +17,6 @@ extension ONNXGraphImporter {
             guard attributes["axis"] == nil || attributes["axis"] == .int(1) else { return nil }
             return TensorValue(standard: try single(Flatten<Float>(name: layerName(context)), on: try standard(x, for: context.name), context))
         case "Dropout":
-            guard attributes["training_mode"] == nil || attributes["training_mode"] == .int(0) else {
-                throw context.refuse(attribute: "training_mode", "must be false: the imported model runs dropout in training only")
-            }
             let rate: Double
             switch attributes["ratio"] {
             case nil: rate = 0.5
@@ -27,6 +24,11 @@ extension ONNXGraphImporter {
             default: throw context.refuse(attribute: "ratio", "must be a float")
             }
             guard rate >= 0 && rate < 1 else { throw context.refuse(attribute: "ratio", "is \(rate), outside [0, 1)") }
+            // In training mode a zero ratio keeps every element; any other draws a random mask at
+            // inference, whose values no other generator than the producer's reproduces.
+            guard rate == 0 || attributes["training_mode"] == nil || attributes["training_mode"] == .int(0) else {
+                throw context.refuse(attribute: "training_mode", "must be false unless the ratio is 0: the imported model runs dropout in training only")
+            }
             let dropout = try Dropout<Float>(rate: rate, name: layerName(context))
             return try elementwise(dropout, x, context)
         case "Conv": return try convolution(context, x, inputs, attributes)

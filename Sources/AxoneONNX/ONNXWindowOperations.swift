@@ -21,46 +21,56 @@ extension ONNXOperation {
         return try x.padded(padding, value: Scalar(try float("constant_value", default: 0)))
     }
 
-    /// 2-D NCHW pooling with any pads and `ceil_mode`: the image moved channels-last and padded
-    /// (ONNX's pads, plus the rows and columns a rounded-up output reads, but no window that
-    /// would start in the end padding), pooled over `valid` windows, moved back. Max pooling pads
-    /// with the lowest float; average pooling divides the windows' sums by how many of their
-    /// elements ONNX counts (the image's, and the explicit pads' with `count_include_pad`).
+    /// `MaxPool` / `AveragePool` over any number of spatial axes (`[N, C, spatial…]`), with any pads,
+    /// dilations and `ceil_mode`: the input padded (ONNX's pads, plus what a rounded-up last window
+    /// reads), then pooled over its windows. Max pooling pads with the lowest float; average
+    /// pooling divides the windows' means by the share of their elements ONNX counts (the image's,
+    /// and the explicit pads' with `count_include_pad`), found by pooling a mask the same way.
     func pooled<Scalar>(_ x: Variable<Scalar>) throws -> Variable<Scalar> {
         let window = ONNXWindow(attributes: attributes, refuse: refuse)
-        guard x.shape.count == 4 else { throw refuseInput("needs an image batch [N, C, H, W] (2-D pooling only), got \(x.shape)") }
-        guard let kernel = try window.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
-            throw refuse("kernel_shape", "must give two positive sizes (2-D pooling only)")
+        let spatial = x.shape.count - 2
+        guard spatial >= 1 else { throw refuseInput("needs a batch [N, C, spatial…] with a spatial axis, got \(x.shape)") }
+        guard let kernel = try window.ints("kernel_shape"), kernel.count == spatial, kernel.allSatisfy({ $0 > 0 && $0 <= 1 << 16 }) else {
+            throw refuse("kernel_shape", "must give \(spatial) positive sizes, one per spatial axis of the input \(x.shape)")
         }
-        guard try window.pair("dilations") == (1, 1) else { throw refuse("dilations", "must be 1") }
-        let strides = try window.pair("strides"), size = (x.shape[2], x.shape[3])
-        let pads = try window.pads(input: size, kernel: (kernel[0], kernel[1]), strides: strides, dilations: (1, 1))
-        var extra = [0, 0]
-        if try window.ints("ceil_mode") == [1] {
-            for (axis, (n, k, s)) in [(size.0, kernel[0], strides.0), (size.1, kernel[1], strides.1)].enumerated() {
-                let padded = n + pads[axis] + pads[axis + 2]
-                guard padded >= k else { throw refuseInput("the window \(kernel) is larger than the padded image") }
-                var outputs = (padded - k + s - 1) / s + 1
-                if (outputs - 1) * s >= n + pads[axis] { outputs -= 1 }
-                extra[axis] = max((outputs - 1) * s + k - padded, 0)
-            }
+        let strides = try window.sizes("strides", count: spatial), dilations = try window.sizes("dilations", count: spatial)
+        let sizes = Array(x.shape[2...])
+        let pads = try window.pads(input: sizes, kernel: kernel, strides: strides, dilations: dilations)
+        let ceil = try window.ints("ceil_mode") == [1]
+        let axes = try sizes.indices.map {
+            try ONNXWindowAxis(size: sizes[$0], kernel: kernel[$0], stride: strides[$0], dilation: dilations[$0],
+                               before: pads[$0], after: pads[$0 + spatial], ceil: ceil)
         }
-        let padding: [(before: Int, after: Int)] = [(0, 0), (pads[0], pads[2] + extra[0]), (pads[1], pads[3] + extra[1]), (0, 0)]
-        try checkResult([x.shape[0], size.0 + pads[0] + pads[2] + extra[0], size.1 + pads[1] + pads[3] + extra[1], x.shape[1]])
-        let image = try x.permuted([0, 2, 3, 1])
-        let poolSize = (kernel[0], kernel[1])
+        try checkResult(Array(x.shape[..<2]) + axes.map { $0.size + $0.before + $0.after + $0.extra })
+        let padding: [(before: Int, after: Int)] = [(0, 0), (0, 0)] + axes.map { ($0.before, $0.after + $0.extra) }
         if type == "MaxPool" {
-            let padded = try image.padded(padding, value: -Scalar.greatestFiniteMagnitude)
-            return try padded.pooled2D(.max, poolSize: poolSize, strides: strides).permuted([0, 3, 1, 2])
+            return try Self.windows(try x.padded(padding, value: -Scalar.greatestFiniteMagnitude), axes, max: true)
         }
-        let means = try image.padded(padding).pooled2D(.average, poolSize: poolSize, strides: strides)
-        // The share of each window that counts, from a mask of ones over the counted region.
+        let means = try Self.windows(try x.padded(padding), axes, max: false)
         let includePad = try window.ints("count_include_pad") == [1]
-        let counted = includePad ? [1, size.0 + pads[0] + pads[2], size.1 + pads[1] + pads[3], 1] : [1, size.0, size.1, 1]
-        let maskPadding: [(before: Int, after: Int)] = includePad ? [(0, 0), (0, extra[0]), (0, extra[1]), (0, 0)] : padding
-        let share = try Tensor<Scalar>(shape: counted, repeating: 1).padded(maskPadding)
-        let shares = try Variable(share).pooled2D(.average, poolSize: poolSize, strides: strides)
-        return try (means / shares).permuted([0, 3, 1, 2])
+        let counted = [1, 1] + axes.map { includePad ? $0.size + $0.before + $0.after : $0.size }
+        let maskPadding: [(before: Int, after: Int)] = includePad ? [(0, 0), (0, 0)] + axes.map { (0, $0.extra) } : padding
+        let mask = try Tensor<Scalar>(shape: counted, repeating: 1).padded(maskPadding)
+        return try means / Self.windows(Variable(mask), axes, max: false)
+    }
+
+    /// The max or the mean of each window of an `[N, C, spatial…]` tensor padded for `axes`:
+    /// Axone's channels-last 2-D pooling for undilated 2-D windows, otherwise one spatial axis at a
+    /// time (both reductions are separable), each window element a strided slice.
+    private static func windows<Scalar>(_ padded: Variable<Scalar>, _ axes: [ONNXWindowAxis], max: Bool) throws -> Variable<Scalar> {
+        if axes.count == 2, axes.allSatisfy({ $0.dilation == 1 }) {
+            let image = try padded.permuted([0, 2, 3, 1])
+            return try image.pooled2D(max ? .max : .average, poolSize: (axes[0].kernel, axes[1].kernel),
+                                      strides: (axes[0].stride, axes[1].stride)).permuted([0, 3, 1, 2])
+        }
+        var y = padded
+        for (i, axis) in axes.enumerated() {
+            let taps = try (0..<axis.kernel).map {
+                try y.strided(alongAxis: i + 2, from: $0 * axis.dilation, step: axis.stride, count: axis.outputs)
+            }
+            y = taps.dropFirst().reduce(taps[0]) { max ? $0.maximum($1) : $0 + $1 }
+        }
+        return max ? y : y * (1 / Scalar(axes.reduce(1) { $0 * $1.kernel }))
     }
 
     /// A 2-D NCHW convolution with one group: the image and kernel moved channels-last for
@@ -83,5 +93,22 @@ extension ONNXOperation {
         }
         let output = try Variable.convolution2D(image, kernel: try w.permuted([2, 3, 1, 0]), bias: b, strides: strides, dilation: dilations)
         return try output.permuted([0, 3, 1, 2])
+    }
+}
+
+extension Variable {
+    /// The `count` elements along `axis` from `start`, `step` apart: a slice, then (for steps over
+    /// one) padded to whole steps, split into `[count, step]` and cut to each step's first element.
+    func strided(alongAxis axis: Int, from start: Int, step: Int, count: Int) throws -> Variable {
+        let slice = try self.slice(alongAxis: axis, range: start..<(start + step * (count - 1) + 1))
+        guard step > 1 else { return slice }
+        var padding = Array(repeating: (before: 0, after: 0), count: shape.count)
+        padding[axis].after = step - 1
+        var split = slice.shape
+        split[axis] = count
+        split.insert(step, at: axis + 1)
+        var result = shape
+        result[axis] = count
+        return try slice.padded(padding).reshaped(split).slice(alongAxis: axis + 1, range: 0..<1).reshaped(result)
     }
 }

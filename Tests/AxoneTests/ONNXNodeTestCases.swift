@@ -17,7 +17,7 @@ struct ONNXNodeTestCase: Decodable {
     let op: String
     /// Whether the graph is one node (the `_expanded` variants are several).
     let single: Bool
-    /// Whether every remaining input and every output is float32.
+    /// Whether every remaining input and every output is a float32 tensor.
     let float: Bool
     let inputShapes: [[Int]]
     let outputShapes: [[Int]]
@@ -80,7 +80,10 @@ struct ONNXNodeTestCase: Decodable {
             os.makedirs(directory, exist_ok=True)
             onnx.save(model, os.path.join(directory, "model.onnx"))
             outputs = [np.asarray(v) for v in outputs]
-            is_float = all(v.dtype == np.float32 for v in kept_values + outputs)
+            # float32 tensors only: a sequence or optional of tensors also reads as a float array.
+            tensors = all(i.type.HasField("tensor_type") and i.type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+                          for i in kept + list(graph.output))
+            is_float = tensors and all(v.dtype == np.float32 for v in kept_values + outputs)
             if is_float:
                 for i, v in enumerate(kept_values): np.ascontiguousarray(v, dtype="<f4").tofile(os.path.join(directory, f"{i}.in"))
                 for i, v in enumerate(outputs): np.ascontiguousarray(v, dtype="<f4").tofile(os.path.join(directory, f"{i}.out"))
