@@ -28,11 +28,15 @@ struct DemoCommand: ParsableCommand {
     var model: DemoModel = .mlp
     @Option(parsing: .unconditional, help: "Initial learning rate of a convolutional network.") var learningRate = 1e-3
     @Option(help: "Where to write a convolutional network's learning curves (SVG).") var curves: String?
+    @Option(parsing: .unconditional, help: "Dropout rate after each pooling and hidden Dense layer of a convolutional network.")
+    var dropout = 0.0
 
     func validate() throws {
         try epochs.map { try OptionError.require($0, "epochs", atLeast: 1) }
         try OptionError.requireThreads(threads)
         try OptionError.requirePositive(learningRate, "learning-rate")
+        guard (0..<1).contains(dropout) else { throw OptionError(description: "--dropout must be in [0, 1), got \(dropout)") }
+        if dropout > 0, model == .mlp { throw OptionError(description: "--dropout must be used with --model cnn or lenet") }
         if model != .mlp, dataset != .fashionMNIST {
             throw OptionError(description: "--dataset must be fashion-mnist with --model \(model.rawValue), got \(dataset.rawValue)")
         }
@@ -54,7 +58,7 @@ struct DemoCommand: ParsableCommand {
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train).channelsLast
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test).channelsLast
         print("Fashion-MNIST: \(train.count) training and \(test.count) test images as \(train.featureShape).")
-        let model = try network.model(seed: seed)
+        let model = try network.model(seed: seed, dropout: dropout)
         model.compile(optimizer: Adam(learningRate: learningRate), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
         print(model.summary())
         let schedule = LearningRateScheduler<Float>(.step(initial: learningRate, factor: 0.5, stepSize: 4))

@@ -48,6 +48,27 @@ final class SingleProcessSynchronizer: GradientSynchronizer {
         #expect(synchronizer.sums == 1 + 2 * 4 + 2)
     }
 
+    /// Validation in data-parallel `fit`: process 1 of 2 computes the odd evaluation batches alone
+    /// (its sum, standing for the exchange, leaves the others at zero), so its totals are those of
+    /// batch 1 — here the last 256 of 512 examples, evaluated on their own; with fewer batches than
+    /// processes, every process computes all of them.
+    @Test func validationBatchesAreSharedAmongTheProcesses() throws {
+        var rng = SeededGenerator(seed: 8)
+        let data = try TensorDataset(features: Tensor<Float>.randomUniform([512, 8], in: -1...1, using: &rng),
+                                     targets: Tensor<Float>(shape: [512], scalars: (0..<512).map { Float($0 % 3) }))
+        let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:8-16-3"), seed: 1)
+        model.compile(optimizer: Adam(), loss: .categoricalCrossEntropy(), metrics: [.accuracy, .topKAccuracy(2)])
+        let configuration = try #require(model.configuration)
+        func evaluate(_ indices: Range<Int>, rank: Int? = nil) -> Logs {
+            model.evaluate(data, indices: Array(indices), batchSize: 256, configuration: configuration,
+                           parallel: rank.map { DataParallelTraining(SingleProcessSynchronizer(rank: $0, processCount: 2)) })
+        }
+        #expect(evaluate(0..<512, rank: 1) == evaluate(256..<512))
+        #expect(evaluate(0..<512, rank: 0) == evaluate(0..<256))
+        #expect(evaluate(0..<200, rank: 1) == evaluate(0..<200))
+        #expect(evaluate(0..<512) != evaluate(256..<512))
+    }
+
     /// Metric totals survive the trip through the sums' doubles.
     @Test func metricTotalsReadBackAsWritten() {
         var accumulator = MetricAccumulator(metrics: [.accuracy, .topKAccuracy(2)], threshold: 0)

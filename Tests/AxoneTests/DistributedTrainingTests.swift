@@ -56,9 +56,10 @@ import Testing
 
     /// N processes with global batch B take the steps of one process with batch B: with two
     /// processes of 64 rows each (the compiled step's two shards of 128), the same bits — weights,
-    /// optimiser state and history, validation columns included (every process evaluates the same
-    /// held-out examples with the same weights).
-    @Test(arguments: [[], ["--validation-split", "0.25"]])
+    /// optimiser state and history, validation columns included: the 384 held-out examples are two
+    /// evaluation batches (256 and 128), one per process, whose totals are exchanged and added in
+    /// batch order as one process adds them.
+    @Test(arguments: [[], ["--validation-split", "0.75"]])
     func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit(validation: [String]) async throws {
         let options = compiled + validation + ["--epochs", "3"], tag = validation.isEmpty ? "" : "-validated"
         let one = try await runAxoneAsync(["train"] + options + ["--output", "one\(tag).safetensors", "--history", "one\(tag).csv"],

@@ -24,6 +24,18 @@ import Testing
         #expect(model.trainableParameterCount == 156 + 2_416 + 48_120 + 10_164 + 850)
     }
 
+    /// `dropout:` puts a Dropout after each pooling and hidden Dense layer; it adds no parameter.
+    @Test(arguments: FashionMNISTNetwork.allCases)
+    func dropoutFollowsEachPoolingAndHiddenDenseLayer(network: FashionMNISTNetwork) throws {
+        let plain = try network.model(seed: 0), regularised = try network.model(seed: 0, dropout: 0.25)
+        let dropouts = regularised.layers.compactMap { $0 as? Dropout<Float> }
+        #expect(dropouts.count == (network == .twoConv ? 3 : 4))
+        #expect(dropouts.allSatisfy { $0.rate == 0.25 })
+        #expect(regularised.layers.count == plain.layers.count + dropouts.count)
+        #expect(regularised.trainableParameterCount == plain.trainableParameterCount)
+        #expect(throws: (any Error).self) { try network.model(seed: 0, dropout: 1) }
+    }
+
     @Test func channelsLastBatchesHoldTheFlatBatchesPixels() throws {
         let pixels = (0..<(5 * 28 * 28)).map { UInt8($0 % 251) }
         let images = try LabeledImages(rows: 28, columns: 28, pixels: pixels, labels: [3, 1, 4, 1, 5], classCount: 10)

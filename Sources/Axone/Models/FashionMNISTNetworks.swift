@@ -10,28 +10,39 @@ public enum FashionMNISTNetwork: String, CaseIterable, Sendable {
     case leNet5 = "lenet"
 
     /// The network with its weights drawn from `seed` (He initialisation, as for the MLP demo).
-    /// - Throws: ``LayerError`` only if a layer rejects its input shape, which these do not.
-    public func model(seed: UInt64) throws -> Sequential<Float> {
+    /// With a `dropout` rate above 0, a ``Dropout`` of that rate follows each pooling layer and each
+    /// hidden Dense layer (the regularisation the Zalando benchmark's CNN recipes use); dropout has
+    /// no parameters, so the count is the same.
+    /// - Throws: ``LayerError`` for a rate outside `0..<1`; the layers accept their input shapes.
+    public func model(seed: UInt64, dropout: Double = 0) throws -> Sequential<Float> {
+        func regularised() throws -> [Layer<Float>] { dropout > 0 ? [try Dropout<Float>(rate: dropout)] : [] }
         switch self {
         case .twoConv:
-            try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
+            return try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
                 Conv2D(filters: 32, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
                 MaxPooling2D(poolSize: 2)
+                try regularised()
                 Conv2D(filters: 64, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
                 MaxPooling2D(poolSize: 2)
+                try regularised()
                 Flatten()
                 Dense(128, activation: .relu, kernelInitializer: .heNormal)
+                try regularised()
                 Dense(10, kernelInitializer: .heNormal)
             }
         case .leNet5:
-            try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
+            return try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
                 Conv2D(filters: 6, kernelSize: 5, padding: .same, activation: .relu, kernelInitializer: .heNormal)
                 MaxPooling2D(poolSize: 2)
+                try regularised()
                 Conv2D(filters: 16, kernelSize: 5, activation: .relu, kernelInitializer: .heNormal)
                 MaxPooling2D(poolSize: 2)
+                try regularised()
                 Flatten()
                 Dense(120, activation: .relu, kernelInitializer: .heNormal)
+                try regularised()
                 Dense(84, activation: .relu, kernelInitializer: .heNormal)
+                try regularised()
                 Dense(10, kernelInitializer: .heNormal)
             }
         }

@@ -116,12 +116,20 @@ final class DataParallelTraining<Scalar: TensorScalar> {
         stopRequested = false
     }
 
+    /// Whether this process computes the validation batch `number` (every N-th, from its rank).
+    func computes(batch number: Int) -> Bool { number % synchronizer.processCount == synchronizer.rank }
+
+    /// Replaces `values` by their sum over the processes.
+    func sum(_ values: inout [Double]) {
+        values.withUnsafeMutableBufferPointer { synchronizer.sum($0) }
+    }
+
     /// Sums each output's metric totals over the processes (the loss sums, exchanged every step,
     /// are already global).
     func sumMetrics(_ totals: inout ObjectiveTotals) {
         var values: [Double] = []
         for accumulator in totals.accumulators { accumulator.appendTotals(to: &values) }
-        values.withUnsafeMutableBufferPointer { synchronizer.sum($0) }
+        sum(&values)
         var offset = 0
         for index in totals.accumulators.indices { totals.accumulators[index].readTotals(values, from: &offset) }
     }

@@ -186,8 +186,10 @@ extension Model {
             if validationData != nil || !validationIndices.isEmpty {
                 try validateParameters()
                 let validation = validationData.map {
-                    evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration)
-                } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration)
+                    evaluate($0, indices: Array(0..<$0.count), batchSize: Swift.max(batchSize, 256), configuration: configuration,
+                             parallel: parallel)
+                } ?? evaluate(data, indices: validationIndices, batchSize: Swift.max(batchSize, 256), configuration: configuration,
+                              parallel: parallel)
                 for (key, value) in validation.entries { logs["val_\(key)"] = value }
             }
             logs["lr"] = configuration.optimizer.learningRate

@@ -89,6 +89,9 @@ public struct MetricAccumulator: Sendable {
     public init(metrics: [Metric], threshold: Double) {
         self.metrics = metrics
         self.threshold = threshold
+        // Every top-k count exists from the start, so the totals of any two accumulators of the
+        // same metrics line up (``appendTotals(to:)``), hits or not.
+        for case .topKAccuracy(let k) in metrics { topKHits[k] = 0 }
     }
 
     /// Adds a batch of outputs `[n, k]` and targets (`[n]` class indices or `[n, k]` values/one-hot).

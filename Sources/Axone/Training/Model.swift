@@ -445,21 +445,33 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         }
     }
 
-    /// The loss and metrics over `indices` of `data` in inference mode.
-    func evaluate<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
-                                       configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
+    /// The loss and metrics over `indices` of `data` in inference mode. With `parallel` (validation
+    /// during data-parallel `fit`), each process computes every N-th batch and the batches' totals
+    /// are exchanged, so every process gets the bits of one process computing them all.
+    func evaluate<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int, configuration: TrainingConfiguration,
+                                       parallel: DataParallelTraining<Scalar>? = nil) -> Logs where Data.Scalar == Scalar {
         ForwardMode.$override.withValue(.inference) {
-            evaluateInInferenceMode(data, indices: indices, batchSize: Self.inferenceBatchRows(batchSize), configuration: configuration)
+            evaluateInInferenceMode(data, indices: indices, batchSize: Self.inferenceBatchRows(batchSize),
+                                    configuration: configuration, parallel: parallel)
         }
     }
 
+    /// Each batch's totals are summed on their own, then added in batch order. So a data-parallel
+    /// evaluation — each process computing the batches `rank`, `rank + N`, …, the totals of all
+    /// batches then summed over the processes (each batch's are nonzero on one process alone, so
+    /// that sum is exact) — gives every process the same bits as one process computing them all.
+    /// With fewer batches than processes, every process computes every batch.
     private func evaluateInInferenceMode<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int,
-                                                              configuration: TrainingConfiguration) -> Logs where Data.Scalar == Scalar {
-        var totals = ObjectiveTotals(configuration.objectives)
-        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = [], losses: [Double] = []
+                                                              configuration: TrainingConfiguration,
+                                                              parallel: DataParallelTraining<Scalar>?) -> Logs where Data.Scalar == Scalar {
         let objectives = configuration.objectives
         let executor = executor(training: false)
-        for start in stride(from: 0, to: indices.count, by: batchSize) {
+        let starts = Array(stride(from: 0, to: indices.count, by: batchSize))
+        let parallel = parallel.flatMap { starts.count >= $0.synchronizer.processCount ? $0 : nil }
+        var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = [], losses: [Double] = []
+        var batchTotals: [[Double]] = Array(repeating: [], count: starts.count)
+        var template: ObjectiveTotals?
+        for (number, start) in starts.enumerated() where parallel?.computes(batch: number) ?? true {
             let batch = indices[start..<Swift.min(start + batchSize, indices.count)]
             data.batch(batch, inputs: &inputs, targets: &targets)
             let outputs = inferenceOutputs(inputs, executor: executor)
@@ -470,8 +482,20 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
                 if objectives.count > 1 { losses.append(loss) }
                 total += objectives[index].weight * loss
             }
+            var totals = ObjectiveTotals(objectives)
             totals.add(loss: total, outputLosses: losses, outputs: outputs, targets: targets, count: batch.count)
+            totals.appendTotals(to: &batchTotals[number])
+            template = totals
         }
+        guard var totals = template else { return ObjectiveTotals(objectives).logs }
+        let width = batchTotals.first { !$0.isEmpty }!.count
+        var values = batchTotals.flatMap { $0.isEmpty ? Array(repeating: 0, count: width) : $0 }
+        parallel?.sum(&values)
+        var sums = Array(repeating: 0.0, count: width)
+        for number in starts.indices {
+            for i in 0..<width { sums[i] += values[number * width + i] }
+        }
+        totals.readTotals(sums)
         return totals.logs
     }
 }

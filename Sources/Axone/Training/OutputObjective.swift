@@ -60,6 +60,24 @@ struct ObjectiveTotals {
         return logs
     }
 
+    /// Appends the loss sums, the example count and each output's metric totals, in a fixed order.
+    func appendTotals(to values: inout [Double]) {
+        values.append(lossSum)
+        values.append(contentsOf: outputLossSums)
+        values.append(Double(examples))
+        for accumulator in accumulators { accumulator.appendTotals(to: &values) }
+    }
+
+    /// Reads back what ``appendTotals(to:)`` wrote (for outputs of the same sizes).
+    mutating func readTotals(_ values: [Double]) {
+        var offset = 0
+        func next() -> Double { defer { offset += 1 }; return values[offset] }
+        lossSum = next()
+        outputLossSums = outputLossSums.map { _ in next() }
+        examples = Int(next())
+        for index in accumulators.indices { accumulators[index].readTotals(values, from: &offset) }
+    }
+
     /// Continues from what an interrupted epoch saved after `examples` examples.
     mutating func restore(_ progress: EpochProgress, examples: Int) {
         lossSum = progress.lossSum
