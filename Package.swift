@@ -38,14 +38,16 @@ let package = Package(
             dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
             resources: [.copy("Resources")]
         ),
+        // The tutorials that follow the notes' chapters (`axone tutorial`), checked by the tests.
+        .target(name: "AxoneTutorials", dependencies: ["Axone"]),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", "AxoneTutorials", "AxonePlayground", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",
             dependencies: ["Axone", "AxoneDistributed", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground"]),
+        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneTutorials"]),
     ]
 )
