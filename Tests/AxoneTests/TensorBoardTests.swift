@@ -12,7 +12,8 @@ private final class BatchLossRecorder: Callback<Float> {
 @Suite struct TensorBoardTests {
     /// Prints, as JSON, each run directory of `sys.argv[1]` as TensorBoard's `EventAccumulator` loads
     /// it (scalars as float32 bit patterns; histograms as step, num, Σ bucket, min and max as float32
-    /// bit patterns, bucket count, limit count) with each file's first event's `file_version`.
+    /// bit patterns, bucket count, limit count, 1 when the buckets are in order) with each file's first
+    /// event's `file_version`.
     static let readRunsScript = """
         import json, os, struct, sys
         from tensorboard.backend.event_processing import event_accumulator as ea, event_file_loader
@@ -23,7 +24,11 @@ private final class BatchLossRecorder: Callback<Float> {
             accumulator = ea.EventAccumulator(path, size_guidance={ea.SCALARS: 0, ea.HISTOGRAMS: 0})
             accumulator.Reload()
             tags = accumulator.Tags()
-            histogram = lambda h: [h.num, sum(h.bucket), float(bits(h.min)), float(bits(h.max)), len(h.bucket), len(h.bucket_limit)]
+            # Whether TensorBoard's buckets [min, limit 0], [limit 0, limit 1], …, [limit n-2, max] are well formed.
+            ordered = lambda h: float(all(a < b for a, b in zip(h.bucket_limit, h.bucket_limit[1:]))
+                                      and h.min <= h.bucket_limit[0] and (len(h.bucket) == 1 or h.bucket_limit[-2] <= h.max))
+            histogram = lambda h: [h.num, sum(h.bucket), float(bits(h.min)), float(bits(h.max)), len(h.bucket),
+                                   len(h.bucket_limit), ordered(h)]
             runs[run] = {
                 "versions": [next(iter(event_file_loader.LegacyEventFileLoader(os.path.join(path, f)).Load())).file_version
                              for f in sorted(os.listdir(path))],
@@ -46,6 +51,11 @@ private final class BatchLossRecorder: Callback<Float> {
         let output = try PythonOracle.run(script, arguments: [argument], importing: "tensorboard.backend.event_processing.event_accumulator",
                                           packages: ["tensorboard"])
         return try JSONSerialization.jsonObject(with: Data(output.utf8))
+    }
+
+    /// The tags of one kind (`scalars`, `histograms`) in a run read by ``readRunsScript``.
+    static func tags(_ run: [String: Any]?, _ kind: String) -> Set<String> {
+        Set((run?[kind] as? [String: Any]).map { Array($0.keys) } ?? [])
     }
 
     @Test func crc32cMatchesPublishedVectors() {
@@ -86,9 +96,8 @@ private final class BatchLossRecorder: Callback<Float> {
             let points = (run["scalars"] as? [String: [[Int]]])?[tag] ?? []
             return (points.map { $0[0] }, points.map { $0[1] })
         }
-        #expect(Set((train["scalars"] as? [String: Any])?.keys ?? [:].keys)
-                == ["batch_loss", "batch_learning_rate", "epoch_loss", "epoch_accuracy", "epoch_learning_rate"])
-        #expect(Set((validation["scalars"] as? [String: Any])?.keys ?? [:].keys) == ["epoch_loss", "epoch_accuracy"])
+        #expect(Self.tags(train, "scalars") == ["batch_loss", "batch_learning_rate", "epoch_loss", "epoch_accuracy", "epoch_learning_rate"])
+        #expect(Self.tags(validation, "scalars") == ["epoch_loss", "epoch_accuracy"])
         for (run, tag, key) in [(train, "epoch_loss", "loss"), (train, "epoch_accuracy", "accuracy"),
                                 (train, "epoch_learning_rate", "lr"), (validation, "epoch_loss", "val_loss"),
                                 (validation, "epoch_accuracy", "val_accuracy")] {
@@ -102,7 +111,7 @@ private final class BatchLossRecorder: Callback<Float> {
         #expect(series(train, "batch_learning_rate").bits == bits(steps.map { 0.05 / Double(($0 - 1) / stepsPerEpoch + 1) }))
 
         // Histograms, every epoch: each counts every value of its parameter or layer output, between
-        // their float32 extremes, in at most 30 buckets.
+        // their float32 extremes, in at most 30 buckets in order.
         let histograms = try #require(train["histograms"] as? [String: [[Double]]])
         let parameters = model.namedParameters()
         let counts = parameters.map { ("weights/" + $0.name, $0.variable.value.count) }
@@ -113,7 +122,7 @@ private final class BatchLossRecorder: Callback<Float> {
             #expect(events.map { Int($0[0]) } == Array(0..<epochs), "\(tag)")
             for event in events {
                 #expect(event[1] == Double(count) && event[2] == Double(count), "\(tag)")
-                #expect((1...30).contains(event[5]) && event[5] == event[6], "\(tag)")
+                #expect((1...30).contains(event[5]) && event[5] == event[6] && event[7] == 1, "\(tag)")
             }
         }
         for (name, parameter) in parameters {

@@ -2,11 +2,15 @@
 /// of squares, and buckets given by their right edges and counts (the first bucket starts at
 /// `minimum`; TensorBoard draws the last one up to `maximum`).
 public struct HistogramSummary: Sendable, Equatable {
+    /// The smallest value.
     public var minimum: Double
+    /// The largest value.
     public var maximum: Double
     /// The number of values.
     public var count: Double
+    /// The sum of the values.
     public var sum: Double
+    /// The sum of their squares.
     public var sumOfSquares: Double
     /// The right edge of each bucket, increasing.
     public var bucketLimits: [Double]
