@@ -146,6 +146,25 @@ private final class BatchLossRecorder: Callback<Float> {
         #expect(events == [[0, 0], [1, 0.25], [2, 0.5], [3, 0.75]])
     }
 
+    @Test func settingsItCannotFollowAreRefusedBeforeAnythingIsWritten() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(directory) }
+        let (x, y) = blobs(count: 12)
+        let input = Input<Float>(shape: [2], seed: 0)
+        let graph = try Model(inputs: [input], outputs: [Dense(3)(input)])
+        graph.compile(optimizer: Adam(), loss: .categoricalCrossEntropy())
+        for (model, board) in [(try smallModel(), TensorBoard<Float>(logDirectory: directory, batchPeriod: -1)),
+                               (try smallModel(), TensorBoard(logDirectory: directory, histogramPeriod: -1)),
+                               (try smallModel(), TensorBoard(logDirectory: directory, buckets: 0)),
+                               (graph, TensorBoard(logDirectory: directory, activationInput: x))] {
+            #expect { try model.fit(x, y, callbacks: [board], verbose: .silent) } throws: { error in
+                guard case TrainingError.invalidArgument(let message) = error else { return false }
+                return message.hasPrefix("TensorBoard:")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
     @Test func anUncreatableLogDirectoryIsATypedError() throws {
         let directory = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
