@@ -168,7 +168,7 @@ private final class BatchLossRecorder: Callback<Float> {
     @Test func anUncreatableLogDirectoryIsATypedError() throws {
         let directory = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
-        FileManager.default.createFile(atPath: directory + "/taken", contents: Data())
+        #expect(FileManager.default.createFile(atPath: directory + "/taken", contents: Data()))
         let model = try smallModel()
         let (x, y) = blobs(count: 12)
         do {
