@@ -13,6 +13,7 @@ struct TrainCommand: ParsableCommand {
               axone train --model mlp:784-256-128-10 --dataset fashion-mnist --epochs 10 --output fmnist.safetensors
               axone train --model arch.json --csv train.csv --label-column species --optimizer sgd --learning-rate 0.1
               axone train --model fmnist.safetensors --dataset fashion-mnist --epochs 20 --resume
+              axone train --model mlp:784-256-128-10 --dataset fashion-mnist --tensorboard runs/mlp   # then: tensorboard --logdir runs
 
             The full checkpoint (weights, optimizer state, epoch) is written to --output (or --checkpoint)
             after every epoch (--checkpoint-every); Ctrl-C or SIGTERM stops after the current step, writes
@@ -48,6 +49,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint"), help: "Where to write the checkpoint each time (default: --output); {epoch} or {epoch:02d} is replaced by the epoch.")
     var checkpointPath: String?
     @Option(help: "Where to write the history CSV (Keras CSVLogger layout).") var history = "history.csv"
+    @Option(help: "Write TensorBoard event files here: per-batch and per-epoch losses, metrics and learning rate, weight and (for a Sequential model) activation histograms every epoch; view with tensorboard --logdir DIR.")
+    var tensorboard: String?
     @Flag(name: .customLong("terminate-on-nan"), help: "Stop with an error (exit status 1) when a batch loss becomes NaN or infinite.")
     var terminateOnNaN = false
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
@@ -93,6 +96,11 @@ struct TrainCommand: ParsableCommand {
         let monitored = test != nil || validationSplit > 0 ? "val_loss" : "loss"
         if let earlyStopping { callbacks.append(EarlyStopping(monitor: monitored, patience: earlyStopping, restoreBestWeights: true)) }
         if terminateOnNaN { callbacks.append(TerminateOnNaN()) }
+        if let tensorboard, writes {
+            // The activations are measured on the first 64 training examples.
+            let probe = network is Sequential<Float> ? train.batch(Array(0..<min(64, train.count))[...]).features : nil
+            callbacks.append(TensorBoard(logDirectory: tensorboard, activationInput: probe))
+        }
         if let reduceLRPatience { callbacks.append(ReduceLROnPlateau(monitor: monitored, patience: reduceLRPatience)) }
         let start = checkpoint?.training?.epoch ?? 0, trainingSeed = checkpoint?.training?.seed ?? seed
         // `requestInterruption` only sets an atomic flag, so calling it from the signal queue is safe.

@@ -136,6 +136,26 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(try runAxone(["gradcheck"], in: directory).output.contains("PASS"))
     }
 
+    /// `--tensorboard` logs the history's epoch values, as TensorBoard reads them back, with weight
+    /// and activation histograms.
+    @Test func trainWritesTheHistoryToTensorBoard() throws {
+        let train = try runAxone(["train", "--model", "mlp:2-8-2", "--csv", "train.csv", "--epochs", "3", "--batch-size", "16",
+                                  "--validation-split", "0.2", "--verbose", "0", "--output", "m.safetensors",
+                                  "--history", "h.csv", "--tensorboard", "tb"], in: directory)
+        #expect(train.status == 0, "\(train.error)")
+        let history = try History(csvString: String(contentsOfFile: "\(directory)/h.csv", encoding: .utf8))
+        let runs = try #require(try TensorBoardTests.runPython(TensorBoardTests.readRunsScript, "\(directory)/tb")
+                                as? [String: [String: Any]])
+        for (run, tag, key) in [("train", "epoch_loss", "loss"), ("train", "epoch_learning_rate", "lr"),
+                                ("validation", "epoch_accuracy", "val_accuracy")] {
+            let points = try #require((runs[run]?["scalars"] as? [String: [[Int]]])?[tag], "\(run) \(tag)")
+            #expect(points.map { $0[1] } == history[key].map { Int(Float($0).bitPattern) }, "\(run) \(tag)")
+        }
+        #expect(TensorBoardTests.tags(runs["train"], "histograms")
+                == ["weights/layers.0.weight", "weights/layers.0.bias", "weights/layers.1.weight", "weights/layers.1.bias",
+                    "activations/layers.0", "activations/layers.1"])
+    }
+
     /// SGD at 1e10 makes the loss NaN within the first epoch: axone warns (naming the epoch, the
     /// step and the first non-finite layer) and, with --terminate-on-nan, stops with an error.
     @Test func divergenceIsReportedAndTerminateOnNaNStops() throws {

@@ -14,15 +14,7 @@ public enum AtomicFile {
         let temporary = "\(directory)/\(prefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw IOError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 { if errno == EINTR { continue }; failure = String(cString: strerror(errno)); return }
-                offset += written
-            }
-        }
+        var failure = data.withUnsafeBytes { writeAll($0, to: fd) }
         if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
         close(fd)
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
@@ -34,6 +26,21 @@ public enum AtomicFile {
 }
 
 extension AtomicFile {
+    /// Writes all of `bytes` to the file descriptor `fd` (retrying short and interrupted writes);
+    /// returns why it could not, if it could not.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
+    }
+
     /// Deletes the temporary files `prefix PID-…` in `directory` left by processes that no longer
     /// run (those of live processes, this one included, may still be renamed into place).
     static func removeStaleTemporaries(in directory: String, prefix: String) {
@@ -50,11 +57,13 @@ extension AtomicFile {
 public enum IOError: Error, Equatable, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
+    case cannotCreateDirectory(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .cannotWrite(path, reason): "cannot write \(path): \(reason)"
         case let .cannotRead(path, reason): "cannot read \(path): \(reason)"
+        case let .cannotCreateDirectory(path, reason): "cannot create the directory \(path): \(reason)"
         }
     }
 }
