@@ -55,6 +55,10 @@ public struct NetworkStatistics: Sendable, CustomStringConvertible {
     /// restored.
     ///
     /// - Parameters:
+    ///   - model: a built model.
+    ///   - input: a batch of examples, `[batch, features…]` matching the model's input shape.
+    ///   - targets: the batch's targets; when given, gradients are measured too.
+    ///   - loss: the loss whose gradients are measured (the compiled loss when `nil`).
     ///   - training: run in training mode (dropout active, batch statistics) rather than inference.
     ///   - bins: histogram bins; tanh outputs are binned over [−1, 1], sigmoid over [0, 1],
     ///     everything else over its own range.

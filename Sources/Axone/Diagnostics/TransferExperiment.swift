@@ -47,7 +47,7 @@ public enum TransferExperiment {
             }
         }
 
-        /// The number of layers of ``body()``.
+        /// The number of layers of the reused base, `body()`.
         public var reusedLayerCount: Int { body().count }
     }
 
