@@ -35,6 +35,8 @@ open class Layer<Scalar: TensorScalar> {
         }
     }
 
+    /// Creates a layer with an optional name, used in summaries, graph models (``Model/layer(named:)``)
+    /// and architecture files; when it is `nil`, containers name the layer after its type.
     public init(name: String? = nil) { self.name = name }
 
     /// The layer's type as shown by `summary()` (`Dense`, `Dropout`, …).
