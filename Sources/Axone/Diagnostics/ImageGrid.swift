@@ -12,10 +12,12 @@ import Foundation
 public struct ImageGrid: Sendable {
     /// One labelled row of images.
     public struct Row: Sendable {
+        /// The label shown at the left of the row.
         public var label: String
         /// The images, each `imageRows · imageColumns` values in [0, 1], row-major.
         public var images: [[Double]]
 
+        /// A row of `images`, each `imageRows · imageColumns` values in [0, 1], row-major.
         public init(label: String, images: [[Double]]) {
             self.label = label
             self.images = images
@@ -36,6 +38,7 @@ public struct ImageGrid: Sendable {
     public let imageRows: Int
     /// The width of each image in pixels.
     public let imageColumns: Int
+    /// The labelled rows, top to bottom.
     public let rows: [Row]
     /// The side of one pixel in SVG units.
     public var pixelSize: Double

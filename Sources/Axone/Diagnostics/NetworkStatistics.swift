@@ -22,7 +22,9 @@ public struct LayerStatistics: Sendable {
 public struct ParameterStatistics: Sendable {
     /// The dotted name (`layers.0.weight`).
     public var name: String
+    /// Statistics of the parameter's elements.
     public var value: ValueStatistics
+    /// Statistics of the gradient of the loss with respect to the parameter, when measured with targets.
     public var gradient: ValueStatistics?
 }
 
