@@ -31,6 +31,8 @@ public struct ClassMapChart: Chart {
     /// Names for the legend, by class index; empty for `class 0`, `class 1`, ….
     public var classNames: [String]
 
+    /// Creates a map of `regions` (class indices on a grid over `xRange` × `yRange`) with `points`
+    /// drawn on top.
     public init(title: String = "", xLabel: String = "x₁", yLabel: String = "x₂",
                 xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, regions: [[Int]], points: [Point],
                 classNames: [String] = []) {

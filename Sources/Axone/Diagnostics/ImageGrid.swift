@@ -43,6 +43,8 @@ public struct ImageGrid: Sendable {
     /// The side of one pixel in SVG units.
     public var pixelSize: Double
 
+    /// Lays out `rows` of `imageRows × imageColumns` grey-level images.
+    ///
     /// - Throws: ``TensorError/invalidArgument(_:)`` unless the image size is positive and every
     ///   image has `imageRows · imageColumns` values.
     public init(title: String = "", imageRows: Int, imageColumns: Int, rows: [Row], pixelSize: Double = 3) throws {
