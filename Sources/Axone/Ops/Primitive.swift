@@ -132,6 +132,7 @@ public protocol Primitive<Scalar>: Sendable, CustomStringConvertible {
 }
 
 extension Primitive {
+    /// The primitive's ``name``.
     public var description: String { name }
     public var backwardReadsInputs: Bool { true }
     public var backwardReadsOutput: Bool { true }
