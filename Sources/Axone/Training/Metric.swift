@@ -84,6 +84,8 @@ public struct MetricAccumulator: Sendable {
     /// The output value from which a single output predicts class 1.
     let threshold: Double
 
+    /// Creates an empty accumulator for `metrics`.
+    ///
     /// - Parameters:
     ///   - metrics: the metrics to accumulate, in the order of their logs.
     ///   - threshold: the output value from which a single output predicts class 1, the
