@@ -3,13 +3,16 @@ import Foundation
 /// A `Sequential` model's architecture: its input shape and its layers, as stored in model files
 /// (metadata `axone.architecture`) and read by `axone train --model file.json`.
 public struct Architecture: Codable, Equatable, Sendable {
+    /// The shape of one example, without the batch axis (JSON `input_shape`).
     public var inputShape: [Int]
+    /// The layers in order.
     public var layers: [LayerSpecification]
 
     enum CodingKeys: String, CodingKey {
         case inputShape = "input_shape", layers
     }
 
+    /// Describes a ``Sequential`` of `layers` taking examples of shape `inputShape`.
     public init(inputShape: [Int], layers: [LayerSpecification]) {
         self.inputShape = inputShape
         self.layers = layers

@@ -14,6 +14,9 @@ extension Variable {
     /// the image (col2im).
     ///
     /// - Parameters:
+    ///   - input: the images, `[batch, height, width, inC]` (channels last).
+    ///   - kernel: the filters, `[kh, kw, inC, outC]`.
+    ///   - bias: one value per output channel, `[outC]`, or `nil` for none.
     ///   - strides: the window's step (rows, columns).
     ///   - padding: ``Padding2D/valid`` or ``Padding2D/same`` (TensorFlow's split: the extra row or
     ///     column of padding goes to the bottom or right).

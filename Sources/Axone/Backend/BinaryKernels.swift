@@ -1,5 +1,6 @@
 /// An element-wise binary arithmetic operator.
 public enum BinaryOperator: Sendable, Hashable {
+    /// `a + b`, `a − b`, `a · b`, `a / b`, `max(a, b)` and `min(a, b)`.
     case add, subtract, multiply, divide, maximum, minimum
 }
 

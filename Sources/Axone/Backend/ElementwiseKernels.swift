@@ -3,19 +3,31 @@
 /// The derivative of `step` and `sign` is zero almost everywhere (their true derivative is a
 /// Dirac at 0); they are provided for the perceptron and for teaching, not for gradient descent.
 public enum ElementwiseFunction<Scalar: TensorScalar>: Sendable, Hashable {
+    /// x.
     case identity
+    /// −x.
     case negate
+    /// eˣ.
     case exp
+    /// The natural logarithm ln x.
     case log
+    /// √x.
     case sqrt
+    /// x².
     case square
+    /// |x|.
     case abs
+    /// 1/x.
     case reciprocal
     /// Heaviside step: 1 where x ≥ 0, else 0 (the perceptron's threshold unit).
     case step
+    /// −1, 0 or 1 according to the sign of x.
     case sign
+    /// The logistic function 1/(1 + e⁻ˣ).
     case sigmoid
+    /// The hyperbolic tangent.
     case tanh
+    /// max(0, x).
     case relu
     /// x for x > 0, α·x otherwise.
     case leakyRelu(alpha: Scalar)

@@ -1,5 +1,6 @@
 /// How a reduction combines the elements along an axis.
 public enum ReductionOperator: Sendable, Hashable {
+    /// The sum, the largest or the smallest of the elements.
     case sum, maximum, minimum
 }
 

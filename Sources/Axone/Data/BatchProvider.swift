@@ -90,6 +90,8 @@ public struct MultiTensorDataset<Scalar: TensorScalar>: BatchProvider {
     /// `[n]` class indices or `[n, k]` targets per model output.
     public let targets: [Tensor<Scalar>]
 
+    /// Pairs one tensor per model input with one tensor per model output, all with the same number
+    /// of examples on their first axis.
     /// - Throws: ``TensorError/incompatibleShapes(operation:lhs:rhs:)`` when a list is empty or the
     ///   tensors do not all have the same number of examples.
     public init(inputs: [Tensor<Scalar>], targets: [Tensor<Scalar>]) throws {

@@ -3,6 +3,9 @@ import RealModule
 /// Two-dimensional toy classification problems generated in code (seed 003's XOR, and the
 /// classic moons, circles, spirals and Gaussian blobs), for demos, the playground and tests.
 public enum Synthetic2D: String, Sendable, CaseIterable {
+    /// The problems: `xor` (the four corners (±1, ±1), class 1 where the signs differ), `moons` (two
+    /// interleaved half circles), `circles` (radius 1 around radius 0.5), `spirals` (interleaved arms,
+    /// one per class) and `blobs` (one cluster per class on the unit circle).
     case xor, moons, circles, spirals, blobs
 
     /// `count` points `[count, 2]` with class labels `[count]` (two classes, or `classes` for

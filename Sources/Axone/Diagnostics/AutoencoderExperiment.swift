@@ -15,11 +15,14 @@ public enum AutoencoderExperiment {
     public struct Settings: Sendable {
         /// The units of the code layer.
         public var codeSize: Int
+        /// The number of training epochs.
         public var epochs: Int
+        /// The mini-batch size.
         public var batchSize: Int
         /// Adam's learning rate.
         public var learningRate: Double
 
+        /// Settings with the given code size, epochs, batch size and Adam learning rate.
         public init(codeSize: Int = 64, epochs: Int = 10, batchSize: Int = 128, learningRate: Double = 1e-3) {
             self.codeSize = codeSize
             self.epochs = epochs
@@ -30,6 +33,7 @@ public enum AutoencoderExperiment {
 
     /// A trained autoencoder and how well it reconstructs the test images.
     public struct Result {
+        /// The trained autoencoder.
         public var model: Model<Float>
         /// The training loss and reconstruction MSE (`loss`, `mse`) of every epoch.
         public var history: History

@@ -4,27 +4,35 @@
 public struct ClassMapChart: Chart {
     /// One point drawn on top of the regions.
     public struct Point: Sendable, Equatable {
+        /// The point's coordinates in the plane.
         public var x: Double, y: Double
         /// The class, choosing the colour.
         public var label: Int
 
+        /// A point at (x, y) of class `label`.
         public init(x: Double, y: Double, label: Int) {
             self.x = x; self.y = y; self.label = label
         }
     }
 
+    /// The title above the chart (none when empty).
     public var title: String
+    /// The label of the x axis.
     public var xLabel: String
+    /// The label of the y axis.
     public var yLabel: String
     /// The plane's extent along x and y.
     public var xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
     /// `regions[row][column]`: the class of each cell; row 0 is at the bottom (`yRange.lowerBound`),
     /// column 0 at the left.
     public var regions: [[Int]]
+    /// The points drawn over the regions (the training examples, say).
     public var points: [Point]
     /// Names for the legend, by class index; empty for `class 0`, `class 1`, ….
     public var classNames: [String]
 
+    /// Creates a map of `regions` (class indices on a grid over `xRange` × `yRange`) with `points`
+    /// drawn on top.
     public init(title: String = "", xLabel: String = "x₁", yLabel: String = "x₂",
                 xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, regions: [[Int]], points: [Point],
                 classNames: [String] = []) {

@@ -42,8 +42,18 @@ public struct GradientCheck: Sendable, CustomStringConvertible {
     /// Each element of each parameter is perturbed in place by ±`step` and restored; `loss` must
     /// rebuild the computation from the parameters' current values and return a one-element result.
     /// Run it in `Double`: in `Float`, rounding dominates any `step` small enough to be accurate.
-    /// - Parameter elementsPerParameter: check at most this many elements of each parameter, evenly
-    ///   spaced through it (every element when `nil`) — two loss evaluations per element add up fast.
+    ///
+    /// - Parameters:
+    ///   - parameters: the variables to check, each with the name used in the result.
+    ///   - step: the perturbation `h` added to (and subtracted from) each element.
+    ///   - scheme: central differences (error O(h²), the default) or forward differences (the notes'
+    ///     procedure); see ``FiniteDifferenceScheme``.
+    ///   - elementsPerParameter: check at most this many elements of each parameter, evenly
+    ///     spaced through it (every element when `nil`) — two loss evaluations per element add up fast.
+    ///   - loss: rebuilds the computation from the parameters' current values and returns a
+    ///     one-element result.
+    /// - Returns: the largest relative error of each parameter, and of all of them.
+    /// - Throws: whatever `loss` or `backward()` throws.
     public static func run<Scalar: TensorScalar>(
         parameters: [(name: String, variable: Variable<Scalar>)],
         step: Scalar = 1e-6,

@@ -5,13 +5,18 @@
 /// let svg = chart.svg()
 /// ```
 public struct HistogramChart: Chart {
+    /// The title above the chart (none when empty).
     public var title: String
+    /// The label of the x axis (the binned quantity).
     public var xLabel: String
+    /// The label of the y axis.
     public var yLabel: String
+    /// The bins drawn as bars.
     public var histogram: Histogram
     /// The colour of the bars.
     public var color: String
 
+    /// Creates a bar chart of `histogram`.
     public init(title: String = "", xLabel: String = "", yLabel: String = "count", histogram: Histogram,
                 color: String = SVGPlot.color(0)) {
         self.title = title

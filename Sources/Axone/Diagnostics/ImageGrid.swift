@@ -12,10 +12,12 @@ import Foundation
 public struct ImageGrid: Sendable {
     /// One labelled row of images.
     public struct Row: Sendable {
+        /// The label shown at the left of the row.
         public var label: String
         /// The images, each `imageRows · imageColumns` values in [0, 1], row-major.
         public var images: [[Double]]
 
+        /// A row of `images`, each `imageRows · imageColumns` values in [0, 1], row-major.
         public init(label: String, images: [[Double]]) {
             self.label = label
             self.images = images
@@ -36,10 +38,13 @@ public struct ImageGrid: Sendable {
     public let imageRows: Int
     /// The width of each image in pixels.
     public let imageColumns: Int
+    /// The labelled rows, top to bottom.
     public let rows: [Row]
     /// The side of one pixel in SVG units.
     public var pixelSize: Double
 
+    /// Lays out `rows` of `imageRows × imageColumns` grey-level images.
+    ///
     /// - Throws: ``TensorError/invalidArgument(_:)`` unless the image size is positive and every
     ///   image has `imageRows · imageColumns` values.
     public init(title: String = "", imageRows: Int, imageColumns: Int, rows: [Row], pixelSize: Double = 3) throws {

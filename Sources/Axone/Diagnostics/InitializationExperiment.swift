@@ -17,6 +17,8 @@ import Foundation
 public enum InitializationExperiment {
     /// The five networks of the notes.
     public enum Configuration: String, Sendable, CaseIterable {
+        /// tanh with weights from N(0, 0.01²), from N(0, 1), or the notes' "Xavier" (LeCun normal); ReLU
+        /// with "Xavier" or He normal (``initializer`` gives each one's ``Initializer``).
         case tanhSmallNormal, tanhUnitNormal, tanhXavier, reluXavier, reluHe
 
         /// The hidden units' activation.
@@ -52,6 +54,7 @@ public enum InitializationExperiment {
 
     /// The measurements of one network.
     public struct Result: Sendable {
+        /// The activation and initialisation measured.
         public var configuration: Configuration
         /// Per-layer statistics of the forward pass (no gradients).
         public var statistics: NetworkStatistics

@@ -10,6 +10,7 @@
 public struct LineChart: Chart {
     /// One named line.
     public struct Series: Sendable {
+        /// The name shown in the legend.
         public var name: String
         /// The points in drawing order; non-finite points (and non-positive ones on a log axis)
         /// break the line.
@@ -19,6 +20,8 @@ public struct LineChart: Chart {
         /// The colour; `nil` takes the next palette colour.
         public var color: String?
 
+        /// A line through the points `(x[i], y[i])` (`x` and `y` of the same length); non-finite values
+        /// break the line.
         public init(name: String, x: [Double], y: [Double], dashed: Bool = false, color: String? = nil) {
             precondition(x.count == y.count, "LineChart.Series: \(x.count) x values for \(y.count) y values")
             self.name = name
@@ -28,15 +31,20 @@ public struct LineChart: Chart {
         }
     }
 
+    /// The title above the chart (none when empty).
     public var title: String
+    /// The label of the x axis.
     public var xLabel: String
+    /// The label of the y axis.
     public var yLabel: String
+    /// The lines, drawn in order.
     public var series: [Series]
     /// Linear or logarithmic y axis (use a log axis for quantities spanning decades).
     public var yScale: AxisScale.Kind
     /// Whether the y axis starts at zero (for linear axes).
     public var yIncludesZero: Bool
 
+    /// Creates a chart of `series` with axes fitted to their points.
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [Series],
                 yScale: AxisScale.Kind = .linear, yIncludesZero: Bool = false) {
         self.title = title

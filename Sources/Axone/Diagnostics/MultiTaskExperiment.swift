@@ -76,11 +76,14 @@ public enum MultiTaskExperiment {
     public struct Settings: Sendable {
         /// The units of each hidden (ReLU) layer of the trunk.
         public var trunk: [Int]
+        /// The number of training epochs.
         public var epochs: Int
+        /// The mini-batch size.
         public var batchSize: Int
         /// Adam's learning rate.
         public var learningRate: Double
 
+        /// Settings with the given trunk, epochs, batch size and Adam learning rate.
         public init(trunk: [Int] = [256, 128], epochs: Int = 10, batchSize: Int = 128, learningRate: Double = 1e-3) {
             self.trunk = trunk
             self.epochs = epochs
@@ -91,8 +94,11 @@ public enum MultiTaskExperiment {
 
     /// What one network measured with one seed.
     public struct Run: Sendable, CustomStringConvertible {
+        /// Which network was trained.
         public var network: Network
+        /// The seed of its weights and shuffling.
         public var seed: UInt64
+        /// Its number of parameters.
         public var parameterCount: Int
         /// The test accuracy of each of the network's heads after every epoch.
         public var testAccuracy: [Task: [Double]]

@@ -22,7 +22,9 @@ public struct LayerStatistics: Sendable {
 public struct ParameterStatistics: Sendable {
     /// The dotted name (`layers.0.weight`).
     public var name: String
+    /// Statistics of the parameter's elements.
     public var value: ValueStatistics
+    /// Statistics of the gradient of the loss with respect to the parameter, when measured with targets.
     public var gradient: ValueStatistics?
 }
 
@@ -55,6 +57,10 @@ public struct NetworkStatistics: Sendable, CustomStringConvertible {
     /// restored.
     ///
     /// - Parameters:
+    ///   - model: a built model.
+    ///   - input: a batch of examples, `[batch, features…]` matching the model's input shape.
+    ///   - targets: the batch's targets; when given, gradients are measured too.
+    ///   - loss: the loss whose gradients are measured (the compiled loss when `nil`).
     ///   - training: run in training mode (dropout active, batch statistics) rather than inference.
     ///   - bins: histogram bins; tanh outputs are binned over [−1, 1], sigmoid over [0, 1],
     ///     everything else over its own range.

@@ -2,8 +2,10 @@ import Foundation
 
 /// A rectangle in SVG user units (pixels), origin at the top left, y growing downwards.
 public struct PlotRect: Sendable, Equatable {
+    /// The top-left corner and the size.
     public var x: Double, y: Double, width: Double, height: Double
 
+    /// A rectangle with its top-left corner at (x, y).
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x; self.y = y; self.width = width; self.height = height
     }

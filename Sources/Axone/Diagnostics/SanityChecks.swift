@@ -21,6 +21,9 @@ import Foundation
 public enum SanityChecks {
     /// The checks, in the order they run.
     public enum Check: String, Sendable, CaseIterable {
+        /// The four checks of the notes: `initialLoss` (the loss starts near ln C), `regularizationRaisesLoss`
+        /// (a large L2 coefficient raises it), `overfitSmallSubset` (the network reaches 100 % accuracy on a
+        /// few examples) and `gradientCheck` (backpropagation agrees with finite differences).
         case initialLoss, regularizationRaisesLoss, overfitSmallSubset, gradientCheck
 
         /// A short title for reports.
@@ -36,6 +39,7 @@ public enum SanityChecks {
 
     /// Which checks run and their thresholds.
     public struct Options: Sendable {
+        /// The checks to run, in the order of ``Check``; the others are reported as skipped.
         public var checks: [Check]
         /// Largest accepted |loss − ln C| / ln C.
         public var initialLossTolerance: Double
@@ -52,6 +56,19 @@ public enum SanityChecks {
         /// Largest accepted relative error between backpropagation and central differences.
         public var gradientCheckTolerance: Double
 
+        /// Creates options; the defaults are the notes' settings.
+        ///
+        /// - Parameters:
+        ///   - checks: the checks to run.
+        ///   - initialLossTolerance: the largest accepted |loss − ln C| / ln C.
+        ///   - l2: the L2 coefficient compared with no regularisation.
+        ///   - overfitExamples: how many examples (the first ones) the network must overfit.
+        ///   - overfitSteps: the number of full-batch steps of the overfitting run.
+        ///   - overfitLearningRate: the Adam learning rate of the overfitting run.
+        ///   - gradientCheckExamples: how many examples (the first ones) the gradient check uses.
+        ///   - gradientCheckElementsPerParameter: how many elements of each parameter are checked.
+        ///   - gradientCheckTolerance: the largest accepted relative error between backpropagation and
+        ///     central differences.
         public init(checks: [Check] = Check.allCases, initialLossTolerance: Double = 0.1, l2: Double = 1,
                     overfitExamples: Int = 20, overfitSteps: Int = 300, overfitLearningRate: Double = 1e-3,
                     gradientCheckExamples: Int = 4, gradientCheckElementsPerParameter: Int = 40,

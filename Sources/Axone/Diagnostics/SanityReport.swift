@@ -5,6 +5,7 @@ public struct SanityCheckResult: Sendable {
 
     /// Which check.
     public var check: SanityChecks.Check
+    /// Whether the check passed, failed or was skipped.
     public var status: Status
     /// The measured numbers by name (e.g. `loss`, `expected`, `maxRelativeError`).
     public var numbers: [String: Double]

@@ -47,7 +47,7 @@ public enum TransferExperiment {
             }
         }
 
-        /// The number of layers of ``body()``.
+        /// The number of layers of the reused base, `body()`.
         public var reusedLayerCount: Int { body().count }
     }
 
@@ -90,11 +90,13 @@ public enum TransferExperiment {
         /// The batch size of model B.
         public var batchSizeB = 32
 
+        /// The default settings.
         public init() {}
     }
 
     /// The test accuracies of one seed.
     public struct Outcome: Sendable {
+        /// The seed of both models' weights and shuffling.
         public var seed: UInt64
         /// Model A on task A's test images.
         public var accuracyA: Double

@@ -44,12 +44,17 @@ public struct Histogram: Sendable, Equatable {
 /// Summary statistics of a set of values (e.g. a tensor's elements): count, mean, standard
 /// deviation, extremes and a histogram.
 public struct ValueStatistics: Sendable, Equatable {
+    /// The number of values.
     public var count: Int
+    /// The arithmetic mean (0 when there are no values).
     public var mean: Double
     /// The population standard deviation (divided by n, as numpy's `std`).
     public var standardDeviation: Double
+    /// The smallest value.
     public var minimum: Double
+    /// The largest value.
     public var maximum: Double
+    /// The values binned over the histogram's range.
     public var histogram: Histogram
 
     /// Measures `values`; the histogram spans `histogramRange`, or the values' own extremes.

@@ -55,7 +55,9 @@ extension AtomicFile {
 
 /// Errors reading or writing Axone's files.
 public enum IOError: Error, Equatable, CustomStringConvertible {
+    /// The file could not be created, written, flushed or renamed into place.
     case cannotWrite(path: String, reason: String)
+    /// The file could not be opened or read.
     case cannotRead(path: String, reason: String)
     case cannotCreateDirectory(path: String, reason: String)
 

@@ -4,6 +4,7 @@ import Foundation
 /// slots), the number of epochs done, the shuffling seed and, when training was interrupted within
 /// an epoch, how far that epoch got — so `fit` can resume exactly.
 public struct TrainingCheckpoint {
+    /// The optimiser, with its hyper-parameters, step count and slots (moments, velocities).
     public var optimizer: Optimizer
     /// Epochs completed (the next `fit` starts with `initialEpoch: epoch`).
     public var epoch: Int
@@ -12,6 +13,13 @@ public struct TrainingCheckpoint {
     /// The interrupted epoch's progress (its `epoch` equals ``epoch``); pass it to `fit(…, progress:)`.
     public var progress: EpochProgress?
 
+    /// Collects the training state to save with ``ModelFile/save(_:to:training:)``.
+    ///
+    /// - Parameters:
+    ///   - optimizer: the optimiser being trained with.
+    ///   - epoch: the number of epochs completed.
+    ///   - seed: the seed `fit` shuffles with.
+    ///   - progress: how far an interrupted epoch got, or `nil` between epochs.
     public init(optimizer: Optimizer, epoch: Int, seed: UInt64, progress: EpochProgress? = nil) {
         self.optimizer = optimizer
         self.epoch = epoch
@@ -22,10 +30,15 @@ public struct TrainingCheckpoint {
 
 /// Errors in a model file that is a valid safetensors file but not a valid Axone model.
 public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    /// The file is not a readable safetensors file; `reason` says why.
     case corrupt(path: String, reason: String)
+    /// The file's metadata lacks a key an Axone model needs (`axone.architecture`, …): not an Axone model file.
     case missingMetadata(path: String, key: String)
+    /// A metadata value cannot be decoded (invalid architecture JSON, optimiser, epoch, …).
     case invalidMetadata(path: String, key: String, reason: String)
+    /// The architecture needs a parameter or buffer the file does not hold.
     case missingTensor(path: String, name: String)
+    /// A tensor's shape is not the one the architecture gives it.
     case shapeMismatch(path: String, name: String, expected: [Int], got: [Int])
 
     /// The message, with any non-printable character from a file escaped (`\0`, `\u{1B}`).

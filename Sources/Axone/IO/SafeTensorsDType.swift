@@ -4,12 +4,19 @@ extension SafeTensors {
     /// Every dtype is accepted when a file is read and validated; ``isConvertible`` tells which
     /// ones ``SafeTensors/tensor(named:as:)`` can turn into `Float` or `Double`.
     public enum DType: String, CaseIterable, Sendable {
+        /// IEEE floating point of 64, 32 and 16 bits, and bfloat16 (8-bit exponent, 7-bit mantissa).
         case float64 = "F64", float32 = "F32", float16 = "F16", bfloat16 = "BF16"
+        /// Signed integers of 64, 32, 16 and 8 bits.
         case int64 = "I64", int32 = "I32", int16 = "I16", int8 = "I8"
+        /// Unsigned integers of 64, 32, 16 and 8 bits.
         case uint64 = "U64", uint32 = "U32", uint16 = "U16", uint8 = "U8"
+        /// One byte per element, read as 0 or 1.
         case bool = "BOOL"
+        /// The 8-bit floats (OCP formats); Axone reads their headers but cannot convert their values.
         case float8E4M3 = "F8_E4M3", float8E5M2 = "F8_E5M2", float8E8M0 = "F8_E8M0"
+        /// The packed 6- and 4-bit floats (OCP microscaling formats); not convertible.
         case float6E2M3 = "F6_E2M3", float6E3M2 = "F6_E3M2", float4 = "F4"
+        /// Complex numbers of two 32-bit floats; not convertible.
         case complex64 = "C64"
 
         /// The size of one element in bits (4 and 6 for the packed sub-byte float formats).

@@ -4,16 +4,23 @@
 /// for regression, sigmoid for binary and softmax for multiclass classification. Learned or random
 /// activations (PReLU, RReLU, Maxout) are layers of their own.
 public enum Activation: Sendable, Hashable, CustomStringConvertible {
+    /// The identity, `f(x) = x` (regression outputs, and logits fed to a loss that reads them).
     case linear
     /// Heaviside step (the perceptron's unit); zero gradient almost everywhere.
     case step
+    /// The logistic function `1/(1 + e^−x)`, in (0, 1).
     case sigmoid
+    /// The hyperbolic tangent, in (−1, 1).
     case tanh
+    /// `max(0, x)`.
     case relu
     /// LeakyReLU with slope α for negative inputs (default 0.01 as in seed 000).
     case leakyRelu(alpha: Double = 0.01)
+    /// ELU: `x` for positive inputs, `α·(eˣ − 1)` otherwise (Clevert et al. 2016).
     case elu(alpha: Double = 1)
+    /// SELU: ELU scaled so that activations keep zero mean and unit variance (Klambauer et al. 2017; use LeCun initialisation).
     case selu
+    /// `log(1 + eˣ)`, a smooth ReLU.
     case softplus
     /// Softmax over the last axis.
     case softmax

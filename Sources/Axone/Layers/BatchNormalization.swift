@@ -26,6 +26,15 @@ public final class BatchNormalization<Scalar: TensorScalar>: Layer<Scalar> {
     /// Running (unbiased) variance `[features]`.
     public var runningVariance: Buffer<Scalar>?
 
+    /// Creates the layer; γ, β and the running statistics are created when the model is built.
+    ///
+    /// - Parameters:
+    ///   - momentum: the weight of the current batch in the running statistics (PyTorch's convention:
+    ///     Keras's `momentum=0.99` is 0.01 here).
+    ///   - epsilon: added to the variance before the square root.
+    ///   - name: the layer's name in summaries and files (named after its type when `nil`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless `momentum` is in [0, 1] and
+    ///   `epsilon` is positive.
     public init(momentum: Double = 0.1, epsilon: Double = 1e-5, name: String? = nil) throws {
         guard momentum >= 0 && momentum <= 1, epsilon > 0 else {
             throw LayerError.invalidArgument(layer: name ?? "BatchNormalization",

@@ -51,6 +51,12 @@ public class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
 public final class GaussianNoise<Scalar: TensorScalar>: StochasticLayer<Scalar> {
     /// The noise's standard deviation σ.
     public let standardDeviation: Double
+    /// Creates the layer.
+    ///
+    /// - Parameters:
+    ///   - standardDeviation: the noise's standard deviation σ.
+    ///   - name: the layer's name in summaries and files (named after its type when `nil`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` when `standardDeviation` is negative.
     public init(standardDeviation: Double, name: String? = nil) throws {
         guard standardDeviation >= 0 else {
             throw LayerError.invalidArgument(layer: name ?? "GaussianNoise",
@@ -74,6 +80,7 @@ public final class GaussianNoise<Scalar: TensorScalar>: StochasticLayer<Scalar> 
 
 /// Reshapes `[batch, d₁, d₂, …]` to `[batch, d₁·d₂·…]`.
 public final class Flatten<Scalar: TensorScalar>: Layer<Scalar> {
+    /// Creates a flattening layer.
     public override init(name: String? = nil) { super.init(name: name) }
 
     public override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] {

@@ -10,15 +10,21 @@
 /// LeCun et al. 1998). Seed 000 writes the Glorot uniform bound as `6/√(m+n)`; it is `√6/√(m+n)`.
 /// Normal variants draw from a plain (untruncated) normal, as PyTorch's `nn.init` does.
 public enum Initializer: Sendable, Hashable, CustomStringConvertible {
+    /// Every element 0 (the default for biases).
     case zeros
+    /// Every element 1.
     case ones
+    /// Every element the given value.
     case constant(Double)
     /// Uniform on [low, high].
     case uniform(low: Double = -0.05, high: Double = 0.05)
     /// Normal N(mean, std²); the notes' "small random" is `.normal(standardDeviation: 0.01)`.
     case normal(mean: Double = 0, standardDeviation: Double = 0.01)
+    /// Glorot/Xavier (Glorot & Bengio 2010): variance `2/(fanIn + fanOut)`, uniform (the default for weights) or normal.
     case glorotUniform, glorotNormal
+    /// He/Kaiming (He et al. 2015): variance `2/fanIn`, for the ReLU family; uniform or normal.
     case heUniform, heNormal
+    /// LeCun (LeCun et al. 1998): variance `1/fanIn`, for SELU; uniform or normal.
     case lecunUniform, lecunNormal
     /// A (semi-)orthogonal matrix scaled by `gain` (Saxe et al. 2014): WᵀW = gain²·I when fanIn ≥ fanOut.
     case orthogonal(gain: Double = 1)

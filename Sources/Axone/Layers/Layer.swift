@@ -14,7 +14,7 @@ public final class Buffer<Scalar: TensorScalar> {
 ///
 /// A subclass declares its parameters as `Variable` properties, its non-trainable state as
 /// ``Buffer`` properties and its sub-layers as `Layer` (or `[Layer]`) properties, then overrides
-/// ``build(inputShape:generator:)`` and ``forward(_:)``.
+/// ``build(inputShape:generator:)`` and ``forward(_:)->Variable<Scalar>``.
 open class Layer<Scalar: TensorScalar> {
     /// Whether the layer behaves as in training (dropout active, batch statistics) or inference.
     /// Set it on the root with ``setTraining(_:)`` so every sub-layer follows; inside `predict` and
@@ -35,6 +35,8 @@ open class Layer<Scalar: TensorScalar> {
         }
     }
 
+    /// Creates a layer with an optional name, used in summaries, graph models (``Model/layer(named:)``)
+    /// and architecture files; when it is `nil`, containers name the layer after its type.
     public init(name: String? = nil) { self.name = name }
 
     /// The layer's type as shown by `summary()` (`Dense`, `Dropout`, …).
@@ -55,7 +57,7 @@ open class Layer<Scalar: TensorScalar> {
     /// The forward pass on a batch (`[batch, features…]`), recording the graph when gradients are on.
     open func forward(_ input: Variable<Scalar>) -> Variable<Scalar> { input }
 
-    /// Whether ``forward(_:)`` is a pure function of the inputs and the parameters — no random
+    /// Whether ``Layer/forward(_:)->Variable<Scalar>`` is a pure function of the inputs and the parameters — no random
     /// draw, no state written, no value read from elsewhere — so that the compiled executor may
     /// trace it once and replay its primitives (see ``Primitive``). `false` by default: the model
     /// then trains on the eager tape and ``Model/compilation`` says why. Override it in a layer of
@@ -64,7 +66,7 @@ open class Layer<Scalar: TensorScalar> {
 
     /// Creates the parameters for several inputs (shapes without the batch axis) and returns the
     /// shape of each output. By default a layer takes one input and gives one output, through
-    /// ``build(inputShape:generator:)``; merge layers and models used as layers override it.
+    /// ``Layer/build(inputShape:generator:)``; merge layers and models used as layers override it.
     /// - Throws: ``LayerError/invalidArgument(layer:message:)`` when the number of inputs is wrong.
     open func build(inputShapes: [[Int]], generator: inout SeededGenerator) throws -> [[Int]] {
         guard inputShapes.count == 1 else {
@@ -73,10 +75,10 @@ open class Layer<Scalar: TensorScalar> {
         return [try build(inputShape: inputShapes[0], generator: &generator)]
     }
 
-    /// The forward pass of a layer with several inputs or outputs (by default, ``forward(_:)`` on the one input).
+    /// The forward pass of a layer with several inputs or outputs (by default, ``Layer/forward(_:)->Variable<Scalar>`` on the one input).
     open func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] { [forward(inputs[0])] }
 
-    /// Runs ``forward(_:)``.
+    /// Runs ``Layer/forward(_:)->Variable<Scalar>``.
     public func callAsFunction(_ input: Variable<Scalar>) -> Variable<Scalar> { forward(input) }
 
     /// Switches this layer and all sub-layers to training (`true`) or inference (`false`) behaviour.

@@ -8,6 +8,12 @@ public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
     /// The learned slopes `[units]` or `[1]`.
     public var alpha: Variable<Scalar>?
 
+    /// Creates the layer; the slopes are created when the model is built.
+    ///
+    /// - Parameters:
+    ///   - perUnit: one α per unit (input feature) rather than one shared by all.
+    ///   - initialAlpha: the starting slope of the negative part.
+    ///   - name: the layer's name in summaries and files (named after its type when `nil`).
     public init(perUnit: Bool = true, initialAlpha: Double = 0.25, name: String? = nil) {
         self.perUnit = perUnit
         self.initialAlpha = initialAlpha
@@ -42,8 +48,17 @@ public final class PReLU<Scalar: TensorScalar>: Layer<Scalar> {
 /// slope drawn uniformly from [lower, upper]; in inference by their mean. The notes give no range;
 /// PyTorch's [1/8, 1/3] is the default.
 public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
+    /// The lower bound of the random slope.
     public let lower: Double
+    /// The upper bound of the random slope.
     public let upper: Double
+    /// Creates the layer.
+    ///
+    /// - Parameters:
+    ///   - lower: the lower bound of the slope drawn in training.
+    ///   - upper: the upper bound of the slope drawn in training.
+    ///   - name: the layer's name in summaries and files (named after its type when `nil`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless `0 ≤ lower ≤ upper`.
     public init(lower: Double = 1.0 / 8, upper: Double = 1.0 / 3, name: String? = nil) throws {
         guard 0 <= lower && lower <= upper else {
             throw LayerError.invalidArgument(layer: name ?? "RReLU", message: "needs 0 ≤ lower ≤ upper, got \(lower), \(upper)")
@@ -77,14 +92,25 @@ public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
 /// `fanOut = units·pieces`. Only the Glorot initialisers read `fanOut`: Glorot uniform draws from
 /// ±√(6/(input + units)) here, ±√(6/(input + units·pieces)) there; He and LeCun agree.
 public final class Maxout<Scalar: TensorScalar>: Layer<Scalar> {
+    /// The number of outputs.
     public let units: Int
+    /// The number of affine maps each output takes the maximum of.
     public let pieces: Int
+    /// How the kernel is filled when the model is built.
     public let kernelInitializer: Initializer
     /// `[inputSize, units·pieces]`; output unit u takes the maximum over columns u·pieces ..< (u+1)·pieces.
     public var weight: Variable<Scalar>?
     /// `[units·pieces]`.
     public var bias: Variable<Scalar>?
 
+    /// Creates the layer; the kernel and biases are created when the model is built.
+    ///
+    /// - Parameters:
+    ///   - units: the number of outputs.
+    ///   - pieces: the number of affine maps per output.
+    ///   - kernelInitializer: how the kernel is filled (biases start at zero).
+    ///   - name: the layer's name in summaries and files (named after its type when `nil`).
+    /// - Throws: ``LayerError/invalidArgument(layer:message:)`` unless `units` and `pieces` are positive.
     public init(_ units: Int, pieces: Int, kernelInitializer: Initializer = .glorotUniform, name: String? = nil) throws {
         guard units > 0, pieces > 0 else {
             throw LayerError.invalidArgument(layer: name ?? "Maxout", message: "units and pieces must be positive, got \(units), \(pieces)")

@@ -1,5 +1,5 @@
 /// A loss defined outside Axone: give its per-example value with differentiable operations, and
-/// wrap it in ``Loss/custom(_:)`` to train with it. Register it with ``Loss/register(_:)`` so that
+/// wrap it in ``Loss/custom(_:)-type.method`` to train with it. Register it with ``Loss/register(_:)`` so that
 /// ``Loss/init(name:)`` (and so `axone train --loss`) finds it by its ``name``.
 ///
 /// ```swift

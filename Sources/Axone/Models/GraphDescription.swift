@@ -46,7 +46,7 @@ public struct GraphTensorReference: Hashable, Sendable {
 }
 
 extension Model {
-    /// The layer calls of a model made with ``init(inputs:outputs:name:)``; `nil` for other models
+    /// The layer calls of a model made with ``init(inputs:outputs:name:)-([SymbolicTensor<Scalar>],_,_)``; `nil` for other models
     /// (a ``Sequential`` is its ``Sequential/layers`` in order).
     public var graphDescription: GraphDescription<Scalar>? {
         guard let graph else { return nil }

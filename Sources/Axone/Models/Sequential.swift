@@ -133,11 +133,18 @@ public final class Sequential<Scalar: TensorScalar>: Model<Scalar> {
 /// Collects the layers of a ``Sequential`` written one per line.
 @resultBuilder
 public enum LayerBuilder<Scalar: TensorScalar> {
+    /// A layer written on its own line.
     public static func buildExpression(_ layer: Layer<Scalar>) -> [Layer<Scalar>] { [layer] }
+    /// An array of layers, added in order.
     public static func buildExpression(_ layers: [Layer<Scalar>]) -> [Layer<Scalar>] { layers }
+    /// The layers of a block, in order.
     public static func buildBlock(_ parts: [Layer<Scalar>]...) -> [Layer<Scalar>] { parts.flatMap { $0 } }
+    /// The layers of an `if` without `else`; none when the condition is false.
     public static func buildOptional(_ part: [Layer<Scalar>]?) -> [Layer<Scalar>] { part ?? [] }
+    /// The layers of the first branch of an `if`/`else` or `switch`.
     public static func buildEither(first part: [Layer<Scalar>]) -> [Layer<Scalar>] { part }
+    /// The layers of the second branch of an `if`/`else` or `switch`.
     public static func buildEither(second part: [Layer<Scalar>]) -> [Layer<Scalar>] { part }
+    /// The layers of every iteration of a `for` loop, in order.
     public static func buildArray(_ parts: [[Layer<Scalar>]]) -> [Layer<Scalar>] { parts.flatMap { $0 } }
 }

@@ -1,10 +1,10 @@
 import Synchronization
 
 /// A placeholder for the tensors a model will compute (Keras `KerasTensor`): the output of a
-/// layer called on other symbolic tensors, or a model input made by ``Input(shape:name:seed:)``.
+/// layer called on other symbolic tensors, or a model input made by ``Input`` (``init(shape:name:seed:)``).
 ///
 /// It holds no values, only the shape of one example and where it comes from, so that
-/// ``Model/init(inputs:outputs:name:)`` can collect the graph of layer calls:
+/// ``Model/init(inputs:outputs:name:)-([SymbolicTensor<Scalar>],_,_)`` can collect the graph of layer calls:
 ///
 /// ```swift
 /// let inputs = Input<Float>(shape: [784])

@@ -26,10 +26,12 @@ public enum VGG16Pooling: String, Sendable, CaseIterable {
 /// let transfer = try Model(inputs: model.inputs, outputs: [output])
 /// ```
 /// - Parameters:
+///   - _: the scalar type of the model, `Float` by default.
 ///   - includeTop: whether to add the three Dense layers of the classifier.
 ///   - inputShape: one image `[height, width, channels]`, at least 32×32 (five poolings halve it).
 ///   - pooling: without the top, an optional global pooling after `block5_pool`.
 ///   - classes: the number of classes of `predictions`.
+///   - seed: seeds the weights' initialisers (Glorot-uniform), so one seed gives the same weights.
 /// - Throws: ``LayerError/invalidArgument(layer:message:)`` for an input shape that is not an image
 ///   of at least 32×32, a non-positive `classes`, or `pooling` with `includeTop`;
 ///   ``LayerError/tooLarge(layer:bytes:available:)`` when the weights would not fit in memory.

@@ -75,7 +75,7 @@ public struct PrimitiveContext {
 /// A primitive operation, defined once: shape inference, forward kernel, pullback and ONNX form.
 ///
 /// Everything that runs a model reads this one definition: ``Variable/applying(_:to:)`` records it
-/// on the autodiff tape (eager mode), the compiled executor (``CompiledModel``) replays it into
+/// on the autodiff tape (eager mode), the compiled executor (see ``Model/compilation``) replays it into
 /// planned buffers, and ONNX export names it. Adding an operation means adding one conforming type
 /// (and its kernel, when the backend has none): see `Sources/Axone/Ops/` for the built-in ones.
 ///
@@ -132,6 +132,7 @@ public protocol Primitive<Scalar>: Sendable, CustomStringConvertible {
 }
 
 extension Primitive {
+    /// The primitive's ``name``.
     public var description: String { name }
     public var backwardReadsInputs: Bool { true }
     public var backwardReadsOutput: Bool { true }

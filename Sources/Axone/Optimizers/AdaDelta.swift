@@ -5,14 +5,24 @@
 public final class AdaDelta: Optimizer {
     /// AdaDelta's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The decay rate ρ of both running averages.
         public var rho = 0.9
+        /// The ε added inside both roots.
         public var epsilon = 1e-6
+        /// The coupled weight decay λ: `λ·θ` is added to the gradient.
         public var weightDecay = 0.0
     }
 
     /// The hyper-parameters.
     public var configuration: Configuration
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the factor η applied to the step Δ (1 in Zeiler's paper).
+    ///   - rho: the decay rate of the running averages.
+    ///   - epsilon: the ε added inside the roots.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`).
     public init(learningRate: Double = 1.0, rho: Double = 0.9, epsilon: Double = 1e-6, weightDecay: Double = 0) {
         configuration = Configuration(rho: rho, epsilon: epsilon, weightDecay: weightDecay)
         super.init(learningRate: learningRate)

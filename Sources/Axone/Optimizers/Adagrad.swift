@@ -5,8 +5,11 @@
 public final class Adagrad: Optimizer {
     /// Adagrad's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The ε added to the denominator, outside the root (PyTorch) or inside it (Keras).
         public var epsilon = 1e-10
+        /// The coupled weight decay λ: `λ·θ` is added to the gradient.
         public var weightDecay = 0.0
+        /// Whether ε goes inside the root, `√(s + ε)` (Keras, seed 000), rather than `√s + ε` (PyTorch).
         public var epsilonInsideRoot = false
     }
 
@@ -15,6 +18,14 @@ public final class Adagrad: Optimizer {
     /// The starting value of the accumulator s (PyTorch 0, Keras 0.1).
     public let initialAccumulatorValue: Double
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - epsilon: the ε of the denominator.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`).
+    ///   - epsilonInsideRoot: use Keras's `√(s + ε)` instead of PyTorch's `√s + ε`.
+    ///   - initialAccumulatorValue: the starting value of the sum of squared gradients (PyTorch 0, Keras 0.1).
     public init(learningRate: Double = 0.01, epsilon: Double = 1e-10, weightDecay: Double = 0,
                 epsilonInsideRoot: Bool = false, initialAccumulatorValue: Double = 0) {
         configuration = Configuration(epsilon: epsilon, weightDecay: weightDecay, epsilonInsideRoot: epsilonInsideRoot)

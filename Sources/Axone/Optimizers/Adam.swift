@@ -13,16 +13,29 @@ import RealModule
 public class Adam: Optimizer {
     /// Adam's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The decay rate β₁ of the first moment (the mean of the gradients).
         public var beta1 = 0.9
+        /// The decay rate β₂ of the second moment (the mean of the squared gradients).
         public var beta2 = 0.999
+        /// The ε added to `√v̂` in the denominator.
         public var epsilon = 1e-8
+        /// The weight decay λ: added to the gradient as `λ·θ`, or, when decoupled, applied to the weights.
         public var weightDecay = 0.0
+        /// Whether the weight decay shrinks the weights directly, as in ``AdamW``.
         public var decoupledWeightDecay = false
     }
 
     /// The hyper-parameters.
     public var configuration: Configuration
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - beta1: the decay rate of the first moment.
+    ///   - beta2: the decay rate of the second moment.
+    ///   - epsilon: the ε added to the root in the denominator.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`, PyTorch `Adam`).
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 weightDecay: Double = 0) {
         configuration = Configuration(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)
@@ -43,6 +56,14 @@ public class Adam: Optimizer {
 /// Adam with decoupled weight decay (PyTorch `AdamW`, default λ = 0.01; it decays every parameter
 /// it is given, biases included, as PyTorch and Keras do).
 public final class AdamW: Adam {
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - beta1: the decay rate of the first moment.
+    ///   - beta2: the decay rate of the second moment.
+    ///   - epsilon: the ε added to the root in the denominator.
+    ///   - weightDecay: the decoupled weight decay λ: `θ ← θ − η·λ·θ` before each step.
     public override init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 weightDecay: Double = 0.01) {
         super.init(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay)

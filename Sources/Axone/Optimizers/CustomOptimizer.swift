@@ -1,5 +1,5 @@
 /// The element-wise update of a user-defined optimiser (return it from ``Optimizer/rule(step:)``
-/// as ``UpdateRule/custom(_:)``): it reads one parameter's gradient and updates the parameter and
+/// as ``UpdateRule/custom(_:)-type.method``): it reads one parameter's gradient and updates the parameter and
 /// its ``slotCount`` state buffers in place. The slots are saved in checkpoints like the built-in
 /// optimisers', under the optimiser's ``Optimizer/slotNames``, which must name every slot (the first
 /// update stops the program otherwise); to load such a checkpoint, register the optimiser with

@@ -9,10 +9,15 @@ import RealModule
 public final class Nadam: Optimizer {
     /// Nadam's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The decay rate β₁ of the first moment, scaled by the momentum schedule.
         public var beta1 = 0.9
+        /// The decay rate β₂ of the second moment.
         public var beta2 = 0.999
+        /// The ε added to the root in the denominator.
         public var epsilon = 1e-8
+        /// The coupled weight decay λ: `λ·θ` is added to the gradient.
         public var weightDecay = 0.0
+        /// The ψ of the momentum schedule `μₜ = β₁·(1 − ½·0.96^(t·ψ))`.
         public var momentumDecay = 0.004
     }
 
@@ -22,6 +27,15 @@ public final class Nadam: Optimizer {
     public private(set) var muProduct = 1.0
     private var productStep = 0
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - beta1: the decay rate of the first moment.
+    ///   - beta2: the decay rate of the second moment.
+    ///   - epsilon: the ε added to the root in the denominator.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`).
+    ///   - momentumDecay: the ψ of the momentum schedule.
     public init(learningRate: Double = 2e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 weightDecay: Double = 0, momentumDecay: Double = 0.004) {
         configuration = Configuration(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,

@@ -1,10 +1,16 @@
 /// The hyper-parameters of one optimiser step, passed to the update kernel.
 public enum UpdateRule: Sendable, Hashable {
+    /// An ``SGD`` step.
     case sgd(SGD.Configuration, learningRate: Double)
+    /// An ``Adagrad`` step.
     case adagrad(Adagrad.Configuration, learningRate: Double)
+    /// An ``AdaDelta`` step.
     case adaDelta(AdaDelta.Configuration, learningRate: Double)
+    /// An ``RMSProp`` step.
     case rmsProp(RMSProp.Configuration, learningRate: Double)
+    /// An ``Adam`` or ``AdamW`` step; `step` (from 1) drives the bias corrections.
     case adam(Adam.Configuration, learningRate: Double, step: Int)
+    /// A ``Nadam`` step: `mu` and `nextMu` are the schedule's μₜ and μₜ₊₁, `muProduct` the product μ₁⋯μₜ.
     case nadam(Nadam.Configuration, learningRate: Double, step: Int, mu: Double, nextMu: Double,
                muProduct: Double)
     /// A user-defined update (see ``UpdateFunction``).

@@ -3,15 +3,25 @@ import Foundation
 /// An optimiser's type, hyper-parameters and step count as JSON, so a checkpoint can recreate it
 /// (its slots are stored as tensors beside it).
 public struct OptimizerSpecification: Codable, Equatable, Sendable {
+    /// The optimiser's class name (`SGD`, `Adam`, … or a registered user-defined optimiser).
     public var type: String
+    /// The current learning rate (JSON `learning_rate`).
     public var learningRate: Double
+    /// The number of steps taken, which drives bias corrections and schedules.
     public var iterations: Int
+    /// The hyper-parameters of an ``SGD``.
     public var sgd: SGD.Configuration?
+    /// The hyper-parameters of an ``Adagrad``.
     public var adagrad: Adagrad.Configuration?
+    /// An ``Adagrad``'s starting accumulator value (JSON `initial_accumulator_value`).
     public var initialAccumulatorValue: Double?
+    /// The hyper-parameters of an ``AdaDelta`` (JSON `adadelta`).
     public var adaDelta: AdaDelta.Configuration?
+    /// The hyper-parameters of an ``RMSProp`` (JSON `rmsprop`).
     public var rmsProp: RMSProp.Configuration?
+    /// The hyper-parameters of an ``Adam`` or ``AdamW``.
     public var adam: Adam.Configuration?
+    /// The hyper-parameters of a ``Nadam``.
     public var nadam: Nadam.Configuration?
     /// A user-defined optimiser's ``Optimizer/options``.
     public var options: [String: Double]?

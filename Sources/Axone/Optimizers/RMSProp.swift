@@ -5,15 +5,27 @@
 public final class RMSProp: Optimizer {
     /// RMSProp's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The decay rate α of the mean of the squared gradients (Keras calls it ρ).
         public var alpha = 0.99
+        /// The ε of the denominator.
         public var epsilon = 1e-8
+        /// The coupled weight decay λ: `λ·θ` is added to the gradient.
         public var weightDecay = 0.0
+        /// Whether ε goes inside the root, `√(s + ε)` (Keras), rather than `√s + ε` (PyTorch).
         public var epsilonInsideRoot = false
     }
 
     /// The hyper-parameters.
     public var configuration: Configuration
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - alpha: the decay rate of the mean of the squared gradients.
+    ///   - epsilon: the ε of the denominator.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`).
+    ///   - epsilonInsideRoot: use Keras's `√(s + ε)` instead of PyTorch's `√s + ε`.
     public init(learningRate: Double = 0.01, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,
                 epsilonInsideRoot: Bool = false) {
         configuration = Configuration(alpha: alpha, epsilon: epsilon, weightDecay: weightDecay,

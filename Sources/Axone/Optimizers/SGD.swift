@@ -10,20 +10,33 @@
 /// With `.keras` style (note 002's form): `v ← μ·v − η·g`, `θ ← θ + v` (Nesterov: `θ ← θ + μ·v − η·g`);
 /// the two agree exactly while η is constant.
 public final class SGD: Optimizer {
-    /// The velocity formula.
+    /// The velocity formula: `pytorch` is `v ← μ·v + g`, `θ ← θ − η·v` (notes 000 and 001);
+    /// `keras` is `v ← μ·v − η·g`, `θ ← θ + v` (note 002).
     public enum MomentumStyle: String, Sendable, Hashable, Codable { case pytorch, keras }
 
     /// SGD's hyper-parameters.
     public struct Configuration: Sendable, Hashable, Codable {
+        /// The momentum μ, in [0, 1); 0 is plain gradient descent.
         public var momentum = 0.0
+        /// Whether to use Nesterov momentum.
         public var nesterov = false
+        /// The coupled weight decay λ (PyTorch): `λ·θ` is added to the gradient.
         public var weightDecay = 0.0
+        /// The velocity formula, PyTorch's or Keras's.
         public var style = MomentumStyle.pytorch
     }
 
     /// The hyper-parameters.
     public var configuration: Configuration
 
+    /// Creates the optimiser; the hyper-parameters are checked when training starts.
+    ///
+    /// - Parameters:
+    ///   - learningRate: the step size η.
+    ///   - momentum: the momentum μ, in [0, 1).
+    ///   - nesterov: use Nesterov momentum.
+    ///   - weightDecay: the coupled weight decay λ (`g ← g + λ·θ`).
+    ///   - style: PyTorch's velocity formula (the default) or Keras's.
     public init(learningRate: Double = 0.01, momentum: Double = 0, nesterov: Bool = false,
                 weightDecay: Double = 0, style: MomentumStyle = .pytorch) {
         configuration = Configuration(momentum: momentum, nesterov: nesterov, weightDecay: weightDecay, style: style)

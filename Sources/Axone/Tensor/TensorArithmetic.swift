@@ -48,16 +48,27 @@ extension Tensor {
         }
     }
 
+    /// The element-wise sum, broadcasting the shapes as NumPy does.
     public static func + (a: Tensor, b: Tensor) -> Tensor { a.combined(with: b, .add) }
+    /// The element-wise difference, broadcasting the shapes as NumPy does.
     public static func - (a: Tensor, b: Tensor) -> Tensor { a.combined(with: b, .subtract) }
+    /// The element-wise (Hadamard) product, broadcasting the shapes as NumPy does; see ``matmul(_:_:transposeA:transposeB:)`` for the matrix product.
     public static func * (a: Tensor, b: Tensor) -> Tensor { a.combined(with: b, .multiply) }
+    /// The element-wise quotient, broadcasting the shapes as NumPy does.
     public static func / (a: Tensor, b: Tensor) -> Tensor { a.combined(with: b, .divide) }
+    /// Every element negated.
     public static prefix func - (a: Tensor) -> Tensor { a.mapped(.negate) }
+    /// Every element multiplied by `c`.
     public static func * (a: Tensor, c: Scalar) -> Tensor { a.mapped(.scale(c)) }
+    /// Every element multiplied by `c`.
     public static func * (c: Scalar, a: Tensor) -> Tensor { a.mapped(.scale(c)) }
+    /// `c` added to every element.
     public static func + (a: Tensor, c: Scalar) -> Tensor { a.mapped(.shift(c)) }
+    /// `c` subtracted from every element.
     public static func - (a: Tensor, c: Scalar) -> Tensor { a.mapped(.shift(-c)) }
+    /// Every element divided by `c`.
     public static func / (a: Tensor, c: Scalar) -> Tensor { a.mapped(.scale(1 / c)) }
+    /// `c` minus every element.
     public static func - (c: Scalar, a: Tensor) -> Tensor { a.mapped(.negate).mapped(.shift(c)) }
 
     /// Adds `other` (same shape) into this tensor in place, without allocating when the storage is unique.

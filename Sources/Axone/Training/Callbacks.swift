@@ -19,8 +19,15 @@ public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
     private var wait = 0
     private var bestWeights: [String: Tensor<Scalar>]?
 
-    /// - Parameter monitor: a log key; lower is better unless it contains `accuracy`, `precision`,
-    ///   `recall` or `f1`.
+    /// Creates the callback; it stops `fit` once `monitor` has not improved for `patience` epochs.
+    ///
+    /// - Parameters:
+    ///   - monitor: a log key; lower is better unless it contains `accuracy`, `precision`,
+    ///     `recall` or `f1`.
+    ///   - patience: the number of epochs without improvement after which training stops (Keras's
+    ///     `wait >= patience`: 0 stops at the first epoch that does not improve).
+    ///   - minDelta: the smallest change of `monitor` that counts as an improvement.
+    ///   - restoreBestWeights: put back the weights of the best epoch when training stops.
     public init(monitor: String = "val_loss", patience: Int = 0, minDelta: Double = 0, restoreBestWeights: Bool = false) {
         self.monitor = monitor
         self.patience = patience

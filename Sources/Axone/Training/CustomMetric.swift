@@ -1,6 +1,6 @@
 /// A metric defined outside Axone, as a mean over examples: give each batch's sum, and the value
 /// reported for an epoch is the sum over its batches divided by the number of examples. Wrap it in
-/// ``Metric/custom(_:)``; register it with ``Metric/register(_:)`` so that ``Metric/init(name:)``
+/// ``Metric/custom(_:)-type.method``; register it with ``Metric/register(_:)`` so that ``Metric/init(name:)``
 /// finds it by its ``name``.
 ///
 /// ```swift

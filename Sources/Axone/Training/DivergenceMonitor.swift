@@ -1,7 +1,7 @@
 import Foundation
 
 /// A sign that training is diverging, reported once per `fit` through ``Model/divergenceHandler``:
-/// a batch loss that is NaN or infinite, or more than ``DivergenceMonitor/growthLimit`` times the
+/// a batch loss that is NaN or infinite, or more than 10 times the
 /// first epoch's loss.
 public struct DivergenceWarning: Sendable, Equatable, CustomStringConvertible {
     /// The 0-based epoch and step (batch) whose loss diverged.

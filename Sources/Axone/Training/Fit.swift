@@ -11,7 +11,7 @@ public enum Verbosity: Int, Sendable {
 }
 
 extension Model {
-    /// Trains on tensors (Keras `fit(x, y, …)`); see ``fit(_:epochs:batchSize:validationSplit:validationData:shuffle:classWeight:callbacks:verbose:seed:)``.
+    /// Trains on tensors (Keras `fit(x, y, …)`); see ``fit(_:epochs:batchSize:validationSplit:validationData:shuffle:classWeight:callbacks:verbose:seed:initialEpoch:progress:)``.
     @discardableResult
     public func fit(_ x: Tensor<Scalar>, _ y: Tensor<Scalar>, epochs: Int = 1, batchSize: Int = 32,
                     validationSplit: Double = 0, validationData: (x: Tensor<Scalar>, y: Tensor<Scalar>)? = nil,
@@ -43,11 +43,19 @@ extension Model {
     /// batch is kept: 1000 examples at batch 20 make 50 iterations per epoch).
     ///
     /// - Parameters:
+    ///   - data: the training examples: a ``TensorDataset``, ``LabeledImages``, ``MultiTensorDataset``
+    ///     or any other ``BatchProvider``.
+    ///   - epochs: the number of passes over `data`.
+    ///   - batchSize: the number of examples per gradient step.
     ///   - validationSplit: the fraction of examples held out for validation, taken from the end of
     ///     the data before any shuffling (as Keras does; see ``ValidationSplit/last(_:of:)``).
     ///   - validationData: a separate validation set (takes precedence over `validationSplit`).
     ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
     ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
+    ///   - callbacks: called when training begins and ends, when each epoch begins and ends, and
+    ///     after each batch
+    ///     (``EarlyStopping``, ``ModelCheckpoint``, ``CSVLogger``, …).
+    ///   - verbose: how much is printed (``Verbosity``).
     ///   - seed: drives the shuffling: epoch e visits the examples in an order drawn from (seed, e)
     ///     alone, so two runs give bit-identical histories, whatever the thread count.
     ///   - initialEpoch: the epoch to start from (Keras `initial_epoch`): epochs `initialEpoch..<epochs`

@@ -84,8 +84,12 @@ public struct MetricAccumulator: Sendable {
     /// The output value from which a single output predicts class 1.
     let threshold: Double
 
-    /// - Parameter threshold: the output value from which a single output predicts class 1, the
-    ///   loss's ``Loss/decisionThreshold`` (0.5 on probabilities, 0 on logits and scores).
+    /// Creates an empty accumulator for `metrics`.
+    ///
+    /// - Parameters:
+    ///   - metrics: the metrics to accumulate, in the order of their logs.
+    ///   - threshold: the output value from which a single output predicts class 1, the
+    ///     loss's ``Loss/decisionThreshold`` (0.5 on probabilities, 0 on logits and scores).
     public init(metrics: [Metric], threshold: Double) {
         self.metrics = metrics
         self.threshold = threshold

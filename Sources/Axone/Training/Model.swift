@@ -68,7 +68,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
     let graph: LayerGraph<Scalar>?
 
-    /// Creates a model without a graph, for subclasses that define ``forward(_:)`` themselves.
+    /// Creates a model without a graph, for subclasses that define ``forward(_:)->Variable<Scalar>`` themselves.
     public override init(name: String? = nil) {
         graph = nil
         super.init(name: name)
@@ -104,7 +104,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// total, trainable and non-trainable parameter counts (BatchNorm running statistics and
     /// frozen layers count as non-trainable). ``Architecture/summary(name:)`` prints a
     /// ``Sequential``'s table without creating the weights. A last line says whether training
-    /// runs on the compiled executor or on the eager tape, and why (``compilation``).
+    /// runs on the compiled executor or on the eager tape, and why (``Model/compilation``).
     open func summary() -> String { graphSummary + compilationLine }
 
     /// The line after the summary table: how the model trains (``compilation``).
@@ -434,7 +434,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// The loss and metrics over a data source in inference mode.
     ///
-    /// Like ``predict(_:batchSize:)``, it rounds `batchSize` up to a multiple of 64 rows and may run
+    /// Like ``predict(_:batchSize:)->Tensor<Scalar>``, it rounds `batchSize` up to a multiple of 64 rows and may run
     /// on several threads at once.
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
