@@ -1,14 +1,22 @@
-# Axone — the two commands of the README, plus helpers.
-#   make demo   trains a network on an embedded data set (installs what it needs first)
-#   make test   runs the test suite (installs what it needs first)
+# Axone — the commands of the README, plus helpers. Each installs only the Debian packages it needs.
+#   make demo         trains a network on Fashion-MNIST (builds only the `axone` executable)
+#   make playground   serves the browser playground on http://127.0.0.1:8080/
+#   make test         runs the test suite (needs everything, Chromium included)
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium libopenmpi-dev openmpi-bin iproute2
+# Building the core library needs OpenBLAS and zlib; `axone` also links Open MPI (AxoneDistributed).
+BUILD_PACKAGES := libopenblas-dev pkg-config zlib1g-dev
+DEMO_PACKAGES := $(BUILD_PACKAGES) libopenmpi-dev dataset-fashion-mnist
+PLAYGROUND_PACKAGES := $(BUILD_PACKAGES)
+# The tests also drive Chromium (playground), run mpirun and make network namespaces (distributed training).
+TEST_PACKAGES := $(DEMO_PACKAGES) chromium openmpi-bin iproute2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps bench clean
+.PHONY: demo playground test deps bench clean
 
-# Installs the missing Debian packages (apt-get update first, as on a fresh machine).
+# Installs the missing Debian packages among APT_PACKAGES (apt-get update first, as on a fresh
+# machine); each command below sets APT_PACKAGES to its own list.
+APT_PACKAGES ?= $(TEST_PACKAGES)
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -16,13 +24,19 @@ deps:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $$missing; \
 	fi
 
-demo: deps
+demo:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(DEMO_PACKAGES)"
 	$(SWIFT) run -c release axone demo
+
+playground:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(PLAYGROUND_PACKAGES)"
+	$(SWIFT) run -c release axone-playground
 
 # The CLI tests run the built `axone`, so build it first. The determinism tests run again under two
 # other OpenBLAS kernels (AVX2 `Haswell`, AVX `Sandybridge`), then the whole suite on the native one.
 DETERMINISM_CORES := Haswell Sandybridge
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	@for core in $(DETERMINISM_CORES); do \
@@ -31,7 +45,8 @@ test: deps
 	done
 	$(SWIFT) test --skip-build
 
-bench: deps
+bench:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BUILD_PACKAGES) libopenmpi-dev"
 	$(SWIFT) run -c release AxoneBench gemm
 	$(SWIFT) run -c release AxoneBench ops
 

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AxonePlayground", targets: ["AxonePlayground"]),
         .library(name: "AxoneDistributed", targets: ["AxoneDistributed"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
+        .executable(name: "axone-playground", targets: ["AxonePlaygroundCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
     dependencies: [
@@ -38,9 +39,14 @@ let package = Package(
             dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
             resources: [.copy("Resources")]
         ),
+        // The playground has its own executable, so building `axone` (the demo) never builds SwiftNIO and Hummingbird.
+        .executableTarget(
+            name: "AxonePlaygroundCLI",
+            dependencies: ["AxonePlayground", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",
