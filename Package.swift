@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "AxoneDistributed", dependencies: ["Axone", "CMPI"]),
         .target(
             name: "AxonePlayground",
-            dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Axone", "AxoneONNX", .product(name: "Hummingbird", package: "hummingbird")],
             resources: [.copy("Resources")]
         ),
         // The playground has its own executable, so building `axone` (the demo) never builds SwiftNIO and Hummingbird.

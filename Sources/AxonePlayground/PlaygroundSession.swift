@@ -105,6 +105,21 @@ final class PlaygroundSession: @unchecked Sendable {
         }
     }
 
+    /// Replaces the data by the reader's own points (`[x, y, class]`), keeping the network and
+    /// whether it plays; on bad points the session is left as it was.
+    /// - Throws: ``PlaygroundError/badRequest(_:)``.
+    func replaceOwnPoints(_ points: [[Double]]) throws {
+        try trainerLock.withLock {
+            try trainer.replaceOwnPoints(points)
+            publish(try trainer.status(), error: nil)
+        }
+    }
+
+    /// The trained network as the file `download` names.
+    func download(_ download: ModelDownload) throws -> Data {
+        try trainerLock.withLock { try download.contents(of: trainer.model, settings: trainer.settings) }
+    }
+
     /// Stops the session for good (it was abandoned or its tab closed).
     func close() { stateLock.withLock { (state.closed, state.playing) = (true, false) } }
 
