@@ -54,8 +54,9 @@ struct PlaygroundRoutes: Sendable {
         router.get("/api/catalogue") { _, _ in await Self.answer { try Self.json(catalogue) } }
         router.post("/api/sessions") { request, _ in
             await Self.answer {
-                let session = try store.create(settings: try await Self.settings(from: request))
-                return try Self.json(session.describe(), status: .created)
+                let settings = try await Self.settings(from: request)
+                let described = try await Self.offThePool { try store.create(settings: settings).describe() }
+                return try Self.json(described, status: .created)
             }
         }
         router.get("/api/sessions/:id/status") { _, context in
@@ -78,15 +79,18 @@ struct PlaygroundRoutes: Sendable {
         router.post("/api/sessions/:id/step") { _, context in
             await Self.answer {
                 let session = try store.session(context.parameters.require("id"))
-                try session.step()
+                try await Self.offThePool { try session.step() }
                 return try Self.json(data: session.statusJSON())
             }
         }
         router.post("/api/sessions/:id/reset") { request, context in
             await Self.answer {
                 let session = try store.session(context.parameters.require("id"))
-                try session.reset(settings: try await Self.settings(from: request))
-                return try Self.json(session.describe())
+                let settings = try await Self.settings(from: request)
+                return try Self.json(try await Self.offThePool {
+                    try session.reset(settings: settings)
+                    return session.describe()
+                })
             }
         }
         router.post("/api/sessions/:id/points") { request, context in
@@ -95,8 +99,10 @@ struct PlaygroundRoutes: Sendable {
                 guard let body = try await Self.decode(OwnPoints.self, from: request, what: "points") else {
                     throw PlaygroundError.badRequest("the body must be {\"points\": [[x, y, class], …]}")
                 }
-                try session.replaceOwnPoints(body.points)
-                return try Self.json(session.describe())
+                return try Self.json(try await Self.offThePool {
+                    try session.replaceOwnPoints(body.points)
+                    return session.describe()
+                })
             }
         }
         router.get("/api/sessions/:id/download/:format") { _, context in
@@ -109,7 +115,7 @@ struct PlaygroundRoutes: Sendable {
                 }
                 return Response(status: .ok, headers: [.contentType: download.contentType, .cacheControl: "no-store",
                                                        .contentDisposition: "attachment; filename=\"\(download.fileName)\""],
-                                body: .init(byteBuffer: ByteBuffer(bytes: try session.download(download))))
+                                body: .init(byteBuffer: ByteBuffer(bytes: try await Self.offThePool { try session.download(download) })))
             }
         }
         router.post("/api/sessions/:id/close") { _, context in
@@ -119,6 +125,15 @@ struct PlaygroundRoutes: Sendable {
             }
         }
         return router
+    }
+
+    /// Runs `work`, which blocks (it builds or trains a network, or waits for a session's lock
+    /// while that session trains a slice), on a thread outside Swift's cooperative pool, so that
+    /// the pool's few threads keep answering the other requests meanwhile.
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// Settings decoded from a JSON body; an empty body means the defaults.

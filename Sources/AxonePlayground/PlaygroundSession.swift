@@ -1,7 +1,7 @@
 import Foundation
 
 /// What creating or resetting a session answers: everything the page needs to redraw.
-struct SessionDescription: Encodable {
+struct SessionDescription: Encodable, Sendable {
     let id: String
     let settings: PlaygroundSettings
     let data: PlaygroundData

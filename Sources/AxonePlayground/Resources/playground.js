@@ -19,6 +19,7 @@ let pending = 0;         // settings requests not yet answered (exposed for test
 let reopening = false;   // a new session is being opened after the old one timed out
 let queue = Promise.resolve();
 let cursor = null;       // the keyboard's cursor on the plot, [x, y] in data coordinates
+let ownPointsOfAddress = [];   // the own points a link brought, sent when the first session opens
 
 // --- HTTP ---------------------------------------------------------------------------------
 
@@ -128,7 +129,6 @@ function applySettings(settings) {
   for (const field of VIEW_FIELDS) if (settings[field] !== undefined) $(field).checked = settings[field];
   ownPointsOfAddress = settings.ownPoints || [];
 }
-let ownPointsOfAddress = [];
 
 /** The controls as settings; a number field that does not parse is sent as typed, so the server explains. */
 function readSettings() {
