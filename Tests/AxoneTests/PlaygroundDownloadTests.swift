@@ -59,4 +59,33 @@ import Testing
         #expect(unknown.status == 400 && (unknown.json?["error"] as? String)?.contains("safetensors, onnx, swift") == true)
         await server.stop()
     }
+
+    /// The snippet compiles: `swiftc -typecheck` against the Axone module built next to the tests
+    /// (with the module maps of the C modules Axone imports), and a broken copy does not.
+    @Test func theSwiftSnippetTypeChecksAgainstTheBuiltAxoneModule() async throws {
+        let server = try await PlaygroundTestServer.start()
+        let id = try await server.openSession(#"{"hiddenLayers": 1, "units": 3, "features": ["x1x2", "sinx1"], "l2": 0.01, "loss": "mse"}"#)
+        let source = String(decoding: try await server.request("GET", "/api/sessions/\(id)/download/swift").body, as: UTF8.self)
+        await server.stop()
+
+        let build = URL(fileURLWithPath: try builtExecutable("axone")).deletingLastPathComponent()
+        let root = PlaygroundBrowserTests.root, directory = temporaryPath("playground-snippet")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let kernels = "\(directory)/CAxoneKernels.modulemap"
+        try "module CAxoneKernels {\n  header \"\(root.path)/Sources/CAxoneKernels/include/axone_kernels.h\"\n  export *\n}\n"
+            .write(toFile: kernels, atomically: true, encoding: .utf8)
+        let numerics = build.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("checkouts/swift-numerics/Sources/_NumericsShims/include/module.modulemap").path
+        let maps = [numerics, kernels, "\(root.path)/Sources/COpenBLAS/module.modulemap", "\(root.path)/Sources/CZlib/module.modulemap"]
+        func typecheck(_ text: String) async throws -> (status: Int32, output: String, error: String) {
+            try text.write(toFile: "\(directory)/main.swift", atomically: true, encoding: .utf8)
+            let arguments = ["swiftc", "-typecheck", "-I", build.appendingPathComponent("Modules").path]
+                + maps.flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] } + ["main.swift"]
+            return await runAsync(pipedProcess("/usr/bin/env", arguments, in: directory))
+        }
+        let checked = try await typecheck(source)
+        #expect(checked.status == 0, "the snippet does not compile:\n\(checked.error)\n\(source)")
+        let broken = try await typecheck(source.replacingOccurrences(of: "Sequential<Float>", with: "Sequential<Float, Int>"))
+        #expect(broken.status != 0, "a broken snippet must not type-check (the check would prove nothing)")
+    }
 }
