@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "AxonePlayground", targets: ["AxonePlayground"]),
         .library(name: "AxoneDistributed", targets: ["AxoneDistributed"]),
         .executable(name: "axone", targets: ["AxoneCLI"]),
+        .executable(name: "axone-playground", targets: ["AxonePlaygroundCLI"]),
         .executable(name: "AxoneBench", targets: ["AxoneBench"]),
     ],
     dependencies: [
@@ -37,14 +38,19 @@ let package = Package(
         .target(name: "AxoneDistributed", dependencies: ["Axone", "CMPI"]),
         .target(
             name: "AxonePlayground",
-            dependencies: ["Axone", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Axone", "AxoneONNX", .product(name: "Hummingbird", package: "hummingbird")],
             resources: [.copy("Resources")]
         ),
         // The tutorials that follow the notes' chapters (`axone tutorial`), checked by the tests.
         .target(name: "AxoneTutorials", dependencies: ["Axone"]),
+        // The playground has its own executable, so building `axone` (the demo) never builds SwiftNIO and Hummingbird.
+        .executableTarget(
+            name: "AxonePlaygroundCLI",
+            dependencies: ["AxonePlayground", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "AxoneCLI",
-            dependencies: ["Axone", "AxoneONNX", "AxoneTutorials", "AxonePlayground", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Axone", "AxoneONNX", "AxoneTutorials", "AxoneDistributed", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "AxoneBench",

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Load benchmark of the Axone Playground server (localhost only, bounded in sessions and time).
 
-Starts `axone playground` on a free port of 127.0.0.1 (or uses --url with --pid), opens SESSIONS
-sessions, presses Play in each and polls each one's status like a browser tab would (every
---poll-interval seconds, one keep-alive connection per tab) for SECONDS. Reports the latency of
-the status request (p50/p90/p99/max), the errors, the epochs reached, and the server's resident
+Starts `axone-playground` on a free port of 127.0.0.1 (or uses --url with --pid), opens SESSIONS
+sessions of --hidden-layers layers of --units units (default 2 × 60), presses Play in each and
+polls each one's status like a browser tab would (every --poll-interval seconds, one keep-alive
+connection per tab) for SECONDS. Reports the latency of the status request (p50/p90/p99/max), the
+errors, the epochs and gradient steps per second reached per session, and the server's resident
 memory (VmRSS) at start, at the baseline, during the run (peak) and after the sessions were freed
 by the session timeout. The baseline is taken after a 3-second warm-up round of the same sessions
 (closed at once), so that memory the process keeps once it has served any sessions at all (thread
@@ -12,8 +13,8 @@ stacks, allocator arenas, caches) is not counted as sessions not freed.
 
 Goals: p99 < 200 ms; RSS after within 10 % of the baseline. Exits 0 when both are met, 1 otherwise.
 
-    swift build -c release --product axone
-    python3 bench/playground_load.py --axone .build/release/axone
+    swift build -c release --product axone-playground
+    python3 bench/playground_load.py --playground .build/release/axone-playground
 """
 import argparse
 import http.client
@@ -28,6 +29,9 @@ from urllib.parse import urlparse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATASETS = ["xor", "moons", "circles", "spirals", "blobs"]
+# The server's defaults: 400 points, half of them for training, in batches of 10.
+POINTS, TRAIN_RATIO, BATCH_SIZE = 400, 0.5, 10
+STEPS_PER_EPOCH = -(-round(POINTS * TRAIN_RATIO) // BATCH_SIZE)
 
 
 def rss_mib(pid):
@@ -59,8 +63,8 @@ class Client:
             raise
 
 
-def start_server(axone, session_timeout):
-    process = subprocess.Popen([axone, "playground", "--port", "0", "--session-timeout", str(session_timeout)],
+def start_server(playground, session_timeout):
+    process = subprocess.Popen([playground, "--port", "0", "--session-timeout", str(session_timeout)],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()   # "Axone Playground: http://127.0.0.1:PORT/"
     if "http://" not in line:
@@ -108,13 +112,16 @@ def percentile(sorted_values, fraction):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--axone", help="the axone executable (default: .build/release/axone, else .build/debug/axone)")
+    parser.add_argument("--playground", help="the axone-playground executable "
+                        "(default: .build/release/axone-playground, else .build/debug/axone-playground)")
     parser.add_argument("--url", help="use a running server instead of starting one (needs --pid for memory)")
     parser.add_argument("--pid", type=int, help="the process id of the server given by --url")
     parser.add_argument("--sessions", type=int, default=20, choices=range(1, 65), metavar="1..64")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--poll-interval", type=float, default=0.2)
     parser.add_argument("--session-timeout", type=float, default=5, help="seconds (for a server this script starts)")
+    parser.add_argument("--hidden-layers", type=int, default=2, choices=range(0, 9), metavar="0..8")
+    parser.add_argument("--units", type=int, default=60, choices=range(1, 101), metavar="1..100")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600:
         sys.exit("--seconds must be in (0, 600]")
@@ -123,11 +130,11 @@ def main():
     if args.url:
         url, pid, timeout = args.url, args.pid, 60.0
     else:
-        axone = args.axone or next((p for p in (f"{ROOT}/.build/release/axone", f"{ROOT}/.build/debug/axone")
-                                    if os.access(p, os.X_OK)), None)
-        if not axone:
-            sys.exit("no axone executable: run `swift build -c release --product axone` or pass --axone")
-        process, url = start_server(axone, args.session_timeout)
+        playground = args.playground or next((p for p in (f"{ROOT}/.build/release/axone-playground",
+                                                          f"{ROOT}/.build/debug/axone-playground") if os.access(p, os.X_OK)), None)
+        if not playground:
+            sys.exit("no axone-playground executable: run `swift build -c release --product axone-playground` or pass --playground")
+        process, url = start_server(playground, args.session_timeout)
         pid, timeout = process.pid, args.session_timeout
     parsed = urlparse(url)
     if parsed.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -138,7 +145,8 @@ def main():
         """Runs the tabs for `seconds`; returns latencies, failures, epochs, session ids and the peak RSS."""
         latencies, failures, epochs, sessions, lock = [], [], [], [], threading.Lock()
         threads = [threading.Thread(target=tab, args=(
-            Client(host, port), {"dataset": DATASETS[i % len(DATASETS)], "seed": i, "hiddenLayers": 2, "units": 8},
+            Client(host, port), {"dataset": DATASETS[i % len(DATASETS)], "seed": i, "hiddenLayers": args.hidden_layers,
+                                 "units": args.units, "points": POINTS, "trainRatio": TRAIN_RATIO, "batchSize": BATCH_SIZE},
             seconds, args.poll_interval, latencies, failures, epochs, lock, sessions)) for i in range(args.sessions)]
         for thread in threads:
             thread.start()
@@ -174,13 +182,17 @@ def main():
 
     latencies.sort()
     ms = lambda seconds: f"{seconds * 1000:.1f} ms"
-    print(f"sessions: {args.sessions}, {args.seconds:g} s of polling every {args.poll_interval:g} s")
+    print(f"sessions: {args.sessions} of {args.hidden_layers} × {args.units} units, "
+          f"{args.seconds:g} s of polling every {args.poll_interval:g} s")
     print(f"status requests: {len(latencies)}, failures: {len(failures)} {sorted(set(failures))[:5]}")
     if latencies:
         print(f"latency: p50 {ms(percentile(latencies, 0.5))}, p90 {ms(percentile(latencies, 0.9))}, "
               f"p99 {ms(percentile(latencies, 0.99))}, max {ms(latencies[-1])}")
     if epochs:
         print(f"epochs reached per session: min {min(epochs)}, median {statistics.median(epochs):g}, max {max(epochs)}")
+        steps = sorted(epoch * STEPS_PER_EPOCH / args.seconds for epoch in epochs)
+        print(f"gradient steps per second per session ({STEPS_PER_EPOCH} per epoch): min {steps[0]:.0f}, "
+              f"median {statistics.median(steps):.0f}, max {steps[-1]:.0f}; all sessions together {sum(steps):.0f}")
     print(f"sessions open after the timeout: {open_sessions}")
     goals = [bool(latencies) and percentile(latencies, 0.99) < 0.2, not failures, open_sessions == 0]
     if baseline is not None:

@@ -8,5 +8,5 @@ struct AxoneCommand: AsyncParsableCommand {
         abstract: "Axone: feedforward neural networks in Swift.",
         subcommands: [DemoCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, SummaryCommand.self,
                       GradcheckCommand.self, DoctorCommand.self, InspectCommand.self, PlotCommand.self, ExportONNXCommand.self, ImportONNXCommand.self,
-                      ExperimentCommand.self, PlaygroundCommand.self, TutorialCommand.self])
+                      ExperimentCommand.self, TutorialCommand.self])
 }

@@ -1,8 +1,12 @@
 import Axone
 
-/// The square of the plane the page draws: the data's bounding box, centred, with a margin.
+/// The square of the plane the page draws: around generated data, or fixed for own points.
 struct PlotDomain: Encodable, Sendable {
     let xMin: Float, xMax: Float, yMin: Float, yMax: Float
+
+    init(xMin: Float, xMax: Float, yMin: Float, yMax: Float) {
+        (self.xMin, self.xMax, self.yMin, self.yMax) = (xMin, xMax, yMin, yMax)
+    }
 
     init(covering points: Tensor<Float>) {
         let scalars = points.scalars
@@ -11,7 +15,15 @@ struct PlotDomain: Encodable, Sendable {
         let (x0, x1) = (xs.min() ?? -1, xs.max() ?? 1), (y0, y1) = (ys.min() ?? -1, ys.max() ?? 1)
         let half = max(x1 - x0, y1 - y0) / 2 * 1.1 + 0.2
         let (cx, cy) = ((x0 + x1) / 2, (y0 + y1) / 2)
-        (xMin, xMax, yMin, yMax) = (cx - half, cx + half, cy - half, cy + half)
+        self.init(xMin: cx - half, xMax: cx + half, yMin: cy - half, yMax: cy + half)
+    }
+
+    /// The square [−R, R]² for points the reader places: R is 1.5, or the largest coordinate
+    /// rounded up to a half when one lies further out. A click inside the square never changes it.
+    init(squareAround points: Tensor<Float>) {
+        let largest = points.scalars.lazy.map(abs).max() ?? 0
+        let half = Swift.max(1.5, (largest * 2).rounded(.up) / 2)
+        self.init(xMin: -half, xMax: half, yMin: -half, yMax: half)
     }
 
     /// The centres of a `size × size` grid of cells, `[size², 2]`, rows from the top (largest y)
@@ -30,8 +42,8 @@ struct PlotDomain: Encodable, Sendable {
 }
 
 /// The pictures the page draws of a network over its ``PlotDomain``: the probability of class 1
-/// on a fine grid (the decision boundary) and, for small networks, the activation of every
-/// hidden unit on a coarse grid.
+/// (or the regression's value) on a fine grid and, for small networks, the activation of every
+/// hidden unit on a coarse grid. The grids go through the network's input features first.
 struct NetworkPictures {
     /// Cells per side of the decision-boundary grid.
     static let boundarySize = 50
@@ -43,17 +55,25 @@ struct NetworkPictures {
     let domain: PlotDomain
     private let boundaryInputs: Tensor<Float>
     private let neuronInputs: Tensor<Float>
+    private let hiddenSpaceInputs: Tensor<Float>
 
-    init(covering points: Tensor<Float>) {
-        domain = PlotDomain(covering: points)
-        boundaryInputs = domain.grid(size: Self.boundarySize)
-        neuronInputs = domain.grid(size: Self.neuronSize)
+    init(domain: PlotDomain, features: [InputFeature]) {
+        self.domain = domain
+        boundaryInputs = InputFeature.inputs(domain.grid(size: Self.boundarySize), features)
+        neuronInputs = InputFeature.inputs(domain.grid(size: Self.neuronSize), features)
+        hiddenSpaceInputs = InputFeature.inputs(domain.grid(size: HiddenSpace.gridSize), features)
     }
 
-    /// P(class 1) in every cell of the boundary grid, scaled to 0…255 (128 where it is not a number).
-    func boundary(of model: Sequential<Float>, objective: PlaygroundObjective) throws -> [UInt8] {
-        let probabilities = objective.probabilityOfClassOne(try model.predict(boundaryInputs))
-        return probabilities.map { $0.isFinite ? UInt8((Swift.min(Swift.max($0, 0), 1) * 255).rounded()) : 128 }
+    /// ``HiddenSpace/of(_:points:grid:)`` for the data's network inputs `points` and this domain's grid.
+    func hiddenSpace(of model: Sequential<Float>, points: Tensor<Float>) -> HiddenSpace? {
+        HiddenSpace.of(model, points: points, grid: hiddenSpaceInputs)
+    }
+
+    /// ``PlaygroundHead/plotted(_:)`` in every cell of the boundary grid, scaled to 0…255 (128
+    /// where it is not a number).
+    func boundary(of model: Sequential<Float>, head: PlaygroundHead) throws -> [UInt8] {
+        let plotted = head.plotted(try model.predict(boundaryInputs))
+        return plotted.map { $0.isFinite ? UInt8((Swift.min(Swift.max($0, 0), 1) * 255).rounded()) : 128 }
     }
 
     /// For each hidden Dense layer, each unit's activation over the coarse grid, divided by the

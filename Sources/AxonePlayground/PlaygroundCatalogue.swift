@@ -9,7 +9,12 @@ struct MenuChoice: Encodable, Sendable {
 /// What the page may choose from, served by `GET /api/catalogue`: the menus, the bounds of every
 /// number and the default settings. The page builds its controls from it.
 struct PlaygroundCatalogue: Encodable, Sendable {
-    let datasets = Synthetic2D.allCases.map { MenuChoice(value: $0.rawValue, label: $0.playgroundLabel) }
+    let datasets = PlaygroundDataset.allCases.map { MenuChoice(value: $0.rawValue, label: $0.label) }
+    /// The data sets whose targets are values (they take the `mse` loss).
+    let regressionDatasets = PlaygroundDataset.allCases.filter(\.isRegression).map(\.rawValue)
+    let features = InputFeature.allCases.map { MenuChoice(value: $0.rawValue, label: $0.label) }
+    let presets = PlaygroundPreset.capacity
+    let downloads = ModelDownload.allCases.map { MenuChoice(value: $0.rawValue, label: $0.fileName) }
     let activations = PlaygroundSettings.hiddenActivations.map { MenuChoice(value: $0, label: $0) }
     let losses = PlaygroundObjective.allCases.map { MenuChoice(value: $0.rawValue, label: $0.label) }
     let optimizers = PlaygroundOptimizer.allCases.map { MenuChoice(value: $0.rawValue, label: $0.label) }
@@ -20,26 +25,13 @@ struct PlaygroundCatalogue: Encodable, Sendable {
         func bounds(_ r: ClosedRange<Double>) -> [Double] { [r.lowerBound, r.upperBound] }
         return ["points": bounds(L.points), "noise": bounds(L.noise), "trainRatio": [0, 1],
                 "hiddenLayers": bounds(L.hiddenLayers), "units": bounds(L.units), "learningRate": bounds(L.learningRate),
-                "batchSize": bounds(L.batchSize), "l2": bounds(L.l2), "dropout": bounds(L.dropout)]
+                "batchSize": bounds(L.batchSize), "l1": bounds(L.l1), "l2": bounds(L.l2), "dropout": bounds(L.dropout)]
     }()
     let defaults = PlaygroundSettings()
     /// Hidden layers at most this wide get per-unit activation maps.
     let maximumUnitsForNeurons = NetworkPictures.maximumUnitsForNeurons
     /// Seconds without a request after which the server closes a session.
     let sessionTimeout: Double
-}
-
-extension Synthetic2D {
-    /// The data set's name in the page's menu.
-    var playgroundLabel: String {
-        switch self {
-        case .xor: "XOR"
-        case .moons: "Two moons"
-        case .circles: "Circles"
-        case .spirals: "Spirals"
-        case .blobs: "Gaussian blobs"
-        }
-    }
 }
 
 extension PlaygroundObjective {

@@ -15,6 +15,8 @@ import Hummingbird
 /// | `POST /api/sessions/{id}/pause`    |            | the status                                   |
 /// | `POST /api/sessions/{id}/step`     |            | the status after one more epoch              |
 /// | `POST /api/sessions/{id}/reset`    | settings   | `{"id", "settings", "data", "status"}`       |
+/// | `POST /api/sessions/{id}/points`   | `{"points"}` | as reset, the network kept (own data)      |
+/// | `GET /api/sessions/{id}/download/{format}` | | the network: `safetensors`, `onnx`, `swift` |
 /// | `POST /api/sessions/{id}/close`    |            | 204                                          |
 struct PlaygroundRoutes: Sendable {
     /// `GET /api/health`: the number of open and of training sessions.
@@ -24,8 +26,14 @@ struct PlaygroundRoutes: Sendable {
         let playing: Int
     }
 
-    /// The largest request body accepted (settings are a few hundred bytes).
-    static let maximumBodySize = 64 * 1024
+    /// `POST /api/sessions/{id}/points`: the reader's points, `[x, y, class]` triples.
+    struct OwnPoints: Decodable {
+        let points: [[Double]]
+    }
+
+    /// The largest request body accepted (settings are a few hundred bytes; the most own points
+    /// allowed take about 60 KiB).
+    static let maximumBodySize = 256 * 1024
 
     let store: SessionStore
     let scheduler: TrainingScheduler
@@ -46,8 +54,9 @@ struct PlaygroundRoutes: Sendable {
         router.get("/api/catalogue") { _, _ in await Self.answer { try Self.json(catalogue) } }
         router.post("/api/sessions") { request, _ in
             await Self.answer {
-                let session = try store.create(settings: try await Self.settings(from: request))
-                return try Self.json(session.describe(), status: .created)
+                let settings = try await Self.settings(from: request)
+                let described = try await Self.offThePool { try store.create(settings: settings).describe() }
+                return try Self.json(described, status: .created)
             }
         }
         router.get("/api/sessions/:id/status") { _, context in
@@ -70,15 +79,43 @@ struct PlaygroundRoutes: Sendable {
         router.post("/api/sessions/:id/step") { _, context in
             await Self.answer {
                 let session = try store.session(context.parameters.require("id"))
-                try session.step()
+                try await Self.offThePool { try session.step() }
                 return try Self.json(data: session.statusJSON())
             }
         }
         router.post("/api/sessions/:id/reset") { request, context in
             await Self.answer {
                 let session = try store.session(context.parameters.require("id"))
-                try session.reset(settings: try await Self.settings(from: request))
-                return try Self.json(session.describe())
+                let settings = try await Self.settings(from: request)
+                return try Self.json(try await Self.offThePool {
+                    try session.reset(settings: settings)
+                    return session.describe()
+                })
+            }
+        }
+        router.post("/api/sessions/:id/points") { request, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                guard let body = try await Self.decode(OwnPoints.self, from: request, what: "points") else {
+                    throw PlaygroundError.badRequest("the body must be {\"points\": [[x, y, class], …]}")
+                }
+                return try Self.json(try await Self.offThePool {
+                    try session.replaceOwnPoints(body.points)
+                    return session.describe()
+                })
+            }
+        }
+        router.get("/api/sessions/:id/download/:format") { _, context in
+            await Self.answer {
+                let session = try store.session(context.parameters.require("id"))
+                let name = try context.parameters.require("format")
+                guard let download = ModelDownload(rawValue: name) else {
+                    throw PlaygroundError.badRequest("unknown download format '\(name)'; known: "
+                                                     + ModelDownload.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return Response(status: .ok, headers: [.contentType: download.contentType, .cacheControl: "no-store",
+                                                       .contentDisposition: "attachment; filename=\"\(download.fileName)\""],
+                                body: .init(byteBuffer: ByteBuffer(bytes: try await Self.offThePool { try session.download(download) })))
             }
         }
         router.post("/api/sessions/:id/close") { _, context in
@@ -90,15 +127,30 @@ struct PlaygroundRoutes: Sendable {
         return router
     }
 
+    /// Runs `work`, which blocks (it builds or trains a network, or waits for a session's lock
+    /// while that session trains a slice), on a thread outside Swift's cooperative pool, so that
+    /// the pool's few threads keep answering the other requests meanwhile.
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     /// Settings decoded from a JSON body; an empty body means the defaults.
     private static func settings(from request: Request) async throws -> PlaygroundSettings {
+        try await decode(PlaygroundSettings.self, from: request, what: "settings") ?? PlaygroundSettings()
+    }
+
+    /// A JSON body decoded as `T`, `nil` when the body is empty.
+    /// - Throws: ``PlaygroundError/badRequest(_:)`` naming `what` and the field at fault.
+    private static func decode<T: Decodable>(_: T.Type, from request: Request, what: String) async throws -> T? {
         var request = request
         let body = try await request.collectBody(upTo: maximumBodySize)
-        guard body.readableBytes > 0 else { return PlaygroundSettings() }
+        guard body.readableBytes > 0 else { return nil }
         do {
-            return try JSONDecoder().decode(PlaygroundSettings.self, from: Data(body.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
-            throw PlaygroundError.badRequest("the settings are not valid: \(describe(error))")
+            throw PlaygroundError.badRequest("the \(what) are not valid: \(describe(error))")
         }
     }
 

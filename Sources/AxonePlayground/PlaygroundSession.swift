@@ -1,7 +1,7 @@
 import Foundation
 
 /// What creating or resetting a session answers: everything the page needs to redraw.
-struct SessionDescription: Encodable {
+struct SessionDescription: Encodable, Sendable {
     let id: String
     let settings: PlaygroundSettings
     let data: PlaygroundData
@@ -103,6 +103,21 @@ final class PlaygroundSession: @unchecked Sendable {
             trainer = replacement
             try publish(trainer.status(), error: nil)
         }
+    }
+
+    /// Replaces the data by the reader's own points (`[x, y, class]`), keeping the network and
+    /// whether it plays; on bad points the session is left as it was.
+    /// - Throws: ``PlaygroundError/badRequest(_:)``.
+    func replaceOwnPoints(_ points: [[Double]]) throws {
+        try trainerLock.withLock {
+            try trainer.replaceOwnPoints(points)
+            publish(try trainer.status(), error: nil)
+        }
+    }
+
+    /// The trained network as the file `download` names.
+    func download(_ download: ModelDownload) throws -> Data {
+        try trainerLock.withLock { try download.contents(of: trainer.model, settings: trainer.settings) }
     }
 
     /// Stops the session for good (it was abandoned or its tab closed).

@@ -4,8 +4,12 @@ import Axone
 /// sends it in JSON (`{"dataset": "xor", "hiddenLayers": 2, "activation": "tanh", …}`). Fields left
 /// out keep their defaults; ``validate()`` rejects values out of ``PlaygroundSettings/Limits``.
 public struct PlaygroundSettings: Codable, Equatable, Sendable {
-    /// A ``Synthetic2D`` case name: `xor`, `circles`, `moons`, `spirals`, `blobs`.
-    public var dataset = "xor"
+    /// A ``PlaygroundDataset`` raw value: `xor`, `circles`, `moons`, `spirals`, `blobs` (two
+    /// classes), `plane`, `gaussian` (regression, with the `mse` loss) or `own` (``ownPoints``).
+    public var dataset = PlaygroundDataset.xor.rawValue
+    /// The points of the `own` data set as `[x, y, class]` triples, the class 0 or 1; ignored
+    /// for the other data sets, whose ``points`` and ``noise`` say what to generate.
+    public var ownPoints: [[Double]] = []
     /// The standard deviation of the Gaussian noise added to every point.
     public var noise = 0.1
     /// The fraction of the points used for training; the rest is the test set.
@@ -14,6 +18,9 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
     public var points = 400
     /// Seeds the data, the initial weights, the shuffling and dropout.
     public var seed: UInt64 = 0
+    /// The ``InputFeature`` raw values the network sees, in order: `x1`, `x2`, `x1sq`, `x2sq`,
+    /// `x1x2`, `sinx1`, `sinx2`.
+    public var features = [InputFeature.x1.rawValue, InputFeature.x2.rawValue]
     /// The number of hidden layers (0 makes a linear classifier).
     public var hiddenLayers = 2
     /// The number of units in each hidden layer.
@@ -28,6 +35,8 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
     public var learningRate = 0.03
     /// The number of examples per gradient step.
     public var batchSize = 10
+    /// The L1 penalty `l1·Σ|w|` on the weights.
+    public var l1 = 0.0
     /// The L2 penalty `l2·Σw²` on the weights.
     public var l2 = 0.0
     /// The dropout rate after each hidden layer (0 adds no dropout layer).
@@ -39,10 +48,13 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
         public static let points = 20...2000
         public static let noise = 0.0...1.0
         public static let hiddenLayers = 0...8
-        public static let units = 1...32
+        public static let units = 1...100
         public static let learningRate = 1e-6...10.0
         public static let batchSize = 1...2000
+        public static let l1 = 0.0...1.0
         public static let l2 = 0.0...1.0
+        /// The largest |x| or |y| of an own point.
+        public static let coordinate = 10.0
         public static let dropout = 0.0...0.9
     }
 
@@ -70,6 +82,8 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
             return value
         }
         dataset = try field(.dataset, dataset)
+        ownPoints = try field(.ownPoints, ownPoints)
+        features = try field(.features, features)
         noise = try field(.noise, noise)
         trainRatio = try field(.trainRatio, trainRatio)
         points = try wholeNumber(.points, points)
@@ -81,12 +95,21 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
         optimizer = try field(.optimizer, optimizer)
         learningRate = try field(.learningRate, learningRate)
         batchSize = try wholeNumber(.batchSize, batchSize)
+        l1 = try field(.l1, l1)
         l2 = try field(.l2, l2)
         dropout = try field(.dropout, dropout)
     }
 
-    /// The number of training points; the test set has the rest.
+    /// The number of training points of a generated data set; the test set has the rest.
     public var trainCount: Int { Int((Double(points) * trainRatio).rounded()) }
+
+    /// Whether point `index` of the data set is a training point (else it is a test point). A
+    /// generated set trains on its first ``trainCount`` points; own points alternate so that every
+    /// stretch of them keeps the `trainRatio`, the first one training.
+    func isTraining(_ index: Int) -> Bool {
+        guard dataset == PlaygroundDataset.own.rawValue else { return index < trainCount }
+        return (Double(index + 1) * trainRatio).rounded(.up) > (Double(index) * trainRatio).rounded(.up)
+    }
 
     /// Checks every field, naming the first one out of range and its allowed values.
     /// - Throws: ``PlaygroundError/badRequest(_:)``.
@@ -101,22 +124,46 @@ public struct PlaygroundSettings: Codable, Equatable, Sendable {
                 throw .badRequest("unknown \(name) '\(value)'; known: \(names.joined(separator: ", "))")
             }
         }
-        try known("dataset", dataset, Synthetic2D.allCases.map(\.rawValue))
+        try known("dataset", dataset, PlaygroundDataset.allCases.map(\.rawValue))
         try check("points", points, Limits.points)
         try check("noise", noise, Limits.noise)
         guard trainRatio > 0, trainRatio < 1 else { throw .badRequest("trainRatio must be strictly between 0 and 1, got \(trainRatio)") }
-        guard trainCount >= 1, trainCount < points else {
+        if dataset == PlaygroundDataset.own.rawValue {
+            try validateOwnPoints()
+        } else if trainCount < 1 || trainCount >= points {
             throw .badRequest("trainRatio \(trainRatio) of \(points) points leaves the training or the test set empty")
         }
+        guard !features.isEmpty else { throw .badRequest("features must name at least one input feature") }
+        for feature in features { try known("feature", feature, InputFeature.allCases.map(\.rawValue)) }
+        guard Set(features).count == features.count else { throw .badRequest("features must not repeat a feature: \(features)") }
         try check("hiddenLayers", hiddenLayers, Limits.hiddenLayers)
         try check("units", units, Limits.units)
         try known("activation", activation, Self.hiddenActivations)
         try known("loss", loss, PlaygroundObjective.allCases.map(\.rawValue))
+        if PlaygroundDataset(rawValue: dataset)?.isRegression == true, loss != PlaygroundObjective.meanSquaredError.rawValue {
+            throw .badRequest("the \(dataset) data set is a regression: its loss must be mse, got \(loss)")
+        }
         try known("optimizer", optimizer, PlaygroundOptimizer.allCases.map(\.rawValue))
         try check("learningRate", learningRate, Limits.learningRate)
         try check("batchSize", batchSize, Limits.batchSize)
+        try check("l1", l1, Limits.l1)
         try check("l2", l2, Limits.l2)
         try check("dropout", dropout, Limits.dropout)
+    }
+
+    /// Checks ``ownPoints``: at most `Limits.points.upperBound` triples `[x, y, class]`, each
+    /// coordinate within ±`Limits.coordinate` and each class 0 or 1.
+    private func validateOwnPoints() throws(PlaygroundError) {
+        guard ownPoints.count <= Limits.points.upperBound else {
+            throw .badRequest("ownPoints may hold at most \(Limits.points.upperBound) points, got \(ownPoints.count)")
+        }
+        for (index, point) in ownPoints.enumerated() {
+            guard point.count == 3, point[0].magnitude <= Limits.coordinate, point[1].magnitude <= Limits.coordinate,
+                  point[2] == 0 || point[2] == 1 else {
+                throw .badRequest("ownPoints[\(index)] must be [x, y, class] with |x|, |y| ≤ \(Limits.coordinate) "
+                                  + "and class 0 or 1, got \(point)")
+            }
+        }
     }
 }
 
@@ -136,6 +183,21 @@ public enum PlaygroundOptimizer: String, CaseIterable, Sendable {
         case .rmsprop: RMSProp(learningRate: learningRate)
         case .adagrad: Adagrad(learningRate: learningRate)
         case .adadelta: AdaDelta(learningRate: learningRate)
+        }
+    }
+
+    /// The Swift expression that makes the same optimiser (for ``SwiftSnippet``).
+    func swiftExpression(learningRate: Double) -> String {
+        switch self {
+        case .sgd: "SGD(learningRate: \(learningRate))"
+        case .momentum: "SGD(learningRate: \(learningRate), momentum: 0.9)"
+        case .nesterov: "SGD(learningRate: \(learningRate), momentum: 0.9, nesterov: true)"
+        case .adam: "Adam(learningRate: \(learningRate))"
+        case .adamw: "AdamW(learningRate: \(learningRate))"
+        case .nadam: "Nadam(learningRate: \(learningRate))"
+        case .rmsprop: "RMSProp(learningRate: \(learningRate))"
+        case .adagrad: "Adagrad(learningRate: \(learningRate))"
+        case .adadelta: "AdaDelta(learningRate: \(learningRate))"
         }
     }
 }
@@ -164,7 +226,7 @@ public enum PlaygroundObjective: String, CaseIterable, Sendable {
     /// The targets for class `labels` (`[n]`): the labels themselves, or one-hot rows for MSE.
     func targets(_ labels: Tensor<Float>) -> Tensor<Float> {
         guard self == .meanSquaredError else { return labels }
-        // Labels come from Synthetic2D with two classes, always 0 or 1.
+        // Classes are 0 or 1: Synthetic2D makes two, and validate() checks own points.
         return (try? Tensor<Float>.oneHot(labels.scalars.map { Int($0) }, classCount: 2)) ?? labels
     }
 

@@ -2,13 +2,16 @@ import Foundation
 import Testing
 @testable import Axone
 
-/// The `axone` executable built next to the tests — in the same build folder, whatever
+/// The `axone` executable built next to the tests (see ``builtExecutable(_:)``).
+func axoneBinary() throws -> String { try builtExecutable("axone") }
+
+/// The executable product `name` built next to the tests — in the same build folder, whatever
 /// `--scratch-path` named it, else `.build/debug` (`make test` builds it first).
-func axoneBinary() throws -> String {
+func builtExecutable(_ name: String) throws -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let besideTests = Bundle.main.bundleURL.appendingPathComponent("axone").path
+    let besideTests = Bundle.main.bundleURL.appendingPathComponent(name).path
     let binary = FileManager.default.isExecutableFile(atPath: besideTests)
-        ? besideTests : root.appendingPathComponent(".build/debug/axone").path
+        ? besideTests : root.appendingPathComponent(".build/debug/\(name)").path
     guard FileManager.default.isExecutableFile(atPath: binary) else {
         throw TensorError.invalidArgument("\(binary) is missing: run `swift build` before `swift test` (make test does)")
     }
@@ -310,7 +313,6 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
             (["plot", "boundary", "--noise", "-1"], ["--noise", "-1.0"]),
             (["doctor", "--model", "mlp:2-2", "--csv", "train.csv", "--examples", "0"], ["--examples", "0"]),
             (["inspect", "--model", "mlp:2-2", "--csv", "train.csv", "--examples", "-1"], ["--examples", "-1"]),
-            (["playground", "--port", "-1"], ["--port", "-1"]),
         ]
         for (arguments, fragments) in cases {
             let result = try runAxone(arguments, in: directory)

@@ -8,6 +8,7 @@ import Testing
     /// Settings the server must refuse with 400, and a word the error message must contain.
     static let badSettings: [(body: String, mentions: String)] = [
         (#"{"units": 10000}"#, "units"),
+        (#"{"units": 101}"#, "units"),
         (#"{"units": 0}"#, "units"),
         (#"{"hiddenLayers": 9}"#, "hiddenLayers"),
         (#"{"hiddenLayers": -1}"#, "hiddenLayers"),
@@ -28,12 +29,29 @@ import Testing
         (#"{"loss": "kl"}"#, "loss"),
         (#"{"dropout": 1}"#, "dropout"),
         (#"{"l2": -1}"#, "l2"),
+        (#"{"l1": -1}"#, "l1"),
+        (#"{"l1": 2}"#, "l1"),
+        (#"{"features": []}"#, "features"),
+        (#"{"features": ["x1", "x3"]}"#, "feature 'x3'"),
+        (#"{"features": ["x1", "x1"]}"#, "repeat"),
+        (#"{"dataset": "plane"}"#, "mse"),
+        (#"{"dataset": "own", "ownPoints": [[0, 0, 2]]}"#, "ownPoints[0]"),
+        (#"{"dataset": "own", "ownPoints": [[0, 0]]}"#, "ownPoints[0]"),
+        (#"{"dataset": "own", "ownPoints": [[0, 11, 1]]}"#, "ownPoints[0]"),
+        (#"{"dataset": "own", "ownPoints": "many"}"#, "ownPoints"),
+        (PlaygroundHTTPTests.ownPoints(2001), "at most 2000 points"),
         (#"{"units": "many"}"#, "units"),
         (#"{"units": 4.5}"#, "units"),
         (#"{"seed": -1}"#, "seed"),
         (#"{"units": 4"#, "JSON"),
         (#"[1, 2]"#, "settings"),
     ]
+
+    /// Settings of the own data set with `count` points on a line, alternating classes.
+    static func ownPoints(_ count: Int) -> String {
+        let points = (0..<count).map { "[\(Double($0 % 200) / 100 - 1), 0.5, \($0 % 2)]" }
+        return #"{"dataset": "own", "ownPoints": ["# + points.joined(separator: ", ") + "]}"
+    }
 
     @Test func badParametersAreRefusedWith400AndAJSONErrorAndLeaveTheSessionAsItWas() async throws {
         let server = try await PlaygroundTestServer.start()
@@ -95,7 +113,14 @@ import Testing
             #expect(try await server.request("GET", path).status == 200, "GET \(path)")
         }
         let catalogue = try #require(try await server.request("GET", "/api/catalogue").json)
-        #expect((catalogue["datasets"] as? [[String: String]])?.map { $0["value"] ?? "" } == ["xor", "moons", "circles", "spirals", "blobs"])
+        #expect((catalogue["datasets"] as? [[String: String]])?.map { $0["value"] ?? "" }
+                == ["xor", "moons", "circles", "spirals", "blobs", "plane", "gaussian", "own"])
+        #expect((catalogue["features"] as? [[String: String]])?.map { $0["value"] ?? "" }
+                == ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"])
+        #expect((catalogue["limits"] as? [String: [Double]])?["units"] == [1, 100])
+        let presets = (catalogue["presets"] as? [[String: Any]]) ?? []
+        #expect(presets.map { ($0["settings"] as? [String: Double])?["hiddenLayers"] ?? -1 } == [0, 1, 1])
+        #expect(presets.map { ($0["settings"] as? [String: Double])?["units"] } == [nil, 12, 60])
         let activations = (catalogue["activations"] as? [[String: String]])?.compactMap { $0["value"] } ?? []
         #expect(activations.contains("tanh") && !activations.contains("softmax"))
         #expect(try await server.request("GET", "/api/health").json?["status"] as? String == "ok")

@@ -34,10 +34,11 @@ struct PlaygroundTestServer {
     }
 
     /// Sends a request with an optional JSON body; returns the status code, the JSON object
-    /// answered (`nil` when the body is not one) and the time it took in seconds.
+    /// answered (`nil` when the body is not one), the time it took in seconds, the body's bytes
+    /// and the response's headers.
     @discardableResult
     func request(_ method: String, _ path: String, body: String? = nil) async throws
-        -> (status: Int, json: [String: Any]?, seconds: Double) {
+        -> (status: Int, json: [String: Any]?, seconds: Double, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body.map { Data($0.utf8) }
@@ -51,8 +52,9 @@ struct PlaygroundTestServer {
         }
         let elapsed = ContinuousClock.now - start
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json,
-                Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, json, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                data, http?.allHeaderFields ?? [:])
     }
 
     /// Opens a session with `settings` (JSON) and returns its id.

@@ -2,10 +2,12 @@ import ArgumentParser
 import AxonePlayground
 import Foundation
 
-/// `axone playground`: serves the page that trains a network live in the browser.
+/// `axone-playground`: serves the page that trains a network live in the browser. It is an
+/// executable of its own, so that building `axone` does not build the web server's dependencies.
+@main
 struct PlaygroundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "playground",
+        commandName: "axone-playground",
         abstract: "Train a network live in the browser (serves http://HOST:PORT/).",
         discussion: "Each browser tab trains its own session; a session idle for --session-timeout seconds is closed.")
 
