@@ -27,7 +27,7 @@ public struct Tutorial: Sendable {
     }
 
     /// Every tutorial, in the order of the notes.
-    public static let all: [Tutorial] = [.backpropagation, .gradientChecking]
+    public static let all: [Tutorial] = [.xor, .backpropagation, .gradientChecking]
 
     /// The tutorial called `name`, if any.
     public static func named(_ name: String) -> Tutorial? { all.first { $0.name == name } }
@@ -48,6 +48,9 @@ public struct TutorialOutput: Sendable {
 
     /// Draws `chart` as the figure `name`.
     mutating func figure(_ name: String, _ chart: any Chart) { figures.append((name, chart.svg())) }
+
+    /// Adds a figure already drawn as SVG.
+    mutating func figure(_ name: String, svg: String) { figures.append((name, svg)) }
 
     /// The printed text.
     public var text: String { lines.joined(separator: "\n") }

@@ -15,7 +15,10 @@ import AxoneTutorials
         let tutorial = try #require(Tutorial.named(name))
         let output = try tutorial.run()
         #expect(!output.figures.isEmpty)
-        for figure in output.figures { #expect(figure.svg.contains("<svg") && figure.svg.contains("<polyline"), "\(figure.name)") }
+        for figure in output.figures {   // a complete SVG that draws data: curves, or points
+            #expect(figure.svg.contains("<svg") && figure.svg.hasSuffix("</svg>\n")
+                    && (figure.svg.contains("<polyline") || figure.svg.contains("<circle")), "\(figure.name)")
+        }
         for language in ["en", "fr"] {
             let path = "\(Self.root)/docs/tutorials/\(language)/\(name).md"
             let text = try String(contentsOfFile: path, encoding: .utf8)
