@@ -16,35 +16,28 @@ public enum FashionMNISTNetwork: String, CaseIterable, Sendable {
     /// - Throws: ``LayerError`` for a rate outside `0..<1`; the layers accept their input shapes.
     public func model(seed: UInt64, dropout: Double = 0) throws -> Sequential<Float> {
         func regularised() throws -> [Layer<Float>] { dropout > 0 ? [try Dropout<Float>(rate: dropout)] : [] }
-        switch self {
+        // Both are two convolutions, each followed by 2×2 max pooling, then ReLU Dense layers and
+        // Dense(10); only the convolutions and the hidden widths differ.
+        let (convolutions, hiddenWidths): ([Conv2D<Float>], [Int]) = switch self {
         case .twoConv:
-            return try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
-                Conv2D(filters: 32, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
-                MaxPooling2D(poolSize: 2)
-                try regularised()
-                Conv2D(filters: 64, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)
-                MaxPooling2D(poolSize: 2)
-                try regularised()
-                Flatten()
-                Dense(128, activation: .relu, kernelInitializer: .heNormal)
-                try regularised()
-                Dense(10, kernelInitializer: .heNormal)
-            }
+            ([Conv2D(filters: 32, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal),
+              Conv2D(filters: 64, kernelSize: 3, activation: .relu, kernelInitializer: .heNormal)], [128])
         case .leNet5:
-            return try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
-                Conv2D(filters: 6, kernelSize: 5, padding: .same, activation: .relu, kernelInitializer: .heNormal)
+            ([Conv2D(filters: 6, kernelSize: 5, padding: .same, activation: .relu, kernelInitializer: .heNormal),
+              Conv2D(filters: 16, kernelSize: 5, activation: .relu, kernelInitializer: .heNormal)], [120, 84])
+        }
+        return try Sequential<Float>(inputShape: [28, 28, 1], seed: seed) {
+            for convolution in convolutions {
+                convolution
                 MaxPooling2D(poolSize: 2)
                 try regularised()
-                Conv2D(filters: 16, kernelSize: 5, activation: .relu, kernelInitializer: .heNormal)
-                MaxPooling2D(poolSize: 2)
-                try regularised()
-                Flatten()
-                Dense(120, activation: .relu, kernelInitializer: .heNormal)
-                try regularised()
-                Dense(84, activation: .relu, kernelInitializer: .heNormal)
-                try regularised()
-                Dense(10, kernelInitializer: .heNormal)
             }
+            Flatten()
+            for width in hiddenWidths {
+                Dense(width, activation: .relu, kernelInitializer: .heNormal)
+                try regularised()
+            }
+            Dense(10, kernelInitializer: .heNormal)
         }
     }
 }
