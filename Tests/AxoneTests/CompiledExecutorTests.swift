@@ -67,25 +67,69 @@ import Testing
     }
 
     @Test func layersOutsideTheExecutorFallBackToTheTape() throws {
+        // Batch normalisation in training mixes the rows of a batch (its statistics): on the tape.
+        let normalized = try Sequential<Float>(inputShape: [3]) {
+            Dense(4, activation: .relu)
+            try BatchNormalization()
+            Dense(2)
+        }
+        #expect(normalized.executor(training: true) == nil)
+        #expect(normalized.compilation.contains("BatchNormalization"))
+        #expect(ForwardMode.$override.withValue(.inference) { normalized.executor(training: false) } == nil)   // its statistics change as it trains
+        // Dropout compiles in training and in inference, but not in Monte-Carlo passes.
         let withDropout = try Sequential<Float>(inputShape: [3]) {
             Dense(4, activation: .relu)
             try Dropout(rate: 0.5)
             Dense(2)
         }
-        #expect(withDropout.executor(training: true) == nil)
-        // Dropout passes its input through in inference (but not in Monte-Carlo passes).
+        #expect(withDropout.executor(training: true) != nil)
         #expect(ForwardMode.$override.withValue(.inference) { withDropout.executor(training: false) } != nil)
         #expect(ForwardMode.$override.withValue(.inferenceWithDropout) { withDropout.executor(training: false) } == nil)
-        #expect(withDropout.compilation.contains("Dropout"))
-        let normalized = try Sequential<Float>(inputShape: [3]) { try BatchNormalization() }
-        #expect(ForwardMode.$override.withValue(.inference) { normalized.executor(training: false) } == nil)   // its statistics change as it trains
         // Losses without a fused kernel train on the tape.
         #expect(LossKernel<Float>(.hinge) == nil && LossKernel<Float>(.binaryCrossEntropy()) == nil)
         #expect(LossKernel<Float>(.meanSquaredError) != nil && LossKernel<Float>(.categoricalCrossEntropy()) != nil)
         let dense = try Sequential<Float>(inputShape: [3]) { Dense(2) }
         #expect(dense.executor(training: true) != nil)
-        try dense.add(try Dropout(rate: 0.1))
+        try dense.add(try BatchNormalization())
         #expect(dense.executor(training: true) == nil)           // the executor is dropped when layers change
+    }
+
+    /// Dropout (both styles), Gaussian noise and RReLU draw their tensors from their generators
+    /// before each compiled step, in the tape's order: same masks, same training (batches of 150
+    /// rows in 2 shards of 80 and 70, so each shard reads its rows of the batch's mask).
+    @Test func randomLayersTrainAsOnTheTape() throws {
+        let x = randomTensor([300, 6], seed: 12)
+        let y = Tensor<Double>(shape: [300], scalars: (0..<300).map { Double($0 % 3) })
+        try expectCompiledMatchesTape({
+            let model = try Sequential<Double>(inputShape: [6], seed: 13) {
+                Dense(8, activation: .tanh)
+                try Dropout(rate: 0.3)
+                try GaussianNoise(standardDeviation: 0.1)
+                Dense(8)
+                try RReLU()
+                try Dropout(rate: 0.2, style: .vanilla)
+                Dense(3)
+            }
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy())
+            return model
+        }, inputs: [x], targets: [y], batchSize: 150)
+    }
+
+    /// Spatial dropout's mask, one draw per example and channel, broadcast over the feature map.
+    @Test func spatialDropoutTrainsAsOnTheTape() throws {
+        let x = randomTensor([150, 6, 6, 2], seed: 14)
+        let y = Tensor<Double>(shape: [150], scalars: (0..<150).map { Double($0 % 2) })
+        try expectCompiledMatchesTape({
+            let model = try Sequential<Double>(inputShape: [6, 6, 2], seed: 15) {
+                Conv2D(filters: 4, kernelSize: 3, activation: .relu)
+                try SpatialDropout2D(rate: 0.5)
+                Flatten()
+                try Dropout(rate: 0.25)
+                Dense(2)
+            }
+            model.compile(optimizer: SGD(learningRate: 0.05), loss: .categoricalCrossEntropy())
+            return model
+        }, inputs: [x], targets: [y], batchSize: 150)
     }
 
     /// Trains `make()` twice from the same weights, compiled and on the tape, and compares the

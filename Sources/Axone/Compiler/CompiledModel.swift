@@ -13,6 +13,9 @@ import Synchronization
 /// **Inference** runs blocks of ``Scalar/productRowBlock`` rows starting at row 0, each through the
 /// whole network in a program of its own taken from a pool, so several threads may infer at once.
 ///
+/// **Random layers** (dropout, noise) draw their tensors for the whole batch before the shards run,
+/// from their own generators in the eager pass's order, so training draws the bits the tape would.
+///
 /// Only graphs whose calls are all row-local compile (every built-in traceable layer is); others,
 /// and layers that are not ``Layer/isTraceable``, run on the eager tape (``refusal`` says why).
 final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
@@ -80,9 +83,13 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private var updateChunks: [UpdateChunk] = []
     private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
 
+    /// The random tensors of the last step's batch, one per draw of the trace.
+    private var randomBuffers: [UnsafeMutableBufferPointer<Scalar>] = []
+
     deinit {
         penaltyScratch.deallocate()
         shardLosses.deallocate()
+        for buffer in randomBuffers { buffer.deallocate() }
     }
 
     /// The number of training shards for a batch of `rows`.
@@ -147,6 +154,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         }
         let shardLosses = self.shardLosses, outputCount = objectives.count
         let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
+        drawRandomTensors(graph, programs: programs, rows: rows)
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             func run(_ weights: UnsafeBufferPointer<Scalar>?) {
                 Parallelism.parallelFor(shards) { shard in
@@ -181,6 +189,28 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
+        }
+    }
+
+    /// Draws the pass's random tensors for a batch of `rows`, in the eager pass's order and from the
+    /// layers' own generators (so the tape would draw the same bits), and binds each shard to its rows.
+    private func drawRandomTensors(_ graph: TracedGraph<Scalar>, programs: [CompiledProgram<Scalar>], rows: Int) {
+        let draws = graph.randomDraws
+        if randomBuffers.count != draws.count {
+            for buffer in randomBuffers { buffer.deallocate() }
+            randomBuffers = draws.map { _ in UnsafeMutableBufferPointer(start: nil, count: 0) }
+        }
+        for index in draws.indices {
+            let count = rows * draws[index].elementsPerRow
+            if randomBuffers[index].count < count {
+                randomBuffers[index].deallocate()
+                randomBuffers[index] = .allocate(capacity: count)
+            }
+            draws[index].fill(UnsafeMutableBufferPointer(rebasing: randomBuffers[index][..<count]))
+            for shard in programs.indices {
+                let first = Self.rows(ofShard: shard, of: programs.count, rows: rows).lowerBound
+                programs[shard].bind(randomDraw: index, to: randomBuffers[index].baseAddress.map { $0 + first * draws[index].elementsPerRow })
+            }
         }
     }
 

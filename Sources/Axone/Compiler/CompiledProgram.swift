@@ -2,8 +2,8 @@
 /// in buffers allocated once, shared by values whose lifetimes do not overlap, and each run
 /// replays the primitive calls into them — no allocation, no graph building.
 ///
-/// The caller binds the model's inputs and parameters (``bind(input:to:)``, ``bind(parameter:to:)``)
-/// before a run; their storage belongs to the caller. A program is used by one thread at a time.
+/// The caller binds the model's inputs, parameters and random draws (``bind(input:to:)``,
+/// ``bind(parameter:to:)``, ``bind(randomDraw:to:)``) before a run; their storage belongs to the caller. A program is used by one thread at a time.
 final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     let graph: TracedGraph<Scalar>
     /// Each value's shape in this program.
@@ -158,6 +158,11 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Binds model input `index` to `pointer` (elements shaped as ``shapes``) for the next runs.
     func bind(input index: Int, to pointer: UnsafeMutablePointer<Scalar>?) { values[index] = pointer }
+
+    /// Binds random draw `index` (of ``TracedGraph/randomDraws``) to its elements for the next runs.
+    func bind(randomDraw index: Int, to pointer: UnsafeMutablePointer<Scalar>?) {
+        if let value = graph.randomDraws[index].value { values[value] = pointer }
+    }
 
     /// Binds parameter `index` (of ``TracedGraph/parameters``) to its storage for the next runs.
     func bind(parameter index: Int, to pointer: UnsafeMutablePointer<Scalar>?) { values[graph.inputCount + index] = pointer }

@@ -36,12 +36,13 @@ public struct PrimitiveTrace<Scalar: TensorScalar> {
     /// any batch size.
     public let isRowLocal: Bool
 
-    init(_ graph: TracedGraph<Scalar>) {
-        sources = graph.sources.map { source in
+    init(_ graph: TracedGraph<Scalar>) throws {
+        sources = try graph.sources.map { source in
             switch source {
             case let .input(index): .input(index)
             case let .parameter(index): .parameter(name: graph.parameters[index].name, value: graph.parameters[index].variable.value)
             case let .constant(value): .constant(value)
+            case .random: throw CompilationRefusal("the inference pass draws random numbers")
             case .call: .call
             }
         }
@@ -56,10 +57,10 @@ extension Layer {
     /// Traces this layer's inference pass on a batch of 2 examples of `exampleShapes` (one per
     /// input, batch axis excluded).
     /// - Throws: ``CompilationRefusal`` when a layer does not promise a traceable pass
-    ///   (``isTraceable``) or an operation is not a ``Primitive``.
+    ///   (``isTraceable``), an operation is not a ``Primitive``, or the pass draws random numbers.
     public func primitiveTrace(exampleShapes: [[Int]]) throws -> PrimitiveTrace<Scalar> {
         try ForwardMode.$override.withValue(.inference) {
-            PrimitiveTrace(try TracedGraph(tracing: self, inputShapes: exampleShapes.map { [2] + $0 }, fusing: false))
+            try PrimitiveTrace(try TracedGraph(tracing: self, inputShapes: exampleShapes.map { [2] + $0 }, fusing: false))
         }
     }
 }

@@ -13,14 +13,25 @@ public struct CompilationRefusal: Error, Sendable, CustomStringConvertible {
 
 /// A model's forward pass as a list of primitive calls: the small graph IR the compiled executor
 /// plans (like a jaxpr or a `torch.fx` graph). Values are numbered: the model's inputs first, then
-/// its parameters, then constants and call results in the order they were made.
+/// its parameters, then constants, random draws and call results in the order they were made.
 struct TracedGraph<Scalar: TensorScalar> {
     /// Where a value comes from.
     enum Source {
         case input(Int)
         case parameter(Int)
         case constant(Tensor<Scalar>)
+        /// Random draw `i` of ``randomDraws``, made again before every run.
+        case random(Int)
         case call
+    }
+
+    /// A tensor a layer draws on every pass (``StochasticLayer/drawRandom(_:_:)``): how to fill it
+    /// from the layer's generator, its elements per example, and the value that reads it (`nil`
+    /// when nothing does; it is drawn anyway, so that the generator advances as on the eager tape).
+    struct RandomDraw {
+        let fill: (UnsafeMutableBufferPointer<Scalar>) -> Void
+        let elementsPerRow: Int
+        var value: Int?
     }
 
     /// One primitive call: the values it reads and the value it makes.
@@ -43,6 +54,8 @@ struct TracedGraph<Scalar: TensorScalar> {
     private(set) var batchLeading: [Bool]? = nil
     /// The model's parameters, in the order of ``Layer/namedParameters(includeFrozen:)``.
     let parameters: [(name: String, variable: Variable<Scalar>)]
+    /// The random tensors of a pass, in the order the eager pass draws them.
+    private(set) var randomDraws: [RandomDraw]
 
     /// Traces `model` (a model or any layer) on inputs of `inputShapes` (batch axis included) by
     /// running its forward pass once with every operation keeping its inputs; with `fusing`, an
@@ -56,7 +69,18 @@ struct TracedGraph<Scalar: TensorScalar> {
         let leaves = inputShapes.map { Variable(Tensor<Scalar>.zeros($0)) }
         inputCount = leaves.count
         parameters = model.namedParameters()
-        let results = GradientRecording.$isTracingValue.withValue(true) { withoutGradients { model.forward(leaves) } }
+        let recording = RandomDrawRecording()
+        let results = RandomDrawRecording.$current.withValue(recording) {
+            GradientRecording.$isTracingValue.withValue(true) { withoutGradients { model.forward(leaves) } }
+        }
+        if let draw = recording.draws.first(where: { $0.shape.first != inputShapes.first?.first }) {
+            throw CompilationRefusal("a random draw of shape \(draw.shape) does not follow the batch")
+        }
+        randomDraws = recording.draws.map {
+            RandomDraw(fill: $0.fill as! (UnsafeMutableBufferPointer<Scalar>) -> Void, elementsPerRow: $0.shape.dropFirst().reduce(1, *), value: nil)
+        }
+        var drawIndex: [ObjectIdentifier: Int] = [:]
+        for (index, draw) in recording.draws.enumerated() { drawIndex[draw.variable] = index }
         sources = leaves.indices.map { .input($0) } + parameters.indices.map { .parameter($0) }
         shapes = inputShapes + parameters.map(\.variable.shape)
         calls = []
@@ -71,7 +95,10 @@ struct TracedGraph<Scalar: TensorScalar> {
                 if expanded || variable.inputs.isEmpty {
                     ids[key] = sources.count
                     shapes.append(variable.shape)
-                    if variable.inputs.isEmpty {
+                    if let draw = drawIndex[key] {
+                        randomDraws[draw].value = sources.count
+                        sources.append(.random(draw))
+                    } else if variable.inputs.isEmpty {
                         sources.append(.constant(variable.value))
                     } else {
                         guard let primitive = variable.primitive else {
@@ -119,7 +146,10 @@ struct TracedGraph<Scalar: TensorScalar> {
     func inferredShapes(rows: Int) throws -> [[Int]] {
         var inferred = shapes
         for (index, source) in sources.enumerated() {
-            if case .input = source { inferred[index] = [rows] + shapes[index].dropFirst() }
+            switch source {
+            case .input, .random: inferred[index] = [rows] + shapes[index].dropFirst()
+            default: break
+            }
         }
         for call in calls { inferred[call.output] = try call.primitive.outputShape(call.inputs.map { inferred[$0] }) }
         return inferred

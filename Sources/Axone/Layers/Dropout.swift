@@ -25,6 +25,9 @@ public class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         }
     }
 
+    /// Traceable in training too: the mask comes from ``drawRandom(_:_:)``.
+    public override var isTraceable: Bool { true }
+
     /// The shape of the mask drawn for an input of `shape`: the input's own, one draw per unit.
     func maskShape(for shape: [Int]) -> [Int] { shape }
 
@@ -42,8 +45,7 @@ public class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         }
         guard rate > 0 else { return input }
         let scale = style == .inverted ? 1 / keep : 1
-        let mask = Tensor<Scalar>.random(maskShape(for: input.shape), .bernoulli(probability: keep, value: scale), using: &generator)
-        return input * Variable(mask)
+        return input * drawRandom(maskShape(for: input.shape), .bernoulli(probability: keep, value: scale))
     }
 }
 
@@ -72,9 +74,12 @@ public final class GaussianNoise<Scalar: TensorScalar>: StochasticLayer<Scalar> 
         return s
     }
 
+    /// Traceable in training too: the noise comes from ``drawRandom(_:_:)``.
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         guard isTraining, standardDeviation > 0 else { return input }
-        return input + Variable(.randomNormal(input.shape, standardDeviation: Scalar(standardDeviation), using: &generator))
+        return input + drawRandom(input.shape, .normal(mean: 0, standardDeviation: Double(Scalar(standardDeviation))))
     }
 }
 

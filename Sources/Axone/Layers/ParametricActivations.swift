@@ -75,11 +75,13 @@ public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         return s
     }
 
+    /// Traceable in training too: the slopes come from ``drawRandom(_:_:)``.
+    public override var isTraceable: Bool { true }
+
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
         let negative = input.minimum(Variable(Tensor(0)))
         guard isTraining else { return input.relu() + negative * Scalar((lower + upper) / 2) }
-        let slopes = Tensor<Scalar>.randomUniform(input.shape, in: Scalar(lower)...Scalar(upper), using: &generator)
-        return input.relu() + negative * Variable(slopes)
+        return input.relu() + negative * drawRandom(input.shape, .uniform(low: Double(Scalar(lower)), width: Double(Scalar(upper) - Scalar(lower))))
     }
 }
 
