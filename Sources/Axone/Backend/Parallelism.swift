@@ -55,4 +55,10 @@ public enum Parallelism {
     public static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         pool.parallelFor(count, body)
     }
+
+    /// ``parallelFor(_:_:)`` for a body kept between calls (a stored closure, as in a training
+    /// step's loops): the pool holds the body as it is, so the call allocates nothing.
+    static func parallelForStored(_ count: Int, _ body: @escaping (Int) -> Void) {
+        pool.parallelForStored(count, body)
+    }
 }

@@ -68,19 +68,40 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs `body(0)`, …, `body(count − 1)`, spread over the pool and the calling thread, and returns
     /// when all have finished. Iterations must be independent of each other.
     func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1, workerCount > 0, !retired.load(ordering: .relaxed),
-              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        guard takePool(for: count) else {
             for i in 0..<count { body(i) }
             return
         }
         defer { busy.store(false, ordering: .releasing) }
-        withoutActuallyEscaping(body) { body in
-            self.body = body
-            for start in stride(from: 0, to: count, by: Self.maximumIterations) {
-                run(start: start, count: min(Self.maximumIterations, count - start))
-            }
-            self.body = nil
+        // Checking that the body did not escape boxes its context: one allocation per loop.
+        withoutActuallyEscaping(body) { runAll(count, $0) }
+    }
+
+    /// ``parallelFor(_:_:)`` for a body the caller keeps between loops (a stored closure): the
+    /// pool holds it as it is, so the loop allocates nothing.
+    func parallelForStored(_ count: Int, _ body: @escaping (Int) -> Void) {
+        guard takePool(for: count) else {
+            for i in 0..<count { body(i) }
+            return
         }
+        defer { busy.store(false, ordering: .releasing) }
+        runAll(count, body)
+    }
+
+    /// Whether a loop of `count` iterations runs on the pool, which it then holds (`false`: it runs
+    /// serially on its caller, being too short, or started while another loop runs).
+    private func takePool(for count: Int) -> Bool {
+        count > 1 && workerCount > 0 && !retired.load(ordering: .relaxed)
+            && busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+    }
+
+    /// Runs every iteration of `body` on the pool (which the caller holds).
+    private func runAll(_ count: Int, _ body: @escaping (Int) -> Void) {
+        self.body = body
+        for start in stride(from: 0, to: count, by: Self.maximumIterations) {
+            run(start: start, count: min(Self.maximumIterations, count - start))
+        }
+        self.body = nil
     }
 
     /// Runs iterations `start ..< start + count` of the stored body.

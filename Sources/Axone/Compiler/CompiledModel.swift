@@ -155,24 +155,15 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let shardLosses = self.shardLosses, outputCount = objectives.count
         let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
         drawRandomTensors(graph, programs: programs, rows: rows)
+        shardStep.programs = programs
+        shardStep.rows = rows
+        shardStep.lossScales.removeAll(keepingCapacity: true)
+        for objective in objectives { shardStep.lossScales.append(Scalar(objective.weight) * inverseCount) }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             func run(_ weights: UnsafeBufferPointer<Scalar>?) {
-                Parallelism.parallelFor(shards) { shard in
-                    let program = programs[shard], range = Self.rows(ofShard: shard, of: shards, rows: rows)
-                    program.forward(.serial)
-                    for index in kernels.indices {
-                        let kernel = kernels[index]
-                        let output = program.output(index), width = output.count / Swift.max(1, range.count)
-                        let gradient = program.outputGradient(index)
-                        let loss = preparedTargets[index].withUnsafeBufferPointer { t in
-                            kernel.lossAndGradient(output.elements, targets: UnsafeBufferPointer(rebasing: t[(range.lowerBound * width)..<(range.upperBound * width)]),
-                                                   weights: weights.map { UnsafeBufferPointer(rebasing: $0[range]) }, rows: range.count, width: width,
-                                                   scale: Scalar(objectives[index].weight) * inverseCount, gradient: gradient?.buffer)
-                        }
-                        shardLosses[shard * outputCount + index] = loss
-                    }
-                    program.backward(.serial)
-                }
+                shardStep.sampleWeights = weights
+                Parallelism.parallelForStored(shards, shardBody)
+                shardStep.sampleWeights = nil
             }
             sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
             if let parallel { sumOverProcesses(graph, programs, losses: shardLosses, outputs: outputCount, parallel.training) }
@@ -212,6 +203,41 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 programs[shard].bind(randomDraw: index, to: randomBuffers[index].baseAddress.map { $0 + first * draws[index].elementsPerRow })
             }
         }
+    }
+
+    /// What a step's shards read (set by ``trainStep(_:_:sampleWeights:configuration:parallel:outputLosses:)``
+    /// before they run, read by ``runShard(_:)`` on the pool's threads).
+    private struct ShardStep {
+        var programs: [CompiledProgram<Scalar>] = []
+        var rows = 0
+        /// Each output's loss weight over the batch's example count.
+        var lossScales: [Scalar] = []
+        /// The batch's example weights, if any (valid while the shards run).
+        var sampleWeights: UnsafeBufferPointer<Scalar>?
+    }
+
+    private var shardStep = ShardStep()
+    /// The shard loop's body, kept so that the pool runs it without allocating.
+    private lazy var shardBody: (Int) -> Void = { [unowned self] in self.runShard($0) }
+
+    /// Shard `shard` of the step: its forward pass, each output's fused loss and gradient (its loss
+    /// written to ``shardLosses``), and its backward pass.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func runShard(_ shard: Int) {
+        let step = shardStep, kernels = self.kernels, outputCount = kernels.count
+        let program = step.programs[shard], range = Self.rows(ofShard: shard, of: step.programs.count, rows: step.rows)
+        program.forward(.serial)
+        for index in kernels.indices {
+            let output = program.output(index), width = output.count / Swift.max(1, range.count)
+            let loss = preparedTargets[index].withUnsafeBufferPointer { t in
+                kernels[index].lossAndGradient(output.elements, targets: UnsafeBufferPointer(rebasing: t[(range.lowerBound * width)..<(range.upperBound * width)]),
+                                               weights: step.sampleWeights.map { UnsafeBufferPointer(rebasing: $0[range]) }, rows: range.count,
+                                               width: width, scale: step.lossScales[index], gradient: program.outputGradient(index)?.buffer)
+            }
+            shardLosses[shard * outputCount + index] = loss
+        }
+        program.backward(.serial)
     }
 
     /// Data-parallel: adds every shard's parameter gradients and losses into the first shard's, then
@@ -332,16 +358,27 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 }
             }
         }
-        Parallelism.parallelFor(updateChunks.count) { c in
-            let chunk = updateChunks[c], gradients = chunk.gradients
-            guard gradients.count > 1 else {
-                return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
-            }
-            // Shards 2… are added into shard 1's gradient; shards 0 and 1 are summed by the update itself.
-            for shard in gradients.dropFirst(2) { Scalar.accumulate(UnsafeBufferPointer(shard), into: gradients[1]) }
-            Scalar.update(rule, parameter: chunk.parameter, gradient: gradients[0], adding: UnsafeBufferPointer(gradients[1]),
-                          slots: chunk.slots)
+        updateRule = rule
+        Parallelism.parallelForStored(updateChunks.count, updateBody)
+    }
+
+    /// The update rule of the step in progress, read by ``updateChunk(_:)``.
+    private var updateRule: UpdateRule?
+    /// The update loop's body, kept so that the pool runs it without allocating.
+    private lazy var updateBody: (Int) -> Void = { [unowned self] in self.updateChunk($0) }
+
+    /// Sums chunk `index`'s gradients over the shards and applies the step's rule to it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func updateChunk(_ index: Int) {
+        let chunk = updateChunks[index], gradients = chunk.gradients, rule = updateRule!
+        guard gradients.count > 1 else {
+            return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
         }
+        // Shards 2… are added into shard 1's gradient; shards 0 and 1 are summed by the update itself.
+        for shard in gradients.dropFirst(2) { Scalar.accumulate(UnsafeBufferPointer(shard), into: gradients[1]) }
+        Scalar.update(rule, parameter: chunk.parameter, gradient: gradients[0], adding: UnsafeBufferPointer(gradients[1]),
+                      slots: chunk.slots)
     }
 
     /// Copies the shards' outputs into ``outputs`` (rewritten in place once the caller let go of them).
