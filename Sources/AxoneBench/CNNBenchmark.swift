@@ -8,26 +8,39 @@ import Foundation
 /// peak of `AxoneBench gemm` (1024³ on OpenBLAS's own threads).
 struct CNNBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cnn", abstract: "Train the 2-conv Fashion-MNIST network; print the peers' RESULT columns and its GEMMs against the sgemm peak.")
+        commandName: "cnn", abstract: "Train the 2-conv Fashion-MNIST network; print the peers' RESULT columns and its GEMMs against the sgemm peak.",
+        discussion: """
+            --distributed trains data-parallel over the processes of an mpirun job (--batch is the global batch) and \
+            prints the all-reduce lines of `AxoneBench mlp --distributed` instead of the GEMM report.
+            """)
 
     @OptionGroup var options: BenchmarkOptions
     @Option(help: "Epochs (the median skips the first).") var epochs = 3
     @Option(help: "Batch size.") var batch = 128
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
+    @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
 
     func run() throws {
-        printInvocation()
+        let job = distributed ? try DistributedBenchmark() : nil
+        let prints = job?.prints ?? true
+        if prints { printInvocation() }
         Parallelism.setThreadCount(options.threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train).channelsLast
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test).channelsLast
         let model = try FashionMNISTNetwork.twoConv.model(seed: seed)
         model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
-        let epochSeconds = try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed)
+        job?.synchronize(model)
+        let epochSeconds = try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints)
+        if let job {
+            job.reportAllReduce(of: model)
+            guard prints else { return }
+        }
         let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.images.labels)
         let median = medianEpoch(epochSeconds)
         printResult(threads: options.threads, medianEpoch: median, trainCount: train.count, accuracy: accuracy,
                     inferenceSeconds: inference, testCount: test.count)
+        if distributed { return }
         reportGEMMs(medianEpoch: median, steps: (train.count + batch - 1) / batch)
     }
 

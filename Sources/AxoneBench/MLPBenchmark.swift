@@ -1,6 +1,5 @@
 import ArgumentParser
 import Axone
-import AxoneDistributed
 import Foundation
 
 /// The peers' benchmark task (shared/peers): Fashion-MNIST, MLP 784-256-128-10 ReLU, softmax
@@ -31,33 +30,21 @@ struct MLPBenchmark: ParsableCommand {
     }
 
     func run() throws {
-        let communicator = distributed ? try MPICommunicator() : nil
-        let prints = communicator?.writesFiles ?? true
+        let job = distributed ? try DistributedBenchmark() : nil
+        let prints = job?.prints ?? true
         if prints { printInvocation() }
         Parallelism.setThreadCount(threads)
         let train = try FashionMNIST.load(directory: dataDirectory, split: .train)
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
         let model = try makeModel()
-        model.gradientSynchronizer = communicator
+        job?.synchronize(model)
         let epochSeconds = heads == 1
             ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints)
             : try timedFit(model, on: try MultiTensorDataset(inputs: [train.allImages()], targets: try Self.multiTaskTargets(train)),
                            epochs: epochs, batchSize: batch, seed: seed, prints: prints)
-        if let communicator {
-            defer { communicator.finalize() }
-            let training = communicator.statistics
-            var gradients = [Float](repeating: 1, count: model.trainableParameters.reduce(2) { $0 + $1.variable.value.count })
-            for _ in 0..<50 { gradients.withUnsafeMutableBufferPointer { communicator.sum($0) } }
+        if let job {
+            job.reportAllReduce(of: model)
             guard prints else { return }
-            var alone = communicator.statistics
-            (alone.calls, alone.bytes, alone.seconds) = (alone.calls - training.calls, alone.bytes - training.bytes,
-                                                         alone.seconds - training.seconds)
-            print("allreduce,when,processes,calls,bytes_per_call,ms_per_call,GB_per_s")
-            for (when, sums) in [("training", training), ("alone", alone)] {
-                let perCall = sums.seconds / Double(max(sums.calls, 1)), bytes = sums.bytes / max(sums.calls, 1)
-                print(String(format: "ALLREDUCE,%@,%d,%d,%d,%.3f,%.3f", when, communicator.processCount, sums.calls, bytes,
-                             perCall * 1e3, Double(bytes) / perCall / 1e9))
-            }
         }
         let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.labels)
         printResult(name: heads == 1 ? "axone" : "axone_2heads", threads: threads, medianEpoch: medianEpoch(epochSeconds), trainCount: train.count, accuracy: accuracy,
