@@ -115,6 +115,31 @@ import Testing
         }, inputs: [x], targets: [y], batchSize: 150)
     }
 
+    /// A user layer that draws noise in inference too: training compiles, inference runs on the tape.
+    final class AlwaysNoisy: StochasticLayer<Double> {
+        override var isTraceable: Bool { true }
+        override func forward(_ input: Variable<Double>) -> Variable<Double> {
+            input + drawRandom(input.shape, .normal(mean: 0, standardDeviation: 0.1))
+        }
+    }
+
+    @Test func aUserLayerThatDrawsInInferenceTrainsCompiledAndInfersOnTheTape() throws {
+        let x = randomTensor([100, 4], seed: 16), y = randomTensor([100, 2], seed: 17)
+        let make = {
+            let model = try Sequential<Double>(inputShape: [4], seed: 18) {
+                Dense(5, activation: .tanh)
+                AlwaysNoisy()
+                Dense(2)
+            }
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .meanSquaredError)
+            return model
+        }
+        try expectCompiledMatchesTape(make, inputs: [x], targets: [y], batchSize: 50)
+        let model = try make()
+        #expect(ForwardMode.$override.withValue(.inference) { model.executor(training: false)?.infer([x]) } == nil)
+        #expect(try model.predict(x) != model.predict(x))   // fresh noise on every pass
+    }
+
     /// Spatial dropout's mask, one draw per example and channel, broadcast over the feature map.
     @Test func spatialDropoutTrainsAsOnTheTape() throws {
         let x = randomTensor([150, 6, 6, 2], seed: 14)

@@ -412,11 +412,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     static var idleProgramLimit: Int { 16 }
 
     /// The outputs for `inputs` (whole batches; rows computed in blocks of 64 that start at row 0),
-    /// or `nil` when the model does not compile. Safe to call from several threads at once.
+    /// or `nil` when the model does not compile or its inference pass draws random numbers (a user
+    /// layer's). Safe to call from several threads at once.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func infer(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>]? {
-        guard case .success(let graph) = trace else { return nil }
+        guard case .success(let graph) = trace, graph.randomDraws.isEmpty else { return nil }
         let rows = inputs[0].shape.first ?? 0, block = Scalar.productRowBlock, blocks = (rows + block - 1) / block
         let shapes = graph.shapes(rows: rows)
         let parameters = graph.parameters.map(\.variable.value)
