@@ -27,7 +27,7 @@ public struct Tutorial: Sendable {
     }
 
     /// Every tutorial, in the order of the notes.
-    public static let all: [Tutorial] = [.outputUnits, .xor, .autodiff, .kerasWorkflow, .sanityChecks, .learningCurves, .backpropagation, .gradientChecking]
+    public static let all: [Tutorial] = [.outputUnits, .xor, .autodiff, .kerasWorkflow, .sanityChecks, .learningCurves, .schedules, .backpropagation, .gradientChecking]
 
     /// The tutorial called `name`, if any.
     public static func named(_ name: String) -> Tutorial? { all.first { $0.name == name } }
