@@ -27,7 +27,10 @@ public struct Tutorial: Sendable {
     }
 
     /// Every tutorial, in the order of the notes.
-    public static let all: [Tutorial] = [.outputUnits, .xor, .activations, .initialization, .optimizers, .autodiff, .backpropagation, .gradientChecking]
+    public static let all: [Tutorial] = [
+        .outputUnits, .xor, .activations, .initialization, .optimizers, .autodiff, .kerasWorkflow, .sanityChecks,
+        .learningCurves, .schedules, .backpropagation, .gradientChecking,
+    ]
 
     /// The tutorial called `name`, if any.
     public static func named(_ name: String) -> Tutorial? { all.first { $0.name == name } }
