@@ -63,9 +63,37 @@ import Testing
         }
         var wrong = Tensor<Float>.zeros([3, 5])
         var rng = SeededGenerator(seed: 0)
-        #expect(throws: DataError.invalidShape(operation: "ImageAugmentation(2×2).apply", expected: "[batch, 4]",
-                                               got: [3, 5])) {
+        #expect(throws: DataError.invalidShape(operation: "ImageAugmentation(2×2).apply",
+                                               expected: "[batch, 4] or [batch, 2, 2, 1]", got: [3, 5])) {
             try ImageAugmentation(rows: 2, columns: 2).apply(to: &wrong, using: &rng)
         }
+        let colour = try TensorDataset<Float>(features: .zeros([3, 2, 2, 3]), targets: .zeros([3]))
+        #expect(throws: DataError.invalidShape(operation: "AugmentedImages", expected: "examples of [4] or [2, 2, 1]",
+                                               got: [2, 2, 3])) {
+            try AugmentedImages(colour, augmentation: ImageAugmentation(rows: 2, columns: 2), seed: 0)
+        }
+    }
+
+    /// Served batches are the base's batches augmented with the wrapper's generator (a fresh
+    /// variant each time); the base's images, the targets and channels-last shapes are kept.
+    @Test func augmentedImagesServeNewVariantsOfUnchangedImages() throws {
+        let flat = images(count: 4)
+        let base = try TensorDataset(features: flat.reshaped([4, 5, 6, 1]),
+                                     targets: Tensor(shape: [4], scalars: [0, 1, 2, 3]))
+        let augmentation = try ImageAugmentation(rows: 5, columns: 6, maxShift: 1, flipProbability: 0.5)
+        let augmented = try AugmentedImages(base, augmentation: augmentation, seed: 9)
+        #expect(augmented.count == 4 && augmented.featureShape == [5, 6, 1] && augmented.targetShape == [])
+        var rng = SeededGenerator(seed: 9)
+        var expected = base.features.rows(at: [2, 0])
+        try augmentation.apply(to: &expected, using: &rng)
+        var features = Tensor<Float>.zeros([0]), targets = Tensor<Float>.zeros([0])
+        augmented.batch([2, 0], features: &features, targets: &targets)
+        #expect(features == expected && features.shape == [2, 5, 6, 1])
+        #expect(targets.scalars == [2, 0])
+        var next = base.features.rows(at: [2, 0])
+        try augmentation.apply(to: &next, using: &rng)
+        let again = augmented.batch([2, 0]).features
+        #expect(again == next && again != features, "the second batch draws the generator's next moves")
+        #expect(base.features == flat.reshaped([4, 5, 6, 1]), "the base's images are unchanged")
     }
 }

@@ -24,16 +24,18 @@ import Testing
         #expect(model.trainableParameterCount == 156 + 2_416 + 48_120 + 10_164 + 850)
     }
 
-    /// `dropout:` puts a Dropout after each pooling and hidden Dense layer; it adds no parameter.
+    /// `dropout:` puts a Dropout after each pooling layer and each hidden Dense layer, at their
+    /// rates; it adds no parameter.
     @Test(arguments: FashionMNISTNetwork.allCases)
     func dropoutFollowsEachPoolingAndHiddenDenseLayer(network: FashionMNISTNetwork) throws {
-        let plain = try network.model(seed: 0), regularised = try network.model(seed: 0, dropout: 0.25)
-        let dropouts = regularised.layers.compactMap { $0 as? Dropout<Float> }
-        #expect(dropouts.count == (network == .twoConv ? 3 : 4))
-        #expect(dropouts.allSatisfy { $0.rate == 0.25 })
-        #expect(regularised.layers.count == plain.layers.count + dropouts.count)
+        let plain = try network.model(seed: 0), regularised = try network.model(seed: 0, dropout: .keras)
+        let rates = regularised.layers.compactMap { ($0 as? Dropout<Float>)?.rate }
+        #expect(rates == (network == .twoConv ? [0.25, 0.25, 0.5] : [0.25, 0.25, 0.5, 0.5]))
+        #expect(regularised.layers.count == plain.layers.count + rates.count)
         #expect(regularised.trainableParameterCount == plain.trainableParameterCount)
-        #expect(throws: (any Error).self) { try network.model(seed: 0, dropout: 1) }
+        let featuresOnly = try network.model(seed: 0, dropout: .init(features: 0.1, hidden: 0))
+        #expect(featuresOnly.layers.compactMap { ($0 as? Dropout<Float>)?.rate } == [0.1, 0.1])
+        #expect(throws: (any Error).self) { try network.model(seed: 0, dropout: .uniform(1)) }
     }
 
     @Test func channelsLastBatchesHoldTheFlatBatchesPixels() throws {

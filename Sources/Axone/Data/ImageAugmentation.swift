@@ -53,14 +53,23 @@ public struct ImageAugmentation: Sendable, Equatable {
     }
 
     /// Augments every image of `batch` in place, drawing from `generator`.
-    /// - Throws: ``DataError/invalidShape(operation:expected:got:)`` unless `batch` is `[n, rows · columns]`.
+    /// - Throws: ``DataError/invalidShape(operation:expected:got:)`` unless `batch` is
+    ///   `[n, rows · columns]` or, channels-last, `[n, rows, columns, 1]`.
     public func apply<Scalar: TensorScalar>(to batch: inout Tensor<Scalar>,
                                             using generator: inout SeededGenerator) throws(DataError) {
-        let size = rows * columns
-        guard batch.rank == 2, batch.shape[1] == size else {
+        guard accepts(exampleShape: Array(batch.shape.dropFirst())), batch.rank >= 2 else {
             throw .invalidShape(operation: "ImageAugmentation(\(rows)×\(columns)).apply",
-                                expected: "[batch, \(size)]", got: batch.shape)
+                                expected: "[batch, \(rows * columns)] or [batch, \(rows), \(columns), 1]", got: batch.shape)
         }
+        applyUnchecked(to: &batch, using: &generator)
+    }
+
+    /// Whether images of `exampleShape` are this augmentation's: `[rows · columns]` or `[rows, columns, 1]`.
+    func accepts(exampleShape: [Int]) -> Bool { exampleShape == [rows * columns] || exampleShape == [rows, columns, 1] }
+
+    /// ``apply(to:using:)`` on a batch whose shape was checked.
+    func applyUnchecked<Scalar: TensorScalar>(to batch: inout Tensor<Scalar>, using generator: inout SeededGenerator) {
+        let size = rows * columns
         var original = [Scalar](repeating: 0, count: size)
         batch.withUnsafeMutableBufferPointer { images in
             for start in stride(from: 0, to: images.count, by: size) {

@@ -9,13 +9,64 @@ public enum FashionMNISTNetwork: String, CaseIterable, Sendable {
     /// MaxPool 2 → Flatten → Dense 120 ReLU → Dense 84 ReLU → Dense 10, 61,706 parameters.
     case leNet5 = "lenet"
 
+    /// Where the regularised networks put ``Dropout`` layers, and their rates.
+    public struct DropoutRates: Sendable, Equatable {
+        /// The rate of the Dropout after each pooling layer.
+        public var features: Double
+        /// The rate of the Dropout after each hidden Dense layer.
+        public var hidden: Double
+
+        /// Creates the rates (0 leaves the layer out).
+        public init(features: Double, hidden: Double) { (self.features, self.hidden) = (features, hidden) }
+
+        /// The same rate everywhere.
+        public static func uniform(_ rate: Double) -> DropoutRates { DropoutRates(features: rate, hidden: rate) }
+        /// No dropout.
+        public static let none = DropoutRates.uniform(0)
+        /// Keras's CNN recipe (its `mnist_cnn` example): 0.25 after the convolutions' pooling, 0.5
+        /// after the hidden Dense layer.
+        public static let keras = DropoutRates(features: 0.25, hidden: 0.5)
+    }
+
+    /// How `axone demo` trains a network: Adam at `learningRate` halved every `halvingEpochs`
+    /// epochs, `epochs` epochs of batches of 128, with `dropout`, on images shifted by up to
+    /// `maxShift` pixels and mirrored with probability `flipProbability` (``AugmentedImages``).
+    public struct Recipe: Sendable, Equatable {
+        /// The epochs of training.
+        public var epochs: Int
+        /// Adam's initial learning rate.
+        public var learningRate: Double
+        /// The epochs between two halvings of the learning rate.
+        public var halvingEpochs: Int
+        /// The dropout rates.
+        public var dropout: DropoutRates
+        /// The largest shift of a training image, in pixels (0: none).
+        public var maxShift: Int
+        /// The probability of mirroring a training image left to right.
+        public var flipProbability: Double
+
+        /// The augmentation of the training images, or `nil` when the recipe has none.
+        public var augmentation: ImageAugmentation? {
+            guard maxShift > 0 || flipProbability > 0 else { return nil }
+            return try? ImageAugmentation(rows: 28, columns: 28, maxShift: maxShift, flipProbability: flipProbability)
+        }
+    }
+
+    /// The network's training recipe (see the README for its measured test accuracy).
+    public var recipe: Recipe {
+        switch self {
+        case .twoConv: Recipe(epochs: 24, learningRate: 1e-3, halvingEpochs: 6, dropout: .keras, maxShift: 0, flipProbability: 0)
+        case .leNet5: Recipe(epochs: 24, learningRate: 1e-3, halvingEpochs: 6, dropout: .none, maxShift: 0, flipProbability: 0)
+        }
+    }
+
     /// The network with its weights drawn from `seed` (He initialisation, as for the MLP demo).
-    /// With a `dropout` rate above 0, a ``Dropout`` of that rate follows each pooling layer and each
-    /// hidden Dense layer (the regularisation the Zalando benchmark's CNN recipes use); dropout has
-    /// no parameters, so the count is the same.
+    /// A ``Dropout`` of rate `dropout.features` follows each pooling layer, and one of rate
+    /// `dropout.hidden` each hidden Dense layer (left out where the rate is 0); dropout has no
+    /// parameters, so the count is the same.
     /// - Throws: ``LayerError`` for a rate outside `0..<1`; the layers accept their input shapes.
-    public func model(seed: UInt64, dropout: Double = 0) throws -> Sequential<Float> {
-        func regularised() throws -> [Layer<Float>] { dropout > 0 ? [try Dropout<Float>(rate: dropout)] : [] }
+    public func model(seed: UInt64, dropout: DropoutRates = .none) throws -> Sequential<Float> {
+        func regularised(_ rate: Double) throws -> [Layer<Float>] { rate != 0 ? [try Dropout<Float>(rate: rate)] : [] }
         // Both are two convolutions, each followed by 2×2 max pooling, then ReLU Dense layers and
         // Dense(10); only the convolutions and the hidden widths differ.
         let (convolutions, hiddenWidths): ([Conv2D<Float>], [Int]) = switch self {
@@ -30,12 +81,12 @@ public enum FashionMNISTNetwork: String, CaseIterable, Sendable {
             for convolution in convolutions {
                 convolution
                 MaxPooling2D(poolSize: 2)
-                try regularised()
+                try regularised(dropout.features)
             }
             Flatten()
             for width in hiddenWidths {
                 Dense(width, activation: .relu, kernelInitializer: .heNormal)
-                try regularised()
+                try regularised(dropout.hidden)
             }
             Dense(10, kernelInitializer: .heNormal)
         }

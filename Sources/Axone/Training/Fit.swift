@@ -49,7 +49,8 @@ extension Model {
     ///   - batchSize: the number of examples per gradient step.
     ///   - validationSplit: the fraction of examples held out for validation, taken from the end of
     ///     the data before any shuffling (as Keras does; see ``ValidationSplit/last(_:of:)``).
-    ///   - validationData: a separate validation set (takes precedence over `validationSplit`).
+    ///   - validationData: a separate validation set, of any provider type (e.g. the plain images
+    ///     when `data` serves them augmented); it takes precedence over `validationSplit`.
     ///   - shuffle: reshuffle the training examples every epoch (seeded by `seed`).
     ///   - classWeight: a weight per class index multiplying each example's loss (Keras `class_weight`).
     ///   - callbacks: called when training begins and ends, when each epoch begins and ends, and
@@ -74,7 +75,7 @@ extension Model {
     @discardableResult
     public func fit<Data: BatchProvider>(
         _ data: Data, epochs: Int = 1, batchSize: Int = 32, validationSplit: Double = 0,
-        validationData: Data? = nil, shuffle: Bool = true, classWeight: [Int: Double]? = nil,
+        validationData: (any BatchProvider<Scalar>)? = nil, shuffle: Bool = true, classWeight: [Int: Double]? = nil,
         callbacks: [Callback<Scalar>] = [], verbose: Verbosity = .progressBar, seed: UInt64 = 0, initialEpoch: Int = 0,
         progress: EpochProgress? = nil
     ) throws -> History where Data.Scalar == Scalar {
