@@ -162,7 +162,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             func run(_ weights: UnsafeBufferPointer<Scalar>?) {
                 shardStep.sampleWeights = weights
-                Parallelism.parallelForStored(shards, shardBody)
+                if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
+                Parallelism.parallelForStored(shards, shardBody!)
                 shardStep.sampleWeights = nil
             }
             sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
@@ -217,8 +218,9 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     private var shardStep = ShardStep()
-    /// The shard loop's body, kept so that the pool runs it without allocating.
-    private lazy var shardBody: (Int) -> Void = { [unowned self] in self.runShard($0) }
+    /// The shard loop's body, kept so that the pool runs it without allocating (made in the
+    /// specialised step, so that it calls the specialised ``runShard(_:)``).
+    private var shardBody: ((Int) -> Void)?
 
     /// Shard `shard` of the step: its forward pass, each output's fused loss and gradient (its loss
     /// written to ``shardLosses``), and its backward pass.
@@ -359,13 +361,15 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             }
         }
         updateRule = rule
-        Parallelism.parallelForStored(updateChunks.count, updateBody)
+        if updateBody == nil { updateBody = { [unowned self] in self.updateChunk($0) } }
+        Parallelism.parallelForStored(updateChunks.count, updateBody!)
     }
 
     /// The update rule of the step in progress, read by ``updateChunk(_:)``.
     private var updateRule: UpdateRule?
-    /// The update loop's body, kept so that the pool runs it without allocating.
-    private lazy var updateBody: (Int) -> Void = { [unowned self] in self.updateChunk($0) }
+    /// The update loop's body, kept so that the pool runs it without allocating (made in the
+    /// specialised update, so that it calls the specialised ``updateChunk(_:)``).
+    private var updateBody: ((Int) -> Void)?
 
     /// Sums chunk `index`'s gradients over the shards and applies the step's rule to it.
     @_specialize(where Scalar == Float)
