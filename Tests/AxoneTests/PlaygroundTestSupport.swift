@@ -15,8 +15,11 @@ struct PlaygroundTestServer {
 
     var url: String { "http://127.0.0.1:\(port)/" }
 
-    /// Starts a server and waits until it accepts connections.
-    static func start(sessionTimeout: Duration = .seconds(60)) async throws -> PlaygroundTestServer {
+    /// Starts a server and waits until it accepts connections. Its sessions stay open for 10 minutes
+    /// without a request: a test that trains one session while another waits must not see the
+    /// waiting one closed when the whole suite runs on a busy machine (``PlaygroundLoadTests``
+    /// tests the closing with a timeout of its own).
+    static func start(sessionTimeout: Duration = .seconds(600)) async throws -> PlaygroundTestServer {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             defer { continuation.finish() }
