@@ -17,6 +17,8 @@ extension GraphBuilder {
         case let model as Model<Float>:
             return try lower(model, prefix: path, inputs: inputs)
         case let operation as ONNXOperatorLayer<Float>:
+            // The exported graph's batch axis is symbolic: an operator mixing a fixed batch has no form there.
+            guard operation.requiredBatchSize == nil else { throw ONNXExportError.batchDependentLayer(path: path, type: layer.typeName) }
             lowerOperator(operation, path: path, inputs: inputs)
         default:
             try lowerSingleInput(layer, path: path, inputShape: inputShapes[0])

@@ -28,11 +28,15 @@ extension ONNXOperation {
         // A constant broadcast against the tensors must not reach their batch axis with a size other than 1.
         let constantsBroadcast = constants.allSatisfy { $0.count < rank || $0.first == 1 }
         let tensorAtZeroOnly: Bool = { if case .tensor = operands[0] { tensors.count == 1 } else { false } }()
+        let training = try int("training_mode", default: 0) != 0
         switch type {
+        case "BatchNormalization", "Dropout":
+            // In training mode: batch statistics, or one mask drawn over the whole tensor.
+            return tensorAtZeroOnly && !training
         case "Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu":
             return tensors.allSatisfy { $0.count == x.count } && constantsBroadcast
         case "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Abs", "Neg", "Softplus", "Identity", "LeakyRelu", "Elu",
-             "Selu", "HardSigmoid", "Clip", "BatchNormalization", "GlobalAveragePool", "GlobalMaxPool", "MaxPool", "AveragePool", "Conv":
+             "Selu", "HardSigmoid", "Clip", "GlobalAveragePool", "GlobalMaxPool", "MaxPool", "AveragePool", "Conv":
             return tensorAtZeroOnly
         case "Softmax", "LogSoftmax":
             return try axis(try int("axis", default: -1), rank: rank, attribute: "axis") != 0

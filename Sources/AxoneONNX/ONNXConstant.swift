@@ -32,7 +32,7 @@ enum ONNXConstant {
             throw refuse("has dimensions \(proto.dims) out of range")
         }
         let shape = proto.dims.map { Int($0) }
-        let count = try ONNXImport.checkSize(shape, name: proto.name, allowEmpty: true)
+        let count = try ONNXImport.checkSize(shape, name: proto.name)
         let raw = proto.rawData
         /// The `count` little-endian elements of `width` bytes in raw_data, or `typed` when raw_data is empty.
         func elements<T>(width: Int, typed: [T], decode: (UnsafeRawBufferPointer, Int) -> T) throws -> [T] {

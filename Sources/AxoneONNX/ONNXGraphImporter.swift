@@ -39,9 +39,12 @@ struct ONNXGraphImporter {
     private var layerNames: Set<String> = []
     /// The values the model outputs, by ONNX name.
     private let outputs: [String]
+    /// The version of the default operator set the graph uses.
+    let opset: Int64
 
-    init(graph: Onnx_GraphProto, outputs: [String]) {
+    init(graph: Onnx_GraphProto, opset: Int64, outputs: [String]) {
         self.graph = graph
+        self.opset = opset
         self.outputs = outputs
         var readers: [String: Int] = [:]
         for node in graph.node { for input in node.input where !input.isEmpty { readers[input, default: 0] += 1 } }
@@ -97,19 +100,14 @@ struct ONNXGraphImporter {
         guard let first = dims.first else { throw refuse("is a scalar; Axone model inputs have a batch axis") }
         var shape: [Int] = []
         for dim in dims.dropFirst() {
-            guard case .dimValue(let d)? = dim.value, d > 0, d <= Int64(ONNXImport.maximumElements) else {
-                if case .dimValue(0)? = dim.value {
-                    throw refuse("has an empty axis (\(dims.map(\.dimValue))); an Axone model input holds at least one element per example")
-                }
+            guard case .dimValue(let d)? = dim.value, d >= 0, d <= Int64(ONNXImport.maximumElements) else {
                 throw refuse("has a dynamic or invalid dimension after the batch axis (\(dims.map(\.dimValue)))")
             }
             shape.append(Int(d))
         }
         var batch = 1, symbolic = true
         if case .dimValue(let d)? = first.value {
-            guard d > 0, d <= Int64(ONNXImport.maximumElements) else {
-                throw refuse(d == 0 ? "has an empty batch (dimension 0); an Axone model input holds at least one example" : "has batch dimension \(d)")
-            }
+            guard d >= 0, d <= Int64(ONNXImport.maximumElements) else { throw refuse("has batch dimension \(d)") }
             (batch, symbolic) = (Int(d), false)
         }
         try ONNXImport.checkSize([batch] + shape, name: input.name)
@@ -136,18 +134,17 @@ struct ONNXGraphImporter {
         guard node.domain.isEmpty || node.domain == "ai.onnx", ONNXImport.supportedOperators.contains(node.opType) else {
             throw ONNXImportError.unsupportedOperator(node: context.name, op: node.opType, domain: node.domain)
         }
-        // Only the first output is computed (Dropout's mask and BatchNormalization's training outputs are refused).
-        for output in node.output.dropFirst() where !output.isEmpty && readers[output, default: 0] > 0 {
-            if node.opType == "BatchNormalization" {
-                throw context.refuse("its output '\(output)' (a running statistic of training mode) is used; the importer reads "
-                                     + "inference graphs (export the model in evaluation mode)")
-            }
-            throw context.refuse("its output '\(output)' is used; only the first output is supported")
-        }
         guard let output = node.output.first, !output.isEmpty else { throw context.refuse("has no output") }
         var attributes: [String: ONNXAttribute] = [:]
         for proto in node.attribute {
             if let value = try ONNXAttribute.decode(proto, node: context.name, op: node.opType) { attributes[proto.name] = value }
+        }
+        try ONNXOperatorVersions.check(context, opset: opset)
+        // The outputs up to the last one read: BatchNormalization's running statistics in training
+        // mode; Dropout's mask and MaxPool's indices (integer tensors) are refused.
+        let outputCount = (node.output.lastIndex { !$0.isEmpty && readers[$0, default: 0] > 0 } ?? 0) + 1
+        if outputCount > 1, node.opType != "BatchNormalization" {
+            throw context.refuse("its output '\(node.output[outputCount - 1])' is used; only the first output is supported")
         }
         let inputs: [ImportedValue?] = try node.input.map { name in
             guard !name.isEmpty else { return nil }
@@ -159,7 +156,8 @@ struct ONNXGraphImporter {
         } else if let folded = try foldShape(context, inputs: inputs, attributes: attributes) {
             values[output] = .constant(.integers(folded))
         } else {
-            values[output] = try importOperator(context, inputs: inputs, attributes: attributes)
+            let results = try importOperator(context, inputs: inputs, attributes: attributes, outputCount: outputCount)
+            for (name, value) in zip(node.output, results) where !name.isEmpty { values[name] = value }
         }
     }
 
@@ -221,18 +219,12 @@ struct ONNXGraphImporter {
     /// - Throws: ``ONNXImportError/unsupportedInput(node:op:reason:)`` when the operation would mix
     ///   the examples of a symbolic batch (see ``ONNXOperation/keepsExamplesApart(_:)``).
     mutating func callOperator(_ operation: ONNXOperation, inputs: [OperatorInput], name: String) throws -> ImportedTensor {
-        let operands: [ONNXOperandShape] = inputs.map { input in
-            switch input {
-            case .tensor(let t): .tensor(t.symbol.shape)
-            case .constant(let c): .constant(c.shape)
-            case .absent: .absent
-            }
-        }
-        let symbolic = inputs.contains { if case .tensor(let t) = $0 { t.symbolicBatch } else { false } }
-        if symbolic, try !operation.keepsExamplesApart(operands) {
-            throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type, reason:
-                "mixes the examples of a batch along the symbolic batch axis; an Axone model computes each example on its own")
-        }
+        try callOperator(operation, inputs: inputs, name: name, outputCount: 1)[0]
+    }
+
+    /// Calls an ``ONNXOperatorLayer`` giving the operation's first `outputCount` outputs.
+    mutating func callOperator(_ operation: ONNXOperation, inputs: [OperatorInput], name: String,
+                               outputCount: Int) throws -> [ImportedTensor] {
         var sources: [ONNXInputSource] = [], shapes: [[Int]?] = [], constants: [Int: Tensor<Float>] = [:]
         var tensors: [ImportedTensor] = []
         for (position, input) in inputs.enumerated() {
@@ -247,18 +239,29 @@ struct ONNXGraphImporter {
             }
         }
         let layer = try ONNXOperatorLayer<Float>(operation: operation, sources: sources, constantShapes: shapes,
-                                                 exampleBatches: tensors.map(\.batch), constants: constants, name: name)
-        let symbol = try call(layer, on: tensors.map(\.symbol), node: operation.node, op: operation.type)
-        return ImportedTensor(symbol: symbol, batch: layer.exampleOutputBatch ?? 1, symbolicBatch: symbolic)
+                                                 exampleBatches: tensors.map(\.batch), outputCount: outputCount,
+                                                 constants: constants, name: name)
+        let symbols = try callAll(layer, on: tensors.map(\.symbol), node: operation.node, op: operation.type)
+        let symbolic = tensors.contains(where: \.symbolicBatch)
+        if symbolic, layer.requiredBatchSize != nil {
+            throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type, reason:
+                "mixes the examples of a batch along the symbolic batch axis; an Axone model computes each example on its own")
+        }
+        return zip(symbols, layer.exampleOutputBatches).map { ImportedTensor(symbol: $0, batch: $1, symbolicBatch: symbolic) }
+    }
+
+    /// Calls a one-output `layer` on symbolic tensors (see ``callAll(_:on:node:op:)``).
+    func call(_ layer: Layer<Float>, on inputs: [SymbolicTensor<Float>], node: String, op: String) throws -> SymbolicTensor<Float> {
+        try callAll(layer, on: inputs, node: node, op: op)[0]
     }
 
     /// Calls `layer` on symbolic tensors, turning Axone's errors into import errors naming the node;
     /// an output of more than ``ONNXImport/maximumElements`` per example is refused.
-    func call(_ layer: Layer<Float>, on inputs: [SymbolicTensor<Float>], node: String, op: String) throws -> SymbolicTensor<Float> {
+    func callAll(_ layer: Layer<Float>, on inputs: [SymbolicTensor<Float>], node: String, op: String) throws -> [SymbolicTensor<Float>] {
         do {
-            let output = try layer(inputs)
-            try ONNXImport.checkSize([1] + output.shape, name: "\(node) (\(op)) output", allowEmpty: true)
-            return output
+            let outputs = try layer.applied(to: inputs)
+            for output in outputs { try ONNXImport.checkSize([1] + output.shape, name: "\(node) (\(op)) output") }
+            return outputs
         } catch let error as ONNXImportError {
             throw error
         } catch {

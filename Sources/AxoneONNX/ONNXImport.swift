@@ -14,8 +14,10 @@ import SwiftProtobuf
 ///   file, or any size: the model takes batches of any size). As in every Axone model, examples
 ///   are independent — `predict` and `fit` feed them in batches of their own — so on a symbolic
 ///   batch axis an operator that mixes examples (a reduction or softmax over axis 0, a transpose
-///   or reshape moving it) is refused. A leading axis of fixed size is computed as ONNX does
-///   when the whole input is fed at once (`model.forward`, as the node tests do).
+///   or reshape moving it) is refused. A leading axis of fixed size is computed as ONNX does,
+///   mixed or not: an operator that mixes it requires that batch size
+///   (``ONNXOperatorLayer/requiredBatchSize``), and `predict`, `evaluate` and `fit` feed the
+///   model batches of exactly that size.
 /// - `Gemm`, and `MatMul` followed by the `Add` of a bias, with a constant weight on a matrix
 ///   input become ``Dense`` layers named after the weight (`fc1.weight` → layer `fc1`, parameters
 ///   `fc1.weight`, `fc1.bias`); activations become ``ActivationLayer``s, `Dropout` ``Dropout``,
@@ -37,10 +39,12 @@ import SwiftProtobuf
 /// Anything the importer cannot represent exactly — an operator, an attribute, a data type, a
 /// malformed file — throws ``ONNXImportError``; sizes are checked before anything is allocated.
 public enum ONNXImport {
-    /// The ONNX IR versions read (those of `torch.onnx.export` and of the ONNX node tests).
-    public static let irVersions: ClosedRange<Int64> = 7...13
-    /// The versions of the default (`ai.onnx`) operator set read.
-    public static let opsetVersions: ClosedRange<Int64> = 13...25
+    /// The ONNX IR versions read (those of `torch.onnx.export` and of the ONNX node tests, since
+    /// IR 3, whose graphs list their initializers among their inputs).
+    public static let irVersions: ClosedRange<Int64> = 3...13
+    /// The versions of the default (`ai.onnx`) operator set read; an operator whose definition
+    /// changed since its version in an older opset is refused there (``ONNXOperatorVersions``).
+    public static let opsetVersions: ClosedRange<Int64> = 7...25
     /// The largest number of elements of one tensor (initializer, input or intermediate example).
     public static let maximumElements = 1 << 27
 
@@ -74,10 +78,10 @@ public enum ONNXImport {
         } catch {
             throw ONNXImportError.malformed("\(error)")
         }
-        try checkVersions(proto)
+        let opset = try checkVersions(proto)
         let graph = proto.graph
         let order = try ONNXGraphValidation.topologicalOrder(of: graph)
-        var importer = ONNXGraphImporter(graph: graph, outputs: outputs ?? graph.output.map(\.name))
+        var importer = ONNXGraphImporter(graph: graph, opset: opset, outputs: outputs ?? graph.output.map(\.name))
         return try importer.makeModel(order: order, name: graph.name.isEmpty ? name : graph.name)
     }
 
@@ -87,8 +91,8 @@ public enum ONNXImport {
 
     private static let registration: Void = LayerSpecification.register(ONNXOperatorLayerFactory(), as: "ONNXOperator")
 
-    /// Checks the IR version and the default domain's opset.
-    private static func checkVersions(_ proto: Onnx_ModelProto) throws {
+    /// Checks the IR version and the default domain's opset, and returns the opset.
+    private static func checkVersions(_ proto: Onnx_ModelProto) throws -> Int64 {
         guard irVersions.contains(proto.irVersion) else {
             throw ONNXImportError.unsupportedVersion("IR version \(proto.irVersion); the importer reads IR \(irVersions.lowerBound)–\(irVersions.upperBound)")
         }
@@ -100,16 +104,17 @@ public enum ONNXImport {
             throw ONNXImportError.unsupportedVersion("opset \(version); the importer reads opsets \(opsetVersions.lowerBound)–\(opsetVersions.upperBound)")
         }
         guard proto.hasGraph else { throw ONNXImportError.invalidGraph("the model has no graph") }
+        return version
     }
 
     /// The number of elements of `shape`.
     /// - Throws: ``ONNXImportError/unsupportedTensor(name:reason:)`` when a dimension is negative
-    ///   (or zero, unless `allowEmpty`) or there are more than ``maximumElements``.
+    ///   or there are more than ``maximumElements`` (an empty tensor, with a zero dimension, is valid).
     @discardableResult
-    static func checkSize(_ shape: [Int], name: String, allowEmpty: Bool = false) throws -> Int {
+    static func checkSize(_ shape: [Int], name: String) throws -> Int {
         var count = 1
         for d in shape {
-            guard d > 0 || (allowEmpty && d == 0) else {
+            guard d >= 0 else {
                 throw ONNXImportError.unsupportedTensor(name: name, reason: "has dimension \(d) in shape \(shape)")
             }
             let (product, overflow) = count.multipliedReportingOverflow(by: d)

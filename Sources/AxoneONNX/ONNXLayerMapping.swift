@@ -24,11 +24,9 @@ extension ONNXGraphImporter {
             default: throw context.refuse(attribute: "ratio", "must be a float")
             }
             guard rate >= 0 && rate < 1 else { throw context.refuse(attribute: "ratio", "is \(rate), outside [0, 1)") }
-            // In training mode a zero ratio keeps every element; any other draws a random mask at
-            // inference, whose values no other generator than the producer's reproduces.
-            guard rate == 0 || attributes["training_mode"] == nil || attributes["training_mode"] == .int(0) else {
-                throw context.refuse(attribute: "training_mode", "must be false unless the ratio is 0: the imported model runs dropout in training only")
-            }
+            // In training mode a non-zero ratio drops elements at inference too: an operator layer
+            // computes it (with the mask of the `seed` attribute, as ONNX's reference does).
+            guard rate == 0 || attributes["training_mode"] == nil || attributes["training_mode"] == .int(0) else { return nil }
             let dropout = try Dropout<Float>(rate: rate, name: layerName(context))
             return try elementwise(dropout, x, context)
         case "Conv": return try convolution(context, x, inputs, attributes)

@@ -35,6 +35,7 @@ public struct ONNXOperation: Sendable, Equatable {
         table["Transpose"] = ["perm"]
         table["Concat"] = ["axis"]
         table["BatchNormalization"] = ["epsilon", "momentum", "training_mode"]
+        table["Dropout"] = ["ratio", "training_mode", "seed"]
         table["GlobalAveragePool"] = []
         table["GlobalMaxPool"] = []
         table["Pad"] = ["mode", "pads", "constant_value", "axes"]
@@ -54,6 +55,10 @@ public struct ONNXOperation: Sendable, Equatable {
             throw ONNXImportError.unsupportedAttribute(node: node, op: type, attribute: unknown, reason: "is not supported")
         }
         (self.node, self.type, self.attributes) = (node, type, attributes)
+        if type == "Dropout", try int("training_mode", default: 0) != 0, try float("ratio", default: 0.5) != 0, attributes["seed"] == nil {
+            throw refuse("training_mode", "is true with a non-zero ratio and no seed: the mask is random, and no generator but "
+                         + "the producer's reproduces it")
+        }
     }
 
     // MARK: Attributes
@@ -101,11 +106,28 @@ public struct ONNXOperation: Sendable, Equatable {
 
     // MARK: Evaluation
 
-    /// Computes the operator on `inputs`, one per ONNX input position (`nil` for an omitted optional input).
+    /// Computes the operator's first output on `inputs`, one per ONNX input position (`nil` for an
+    /// omitted optional input).
     /// - Throws: ``ONNXImportError`` when an input is missing or the shapes or attributes do not fit.
     public func apply<Scalar: TensorScalar>(_ inputs: [Variable<Scalar>?]) throws -> Variable<Scalar> {
+        try apply(inputs, outputCount: 1)[0]
+    }
+
+    /// Computes the operator's first `outputCount` outputs (at most ``maximumOutputCount()``).
+    /// - Throws: ``ONNXImportError`` when an input is missing, the shapes or attributes do not
+    ///   fit, or the operator does not give that many outputs.
+    public func apply<Scalar: TensorScalar>(_ inputs: [Variable<Scalar>?], outputCount: Int) throws -> [Variable<Scalar>] {
+        let available = try maximumOutputCount()
+        guard outputCount >= 1, outputCount <= available else {
+            throw refuseInput("its output \(outputCount - 1) is used; the importer computes only "
+                              + (available == 1 ? "the first output" : "the first \(available) outputs"))
+        }
         do {
-            return try computed(inputs)
+            if type == "BatchNormalization", try int("training_mode", default: 0) != 0 {
+                return Array(try normalizedForTraining(try required(inputs, 0), try (1...4).map { try required(inputs, $0) })
+                    .prefix(outputCount))
+            }
+            return [try computed(inputs)]
         } catch let error as ONNXImportError {
             throw error
         } catch {
@@ -113,11 +135,21 @@ public struct ONNXOperation: Sendable, Equatable {
         }
     }
 
+    /// How many of its outputs the importer computes: 3 for `BatchNormalization` in training mode
+    /// (the result and the updated running mean and variance), 1 otherwise (`Dropout`'s mask and
+    /// `MaxPool`'s indices are integer tensors).
+    public func maximumOutputCount() throws -> Int {
+        guard type == "BatchNormalization" else { return 1 }
+        return try int("training_mode", default: 0) != 0 ? 3 : 1
+    }
+
+    private func required<Scalar>(_ inputs: [Variable<Scalar>?], _ i: Int) throws -> Variable<Scalar> {
+        guard i < inputs.count, let value = inputs[i] else { throw refuseInput("input \(i) is missing") }
+        return value
+    }
+
     private func computed<Scalar: TensorScalar>(_ inputs: [Variable<Scalar>?]) throws -> Variable<Scalar> {
-        func input(_ i: Int) throws -> Variable<Scalar> {
-            guard i < inputs.count, let value = inputs[i] else { throw refuseInput("input \(i) is missing") }
-            return value
-        }
+        func input(_ i: Int) throws -> Variable<Scalar> { try required(inputs, i) }
         let x = try input(0)
         switch type {
         case "Add": return try broadcasting(x, try input(1), .add)
@@ -136,6 +168,7 @@ public struct ONNXOperation: Sendable, Equatable {
         case "Neg": return -x
         case "Softplus": return x.applying(.softplus)
         case "Identity": return x
+        case "Dropout": return try droppedOut(x)
         case "LeakyRelu": return x.applying(.leakyRelu(alpha: Scalar(try float("alpha", default: 0.01))))
         case "Elu": return x.applying(.elu(alpha: Scalar(try float("alpha", default: 1))))
         case "Selu":
@@ -189,7 +222,7 @@ public struct ONNXOperation: Sendable, Equatable {
     /// Refuses a result of more than ``ONNXImport/maximumElements`` elements before computing it
     /// (broadcasting, products and padding can make a result much larger than their inputs).
     func checkResult(_ shape: [Int]) throws {
-        try ONNXImport.checkSize(shape, name: "\(node) (\(type)) result", allowEmpty: true)
+        try ONNXImport.checkSize(shape, name: "\(node) (\(type)) result")
     }
 
     private func clipped<Scalar>(_ x: Variable<Scalar>, _ inputs: [Variable<Scalar>?]) throws -> Variable<Scalar> {
@@ -310,15 +343,54 @@ public struct ONNXOperation: Sendable, Equatable {
 
     /// Inference-mode batch normalisation over axis 1 with the given scale, bias, mean and variance.
     private func normalized<Scalar>(_ x: Variable<Scalar>, _ p: [Variable<Scalar>]) throws -> Variable<Scalar> {
-        guard try int("training_mode", default: 0) == 0 else { throw refuse("training_mode", "must be 0 (inference)") }
+        let shape = try channelShape(x, p)
+        let (scale, bias, mean, variance) = (p[0].reshaped(shape), p[1].reshaped(shape), p[2].reshaped(shape), p[3].reshaped(shape))
+        let deviation = (variance + Scalar(try float("epsilon", default: 1e-5))).squareRoot()
+        return (x - mean) / deviation * scale + bias
+    }
+
+    /// Training-mode batch normalisation (opset 14): the input normalised with the statistics of
+    /// the batch (over every axis but 1; the variance divided by the count, not count − 1), and the
+    /// running mean and variance updated as `running · momentum + batch · (1 − momentum)`.
+    private func normalizedForTraining<Scalar>(_ x: Variable<Scalar>, _ p: [Variable<Scalar>]) throws -> [Variable<Scalar>] {
+        let shape = try channelShape(x, p)
+        let axes = [0] + Array(2..<x.shape.count)
+        let mean = x.mean(alongAxes: axes, keepingDimensions: true)
+        let centered = x - mean
+        let variance = (centered * centered).mean(alongAxes: axes, keepingDimensions: true)
+        let deviation = (variance + Scalar(try float("epsilon", default: 1e-5))).squareRoot()
+        let y = centered / deviation * p[0].reshaped(shape) + p[1].reshaped(shape)
+        let momentum = Scalar(try float("momentum", default: 0.9))
+        let channels = [x.shape[1]]
+        return [y, p[2] * momentum + mean.reshaped(channels) * (1 - momentum), p[3] * momentum + variance.reshaped(channels) * (1 - momentum)]
+    }
+
+    /// The shape `[C, 1, …]` that broadcasts a per-channel vector against `x` `[N, C, …]`, after
+    /// checking that the four vectors `p` have `C` elements.
+    private func channelShape<Scalar>(_ x: Variable<Scalar>, _ p: [Variable<Scalar>]) throws -> [Int] {
         guard x.shape.count >= 2 else { throw refuseInput("needs a [batch, channels, …] input, got \(x.shape)") }
         let channels = x.shape[1]
         guard p.allSatisfy({ $0.shape == [channels] }) else {
             throw refuseInput("scale, bias, mean and variance must be [\(channels)], got \(p.map(\.shape))")
         }
-        let shape = [channels] + Array(repeating: 1, count: x.shape.count - 2)
-        let (scale, bias, mean, variance) = (p[0].reshaped(shape), p[1].reshaped(shape), p[2].reshaped(shape), p[3].reshaped(shape))
-        let deviation = (variance + Scalar(try float("epsilon", default: 1e-5))).squareRoot()
-        return (x - mean) / deviation * scale + bias
+        return [channels] + Array(repeating: 1, count: x.shape.count - 2)
+    }
+
+    /// `Dropout`: the input itself in inference mode or with a zero ratio; in training mode, the
+    /// input scaled by 1 / (1 − ratio) where a mask drawn from the `seed` attribute keeps it, as
+    /// ONNX's reference does (NumPy's legacy generator seeded with `seed`, one uniform draw per
+    /// element in row-major order, kept where the draw is at least the ratio), so the same seed
+    /// gives the same mask on every call.
+    private func droppedOut<Scalar>(_ x: Variable<Scalar>) throws -> Variable<Scalar> {
+        let ratio = try float("ratio", default: 0.5)
+        guard ratio >= 0 && ratio < 1 else { throw refuse("ratio", "is \(ratio), outside [0, 1)") }
+        guard try int("training_mode", default: 0) != 0, ratio > 0 else { return x }
+        guard case .int(let value)? = attributes["seed"], let seed = UInt32(exactly: value) else {
+            throw refuse("seed", "must be an integer in 0…2³² − 1")
+        }
+        var generator = NumPyLegacyGenerator(seed: seed)
+        let scale = Scalar(1 / (1 - ratio))
+        let mask = (0..<x.value.count).map { _ in generator.nextDouble() >= ratio ? scale : 0 }
+        return x * Variable(Tensor(shape: x.shape, scalars: mask))
     }
 }

@@ -11,8 +11,9 @@ extension ONNXGraphImporter {
         "Pad": [1: "pads", 2: "constant_value", 3: "axes"],
     ]
 
+    /// The values of the node's first `outputCount` outputs.
     mutating func importOperator(_ context: NodeContext, inputs: [ImportedValue?],
-                                 attributes: [String: ONNXAttribute]) throws -> ImportedValue {
+                                 attributes: [String: ONNXAttribute], outputCount: Int) throws -> [ImportedValue] {
         var attributes = attributes
         var operands = inputs
         for (position, key) in Self.foldedInputs[context.op] ?? [:] where position < inputs.count {
@@ -36,15 +37,41 @@ extension ONNXGraphImporter {
             if context.op == "Cast", attributes["to"] != .int(Onnx_TensorProto.DataType.float.rawValue) {
                 throw context.refuse(attribute: "to", "only casts of float32 to float32 and between integers are supported")
             }
-            return value
+            return [value]
         }
         if operands.allSatisfy({ tensor($0) == nil }) {
-            return .constant(.float(try evaluate(context, operands, attributes: attributes)))
+            return try evaluate(context, operands, attributes: attributes, outputCount: outputCount).map { .constant(.float($0)) }
         }
-        if let mapped = try mapLayer(context, inputs: operands, attributes: attributes) { return .tensor(mapped) }
+        if opset < 13, ["Softmax", "LogSoftmax"].contains(context.op), let x = tensor(operands.first ?? nil),
+           let decomposed = try coercedSoftmax(context, x, attributes: &attributes) {
+            return [.tensor(decomposed)]
+        }
+        if outputCount == 1, let mapped = try mapLayer(context, inputs: operands, attributes: attributes) { return [.tensor(mapped)] }
         let operation = try ONNXOperation(node: context.name, type: context.op, attributes: attributes)
-        let result = try callOperator(operation, inputs: try operatorInputs(operands, context), name: layerName(context))
-        return .tensor(TensorValue(standard: result))
+        let results = try callOperator(operation, inputs: try operatorInputs(operands, context), name: layerName(context),
+                                       outputCount: outputCount)
+        return results.map { .tensor(TensorValue(standard: $0)) }
+    }
+
+    /// `Softmax` and `LogSoftmax` before opset 13, which flatten their input to a matrix at `axis`
+    /// (default 1) and normalise its rows: over the last axis that is the opset-13 operator (the
+    /// axis is written in `attributes`, and `nil` returned); over several, a `Flatten`, the
+    /// operator over the last axis, and a `Reshape` back.
+    private mutating func coercedSoftmax(_ context: NodeContext, _ x: TensorValue,
+                                         attributes: inout [String: ONNXAttribute]) throws -> TensorValue? {
+        let input = try standard(x, for: context.name)
+        let operation = try ONNXOperation(node: context.name, type: context.op, attributes: attributes)
+        let rank = input.symbol.shape.count + 1
+        let axis = try operation.axis(try operation.int("axis", default: 1), rank: rank, attribute: "axis")
+        attributes["axis"] = .int(axis)
+        guard axis != rank - 1 else { return nil }
+        let name = layerName(context)
+        func step(_ type: String, _ attributes: [String: ONNXAttribute], _ x: ImportedTensor, _ name: String) throws -> ImportedTensor {
+            try callOperator(try ONNXOperation(node: context.name, type: type, attributes: attributes), inputs: [.tensor(x)], name: name)
+        }
+        let rows = try step("Flatten", ["axis": .int(axis)], input, unique("\(name)_flatten"))
+        let normalized = try step(context.op, ["axis": .int(-1)], rows, name)
+        return TensorValue(standard: try step("Reshape", ["shape": .ints([-1] + input.symbol.shape)], normalized, unique("\(name)_reshape")))
     }
 
     /// A folded integer input as an attribute; a symbolic batch size may only start a `Reshape` target.
@@ -73,14 +100,14 @@ extension ONNXGraphImporter {
     }
 
     /// A node whose inputs are all constants, computed at import.
-    private func evaluate(_ context: NodeContext, _ operands: [ImportedValue?], attributes: [String: ONNXAttribute]) throws -> Tensor<Float> {
+    private func evaluate(_ context: NodeContext, _ operands: [ImportedValue?], attributes: [String: ONNXAttribute],
+                          outputCount: Int) throws -> [Tensor<Float>] {
         let constants: [Variable<Float>?] = operands.map { operand in
             if case .constant(.float(let t))? = operand { return Variable(t) }
             return nil
         }
-        if context.op == "Dropout", let x = constants.first ?? nil { return x.value }
         guard ONNXOperation.accepted[context.op] != nil else { throw context.refuse("is not supported on constants only") }
         let operation = try ONNXOperation(node: context.name, type: context.op, attributes: attributes)
-        return try withoutGradients { try operation.apply(constants) }.value
+        return try withoutGradients { try operation.apply(constants, outputCount: outputCount) }.map(\.value)
     }
 }

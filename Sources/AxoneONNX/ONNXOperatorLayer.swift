@@ -39,8 +39,14 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
     public let constantShapes: [[Int]?]
     /// The leading-axis size of each tensor input in the ONNX file, used to find the shapes.
     public let exampleBatches: [Int]
-    /// The leading-axis size of the output for ``exampleBatches``, known once built.
-    public private(set) var exampleOutputBatch: Int?
+    /// How many of the operator's outputs the layer gives (``ONNXOperation/maximumOutputCount()`` at most).
+    public let outputCount: Int
+    /// The leading-axis size of each output for ``exampleBatches``, known once built.
+    public private(set) var exampleOutputBatches: [Int] = []
+    /// Whether the operator mixes the examples along the leading axis (see
+    /// ``ONNXOperation/keepsExamplesApart(_:)``), known once built: the importer allows it only
+    /// where the ONNX file fixes that axis, and the layer then requires that batch size.
+    private var mixesExamples = false
 
     /// The constant at input position 0, 1 or 2, when it is a ``ONNXInputSource/parameter``.
     public var parameter0, parameter1, parameter2: Variable<Scalar>?
@@ -51,11 +57,17 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
     static var parameterPositions: Range<Int> { 0..<3 }
     static var statisticPositions: Range<Int> { 3..<5 }
 
-    /// Creates the layer; its constants are created (zero) when it is built, unless given in `constants`.
-    /// - Throws: ``ONNXImportError`` when the sources and shapes do not match, or a constant sits
-    ///   at a position with no slot.
+    /// Creates the layer giving the operator's first `outputCount` outputs; its constants are
+    /// created (zero) when it is built, unless given in `constants`.
+    /// - Throws: ``ONNXImportError`` when the sources and shapes do not match, a constant sits
+    ///   at a position with no slot, or the operator has fewer outputs.
     public init(operation: ONNXOperation, sources: [ONNXInputSource], constantShapes: [[Int]?], exampleBatches: [Int],
-                constants: [Int: Tensor<Scalar>] = [:], name: String? = nil) throws {
+                outputCount: Int = 1, constants: [Int: Tensor<Scalar>] = [:], name: String? = nil) throws {
+        let available = try operation.maximumOutputCount()
+        guard outputCount >= 1, outputCount <= available else {
+            throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type,
+                                                   reason: "gives at most \(available) outputs, not \(outputCount)")
+        }
         guard sources.count == constantShapes.count,
               exampleBatches.count == sources.filter({ $0 == .tensor }).count,
               zip(sources, constantShapes).allSatisfy({ ($0 == .parameter || $0 == .statistic) == ($1 != nil) }) else {
@@ -74,6 +86,7 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
             }
         }
         (self.operation, self.sources, self.constantShapes, self.exampleBatches) = (operation, sources, constantShapes, exampleBatches)
+        self.outputCount = outputCount
         super.init(name: name)
         for (position, tensor) in constants { setConstant(tensor, at: position) }
     }
@@ -122,23 +135,34 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
                 setConstant(Tensor(shape: shape, repeating: 0), at: position)
             }
         }
+        var shapes = inputShapes.makeIterator()
+        mixesExamples = try !operation.keepsExamplesApart(sources.indices.map { position in
+            switch sources[position] {
+            case .tensor: .tensor(shapes.next()!)
+            case .parameter, .statistic: .constant(constantShapes[position]!)
+            case .absent: .absent
+            }
+        })
         let examples = try zip(exampleBatches, inputShapes).map { batch, shape in
             let full = [batch] + shape
             try ONNXImport.checkSize(full, name: "\(displayName) input")
             return Variable(Tensor<Scalar>(shape: full, repeating: 0))
         }
-        let output = try withoutGradients { try operation.apply(operands(examples)) }
-        guard let batch = output.shape.first else {
+        let outputs = try withoutGradients { try operation.apply(operands(examples), outputCount: outputCount) }
+        guard outputs.allSatisfy({ !$0.shape.isEmpty }) else {
             throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type,
                                                    reason: "gives a scalar, which has no batch axis in an Axone model")
         }
-        exampleOutputBatch = batch
-        return [Array(output.shape.dropFirst())]
+        exampleOutputBatches = outputs.map { $0.shape[0] }
+        return outputs.map { Array($0.shape.dropFirst()) }
     }
+
+    /// The leading-axis size of the first tensor input in the ONNX file, when the operator mixes examples.
+    public override var requiredBatchSize: Int? { mixesExamples ? exampleBatches.first : nil }
 
     public override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         do {
-            return [try operation.apply(operands(inputs))]
+            return try operation.apply(operands(inputs), outputCount: outputCount)
         } catch {
             preconditionFailure("\(displayName): \(error)")
         }
@@ -146,21 +170,25 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
 
     public override var specification: LayerSpecification {
         var s = super.specification
-        s.options = Self.options(operation: operation, sources: sources, constantShapes: constantShapes, exampleBatches: exampleBatches)
+        s.options = Self.options(operation: operation, sources: sources, constantShapes: constantShapes,
+                                 exampleBatches: exampleBatches, outputCount: outputCount)
         return s
     }
 
-    /// The architecture options describing the layer (each value a JSON text).
+    /// The architecture options describing the layer (each value a JSON text; `outputs` only when
+    /// the layer gives more than one).
     static func options(operation: ONNXOperation, sources: [ONNXInputSource], constantShapes: [[Int]?],
-                        exampleBatches: [Int]) -> [String: String] {
+                        exampleBatches: [Int], outputCount: Int) -> [String: String] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         func json<T: Encodable>(_ value: T) -> String {
             // Plain strings, numbers and arrays of them always encode.
             String(decoding: try! encoder.encode(value), as: UTF8.self)
         }
-        return ["op": operation.type, "node": operation.node, "attributes": json(operation.attributes),
-                "sources": json(sources), "constantShapes": json(constantShapes), "exampleBatches": json(exampleBatches)]
+        var options = ["op": operation.type, "node": operation.node, "attributes": json(operation.attributes),
+                       "sources": json(sources), "constantShapes": json(constantShapes), "exampleBatches": json(exampleBatches)]
+        if outputCount > 1 { options["outputs"] = json(outputCount) }
+        return options
     }
 }
 
@@ -183,6 +211,7 @@ struct ONNXOperatorLayerFactory: LayerFactory {
         return try ONNXOperatorLayer<Scalar>(
             operation: operation, sources: try decode("sources", as: [ONNXInputSource].self),
             constantShapes: try decode("constantShapes", as: [[Int]?].self),
-            exampleBatches: try decode("exampleBatches", as: [Int].self), name: specification.name)
+            exampleBatches: try decode("exampleBatches", as: [Int].self),
+            outputCount: specification.options?["outputs"] == nil ? 1 : try decode("outputs", as: Int.self), name: specification.name)
     }
 }

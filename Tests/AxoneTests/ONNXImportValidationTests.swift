@@ -32,14 +32,94 @@ struct ONNXImportValidationTests {
 
     @Test func versions() throws {
         var model = G.mlp
-        model.opsetImport[0].version = 11
-        #expect(throws: ONNXImportError.unsupportedVersion("opset 11; the importer reads opsets 13–25")) { try Self.importing(model) }
+        model.opsetImport[0].version = 6
+        #expect(throws: ONNXImportError.unsupportedVersion("opset 6; the importer reads opsets 7–25")) { try Self.importing(model) }
         model = G.mlp
-        model.irVersion = 3
-        #expect(throws: ONNXImportError.self) { try Self.importing(model) }
+        model.irVersion = 2
+        #expect(throws: ONNXImportError.unsupportedVersion("IR version 2; the importer reads IR 3–13")) { try Self.importing(model) }
         model = G.mlp
         model.opsetImport = []
         #expect(throws: ONNXImportError.self) { try Self.importing(model) }
+    }
+
+    /// Files of opsets 7–12 import with each operator's definition in that opset. Oracle: the
+    /// definitions (ONNX's operator changelog), computed here in Double; float32 results, absolute
+    /// tolerance 1e-6.
+    @Test func olderOpsets() throws {
+        var mlp = G.mlp
+        (mlp.opsetImport[0].version, mlp.irVersion) = (7, 3)
+        let x = Tensor<Float>(shape: [2, 4], scalars: (0..<8).map { Float($0) * 0.3 - 1 })
+        #expect(try Self.importing(mlp).predict(x) == Self.importing(G.mlp).predict(x))
+
+        // Softmax-11 flattens [2, 3] examples at its axis (default 1) and normalises all 6
+        // values together; Softmax-13 normalises the last axis (default −1).
+        var graph = Onnx_GraphProto()
+        graph.input = [G.tensorInfo("x", [nil, 2, 3])]
+        graph.output = [G.tensorInfo("y", [nil, 2, 3])]
+        graph.node = [G.node("Softmax", ["x"], ["y"], name: "softmax")]
+        let input = Tensor<Float>(shape: [2, 2, 3], scalars: (0..<12).map { Float($0 % 5) * 0.7 - 1 })
+        let old = try Self.importing(G.model(graph, opset: 11)).predict(input).scalars
+        let new = try Self.importing(G.model(graph, opset: 13)).predict(input).scalars
+        func softmax(_ values: ArraySlice<Float>) -> [Double] {
+            let e = values.map { exp(Double($0)) }
+            return e.map { $0 / e.reduce(0, +) }
+        }
+        for example in 0..<2 {
+            let start = example * 6
+            for (j, p) in softmax(input.scalars[start..<start + 6]).enumerated() { #expect(abs(Double(old[start + j]) - p) < 1e-6) }
+            for row in 0..<2 {
+                let first = start + row * 3
+                for (j, p) in softmax(input.scalars[first..<first + 3]).enumerated() { #expect(abs(Double(new[first + j]) - p) < 1e-6) }
+            }
+        }
+
+        // Max-6 (before multidirectional broadcasting) is older than the importer reads.
+        var max = Onnx_GraphProto()
+        max.input = [G.tensorInfo("a", [nil, 3]), G.tensorInfo("b", [nil, 3])]
+        max.output = [G.tensorInfo("y", [nil, 3])]
+        max.node = [G.node("Max", ["a", "b"], ["y"], name: "max")]
+        #expect(throws: ONNXImportError.unsupportedInput(node: "max", op: "Max", reason:
+            "opset 7 holds an older definition of Max than the importer reads (from opset 8 on)")) {
+            try Self.importing(G.model(max, opset: 7))
+        }
+    }
+
+    /// A graph whose leading axis is fixed may mix the examples along it (`torch.onnx.export`
+    /// without dynamic axes writes `x.view(1, -1)` as a `Reshape` to `[1, 6]`): the model then
+    /// takes batches of exactly that size. Oracle: the operators' definitions, per batch.
+    @Test func fixedBatchGraphsTakeBatchesOfTheirSize() throws {
+        var shape = Onnx_TensorProto()
+        (shape.name, shape.dims, shape.dataType, shape.int64Data) = ("shape", [2], Int32(Onnx_TensorProto.DataType.int64.rawValue), [1, 6])
+        var reshape = Onnx_GraphProto()
+        reshape.input = [G.tensorInfo("x", [1, 2, 3])]
+        reshape.output = [G.tensorInfo("y", [1, 6])]
+        reshape.initializer = [shape]
+        reshape.node = [G.node("Reshape", ["x", "shape"], ["y"], name: "reshape")]
+        let flat = try Self.importing(G.model(reshape))
+        #expect(flat.requiredBatchSize == 1)
+        let x = Tensor<Float>(shape: [5, 2, 3], scalars: (0..<30).map(Float.init))
+        #expect(try flat.predict(x) == x.reshaped([5, 6]))
+        #expect(throws: ONNXExportError.batchDependentLayer(path: "layers.0", type: "ONNXOperator")) { _ = try ONNXExport.serialize(flat) }
+
+        // Softmax over the fixed batch axis of 2: each pair of examples is normalised together.
+        var softmax = Onnx_GraphProto()
+        softmax.input = [G.tensorInfo("x", [2, 3])]
+        softmax.output = [G.tensorInfo("y", [2, 3])]
+        softmax.node = [G.node("Softmax", ["x"], ["y"], name: "softmax", attributes: [.int("axis", 0)])]
+        let pairs = try Self.importing(G.model(softmax))
+        pairs.compile(optimizer: SGD(learningRate: 0.1), loss: .meanSquaredError)
+        let input = Tensor<Float>(shape: [4, 3], scalars: (0..<12).map { Float($0 % 5) * 0.4 })
+        let y = try pairs.predict(input, batchSize: 256)
+        for pair in 0..<2 {
+            for column in 0..<3 {
+                let (a, b) = (Double(input[2 * pair, column]), Double(input[2 * pair + 1, column]))
+                #expect(abs(Double(y[2 * pair, column]) - exp(a) / (exp(a) + exp(b))) < 1e-6)   // float32, absolute
+            }
+        }
+        #expect(throws: TrainingError.self) { try pairs.predict(input.rows(0..<3)) }
+        #expect(throws: TrainingError.self) { try pairs.evaluate(input.rows(0..<3), input.rows(0..<3)) }
+        #expect(throws: TrainingError.self) { try pairs.fit(input, input, batchSize: 4, verbose: .silent) }
+        #expect(try pairs.fit(input, input, batchSize: 2, verbose: .silent)["loss"].count == 1)
     }
 
     @Test func graphStructure() throws {

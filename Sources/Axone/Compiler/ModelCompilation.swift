@@ -31,7 +31,8 @@ extension Model {
     /// Checks that the executor still reads the model's parameters (a layer's parameter may have
     /// been replaced since), so call it once per `fit`, `predict` or `evaluate`, not per batch.
     func executor(training: Bool) -> CompiledModel<Scalar>? {
-        compiledModel(training: training).flatMap { $0.refusal == nil ? $0 : nil }
+        guard requiredBatchSize == nil else { return nil }   // the executor shards batches by rows
+        return compiledModel(training: training).flatMap { $0.refusal == nil ? $0 : nil }
     }
 
     /// The executor or the reason it could not be made; `nil` when not built or turned off.

@@ -64,6 +64,12 @@ open class Layer<Scalar: TensorScalar> {
     /// one's own whose forward pass is built from ``Variable`` operations and nothing else.
     open var isTraceable: Bool { false }
 
+    /// The number of examples every batch must hold, for a layer that computes a whole batch at
+    /// once (a reshape to a fixed size, statistics over the batch); `nil`, the default, when
+    /// examples are computed independently. A model holding such a layer feeds it batches of
+    /// exactly that size (``Model/requiredBatchSize``).
+    open var requiredBatchSize: Int? { nil }
+
     /// Creates the parameters for several inputs (shapes without the batch axis) and returns the
     /// shape of each output. By default a layer takes one input and gives one output, through
     /// ``Layer/build(inputShape:generator:)``; merge layers and models used as layers override it.

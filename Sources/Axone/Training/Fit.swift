@@ -98,6 +98,14 @@ extension Model {
             ? try ValidationSplit.last(validationSplit, of: data.count)
             : ValidationSplit(training: Array(0..<data.count), validation: [])
         let trainIndices = split.training, validationIndices = split.validation
+        if let required = requiredBatchSize {
+            let validationCount = validationData?.count ?? validationIndices.count
+            guard batchSize == required, trainIndices.count % required == 0, validationCount % required == 0 else {
+                throw TrainingError.invalidArgument(
+                    "fit: \(displayName) computes batches of exactly \(required) examples (a layer needs that batch size); got batchSize "
+                    + "\(batchSize), \(trainIndices.count) training and \(validationCount) validation examples")
+            }
+        }
         var sampler = try BatchSampler(count: trainIndices.count, batchSize: batchSize, shuffles: shuffle, seed: seed)
         let parallel = gradientSynchronizer.map(DataParallelTraining<Scalar>.init)
         try parallel?.start(self, optimizer: configuration.optimizer, examples: trainIndices.count, batchSize: batchSize,

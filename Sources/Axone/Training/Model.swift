@@ -199,6 +199,22 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// subclass with a forward pass of its own is not, unless it says so.
     open override var isTraceable: Bool { graph != nil }
 
+    /// The batch size a layer of the model requires (see ``Layer/requiredBatchSize``), if any:
+    /// `predict` and `evaluate` then feed batches of exactly that size, without the compiled
+    /// executor (which splits batches into row blocks), and `fit` takes only that batch size.
+    open override var requiredBatchSize: Int? { children.lazy.compactMap(\.requiredBatchSize).first }
+
+    /// The rows of each inference batch for `count` examples: whole row blocks of about
+    /// `batchSize` (see ``inferenceBatchRows(_:)``), or the required batch size, which must divide `count`.
+    private func inferenceRows(_ batchSize: Int, count: Int, what: String) throws -> Int {
+        guard let required = requiredBatchSize else { return Self.inferenceBatchRows(batchSize) }
+        guard count % required == 0 else {
+            throw TrainingError.invalidArgument("\(what): \(displayName) computes batches of exactly \(required) examples "
+                                                + "(a layer needs that batch size); got \(count) examples")
+        }
+        return required
+    }
+
     open override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         graph?.evaluate(inputs) ?? super.forward(inputs)
     }
@@ -403,11 +419,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         for (x, shape) in zip(inputs, inputShapes) where x.rank < 1 || Array(x.shape.dropFirst()) != shape || x.shape[0] != n {
             throw TrainingError.dataShape(expected: shape, got: x.shape, what: "inputs")
         }
+        let size = try inferenceRows(batchSize, count: n, what: "predict")
         // The compiled pass takes the whole input at once: it splits it into row blocks of its own,
         // with small buffers per block, and writes straight into the result.
-        let executor = executor(training: false)
-        if let results = executor?.infer(inputs) { return results }
-        let size = Self.inferenceBatchRows(batchSize)
+        if let results = executor(training: false)?.infer(inputs) { return results }
         let pieces = stride(from: 0, to: n, by: size).map { start in
             inferenceOutputs(inputs.map { $0.rows(start..<Swift.min(start + size, n)) }, executor: nil)
         }
@@ -440,6 +455,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         guard let configuration else { throw TrainingError.notCompiled }
         guard batchSize > 0 else { throw TrainingError.invalidArgument("evaluate: batchSize must be > 0, got \(batchSize)") }
         try validate(data, what: "evaluation data")
+        _ = try inferenceRows(batchSize, count: data.count, what: "evaluate")
         return try inferring("evaluate", .inference) {
             evaluate(data, indices: Array(0..<data.count), batchSize: batchSize, configuration: configuration)
         }
@@ -451,7 +467,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     func evaluate<Data: BatchProvider>(_ data: Data, indices: [Int], batchSize: Int, configuration: TrainingConfiguration,
                                        parallel: DataParallelTraining<Scalar>? = nil) -> Logs where Data.Scalar == Scalar {
         ForwardMode.$override.withValue(.inference) {
-            evaluateInInferenceMode(data, indices: indices, batchSize: Self.inferenceBatchRows(batchSize),
+            evaluateInInferenceMode(data, indices: indices, batchSize: requiredBatchSize ?? Self.inferenceBatchRows(batchSize),
                                     configuration: configuration, parallel: parallel)
         }
     }
