@@ -37,7 +37,8 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
     public let sources: [ONNXInputSource]
     /// The shape of each constant input (`nil` for tensors and absent inputs).
     public let constantShapes: [[Int]?]
-    /// The leading-axis size of each tensor input in the ONNX file, used to find the shapes.
+    /// The leading-axis size of each tensor input in the ONNX file, used to find the shapes
+    /// (``noLeadingAxis`` for a scalar).
     public let exampleBatches: [Int]
     /// How many of the operator's outputs the layer gives (``ONNXOperation/maximumOutputCount()`` at most).
     public let outputCount: Int
@@ -144,21 +145,25 @@ public final class ONNXOperatorLayer<Scalar: TensorScalar>: Layer<Scalar> {
             }
         })
         let examples = try zip(exampleBatches, inputShapes).map { batch, shape in
-            let full = [batch] + shape
+            let full = batch == Self.noLeadingAxis ? shape : [batch] + shape
             try ONNXImport.checkSize(full, name: "\(displayName) input")
             return Variable(Tensor<Scalar>(shape: full, repeating: 0))
         }
         let outputs = try withoutGradients { try operation.apply(operands(examples), outputCount: outputCount) }
-        guard outputs.allSatisfy({ !$0.shape.isEmpty }) else {
+        guard mixesExamples || outputs.allSatisfy({ !$0.shape.isEmpty }) else {
             throw ONNXImportError.unsupportedInput(node: operation.node, op: operation.type,
                                                    reason: "gives a scalar, which has no batch axis in an Axone model")
         }
-        exampleOutputBatches = outputs.map { $0.shape[0] }
+        exampleOutputBatches = outputs.map { $0.shape.first ?? Self.noLeadingAxis }
         return outputs.map { Array($0.shape.dropFirst()) }
     }
 
     /// The leading-axis size of the first tensor input in the ONNX file, when the operator mixes examples.
-    public override var requiredBatchSize: Int? { mixesExamples ? exampleBatches.first : nil }
+    public override var requiredBatchSize: Int? { mixesExamples ? exampleBatches.first { $0 != Self.noLeadingAxis } : nil }
+
+    /// The ``exampleBatches`` entry of a scalar: an operator computing a whole fixed batch (a
+    /// product of two vectors) may give a tensor without a leading axis.
+    public static var noLeadingAxis: Int { -1 }
 
     public override func forward(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
         do {

@@ -120,6 +120,16 @@ struct ONNXImportValidationTests {
         #expect(throws: TrainingError.self) { try pairs.evaluate(input.rows(0..<3), input.rows(0..<3)) }
         #expect(throws: TrainingError.self) { try pairs.fit(input, input, batchSize: 4, verbose: .silent) }
         #expect(try pairs.fit(input, input, batchSize: 2, verbose: .silent)["loss"].count == 1)
+
+        // The product of two vectors of 3 is a scalar: one per batch of 3.
+        var dot = Onnx_GraphProto()
+        dot.input = [G.tensorInfo("a", [3]), G.tensorInfo("b", [3])]
+        dot.output = [G.tensorInfo("c", [])]
+        dot.node = [G.node("MatMul", ["a", "b"], ["c"], name: "dot")]
+        let product = try Self.importing(G.model(dot))
+        let (a, b) = (Tensor<Float>(shape: [6], scalars: [1, 2, 3, 4, 5, 6]), Tensor<Float>(shape: [6], scalars: [1, 0, -1, 2, 1, 0.5]))
+        #expect(withoutGradients { product.forward([Variable(a.rows(0..<3)), Variable(b.rows(0..<3))]) }[0].value == Tensor(-2))
+        #expect(try product.predict([a, b])[0] == Tensor(shape: [2], scalars: [-2, 16]))
     }
 
     @Test func graphStructure() throws {

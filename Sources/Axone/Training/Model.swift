@@ -426,8 +426,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         let pieces = stride(from: 0, to: n, by: size).map { start in
             inferenceOutputs(inputs.map { $0.rows(start..<Swift.min(start + size, n)) }, executor: nil)
         }
+        // A layer requiring a batch size may give a scalar per batch (a product of two vectors): one row each.
         return outputShapes.indices.map { index in
-            pieces.isEmpty ? Tensor.zeros([0] + outputShapes[index]) : Tensor.concatenate(pieces.map { $0[index] })
+            pieces.isEmpty ? Tensor.zeros([0] + outputShapes[index])
+                : Tensor.concatenate(pieces.map { $0[index].rank == 0 ? $0[index].reshaped([1]) : $0[index] })
         }
     }
 
