@@ -141,7 +141,7 @@ struct DemoCommand: ParsableCommand {
         let every = max(epochs / 10, 1)
         let history = try model.fit(train.points, train.labels, epochs: epochs, batchSize: 50,
                                     callbacks: [LearningRateScheduler(.step(initial: 0.01, factor: 0.5, stepSize: 100))],
-                                    verbose: .silent, seed: seed)
+                                    verbose: .progressBarOnly, seed: seed)
         for (epoch, loss) in zip(history.epochs, history["loss"]) where epoch % every == 0 || epoch == epochs - 1 {
             print(String(format: "epoch %4d: loss %.4f  accuracy %.4f", epoch + 1, loss, history["accuracy"][epoch]))
         }

@@ -88,7 +88,7 @@ struct PlotCommand: ParsableCommand {
             let (points, labels): (Tensor<Float>, Tensor<Float>) = data.generate(count: count, noise: noise, seed: seed)
             let network = try makeModel(model, seed: seed)
             network.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
-            let history = try network.fit(points, labels, epochs: epochs, batchSize: 32, verbose: .silent, seed: seed)
+            let history = try network.fit(points, labels, epochs: epochs, batchSize: 32, verbose: .progressBarOnly, seed: seed)
             print(String(format: "training accuracy %.2f %%", (history["accuracy"].last ?? 0) * 100))
             try writeFile(try DecisionBoundary.svg(model: network, points: points, labels: labels,
                                                    title: "\(data.rawValue) — \(model)"), to: output)

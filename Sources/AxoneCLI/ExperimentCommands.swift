@@ -143,7 +143,7 @@ struct DropoutCommand: ParsableCommand {
                 Dense(10)
             }
             model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
-            let history = try model.fit(subset, epochs: options.epochs, batchSize: 128, validationData: test, verbose: .silent,
+            let history = try model.fit(subset, epochs: options.epochs, batchSize: 128, validationData: test, verbose: .progressBarOnly,
                                         seed: options.seed)
             let epochs = history.epochs.map { Double($0 + 1) }
             print(String(format: "dropout %.1f: final train loss %.4f, validation loss %.4f, validation accuracy %.2f %%",
@@ -174,7 +174,7 @@ struct OptimizersCommand: ParsableCommand {
         for (name, make) in optimizers {
             let model = try Sequential<Float>(architecture: Architecture(preset: "mlp:784-256-10"), seed: options.seed)
             model.compile(optimizer: make(), loss: .categoricalCrossEntropy())
-            let history = try model.fit(subset, epochs: options.epochs, batchSize: 128, verbose: .silent, seed: options.seed)
+            let history = try model.fit(subset, epochs: options.epochs, batchSize: 128, verbose: .progressBarOnly, seed: options.seed)
             print(name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " loss after epoch 1: %.4f, after epoch %d: %.4f", history["loss"][0],
                          options.epochs, history["loss"].last!))
             series.append(.init(name: name, x: history.epochs.map { Double($0 + 1) }, y: history["loss"]))

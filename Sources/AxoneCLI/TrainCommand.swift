@@ -65,7 +65,7 @@ struct TrainCommand: ParsableCommand {
         try earlyStopping.map { try OptionError.require($0, "early-stopping", atLeast: 0) }
         try reduceLRPatience.map { try OptionError.require($0, "reduce-lr-patience", atLeast: 0) }
         try OptionError.requireThreads(threads)
-        try OptionError.require(verbose, "verbose", "0, 1 or 2") { Verbosity(rawValue: $0) != nil }
+        try OptionError.require(verbose, "verbose", "0, 1 or 2") { (0...2).contains($0) }
         try OptionError.require(checkpointEvery, "checkpoint-every", atLeast: 0)
     }
 

@@ -120,6 +120,24 @@ func runAxone(_ arguments: [String], in directory: String) throws -> (status: In
         #expect(try loaded.graphArchitecture().calls.count == 4)
     }
 
+    /// Experiments show fit's progress bar on a terminal and erase it, and print only their own
+    /// results into a pipe. The terminal is a pseudo-terminal made by util-linux's `script`.
+    @Test func experimentsShowProgressOnATerminalOnly() throws {
+        let arguments = ["plot", "boundary", "--data", "xor", "--count", "40", "--epochs", "3", "-o", "boundary.svg"]
+        let piped = try runAxone(arguments, in: directory)
+        #expect(piped.status == 0 && piped.output == "training accuracy \(piped.output.dropFirst(18))")
+        #expect(!piped.output.contains("Epoch"))
+        let command = ([try axoneBinary()] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let terminal = pipedProcess("/usr/bin/script", ["-q", "-e", "-c", command, "/dev/null"], in: directory)
+        try terminal.process.run()
+        let shown = String(decoding: terminal.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        terminal.process.waitUntilExit()
+        #expect(terminal.process.terminationStatus == 0)
+        #expect(shown.contains("Epoch 3/3 2/2 ["), "\(shown)")   // the bar of the last epoch's last batch
+        #expect(shown.contains("\r\u{1B}[Ktraining accuracy"), "\(shown)")   // erased before the result
+        #expect(!shown.contains("Epoch 1/3 - "))   // no epoch lines
+    }
+
     @Test func trainEvaluatePredictAndSummaryOnACSVFile() throws {
         let train = try runAxone(["train", "--model", "mlp:2-8-2", "--csv", "train.csv", "--epochs", "3", "--batch-size", "16",
                                   "--learning-rate", "0.05", "--verbose", "2", "--output", "m.safetensors", "--history", "h.csv"],

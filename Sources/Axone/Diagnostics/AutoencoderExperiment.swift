@@ -62,7 +62,7 @@ public enum AutoencoderExperiment {
         }
         let model = try Self.model(pixels: train.shape[1], codeSize: settings.codeSize, seed: seed)
         model.compile(optimizer: Adam(learningRate: settings.learningRate), loss: .binaryCrossEntropy(), metrics: [.meanSquaredError])
-        let history = try model.fit(train, train, epochs: settings.epochs, batchSize: settings.batchSize, verbose: .silent, seed: seed)
+        let history = try model.fit(train, train, epochs: settings.epochs, batchSize: settings.batchSize, verbose: .progressBarOnly, seed: seed)
         let difference = test - train.mean(alongAxes: [0])
         return Result(model: model, history: history, testError: try model.evaluate(test, test)["mse"]!,
                       meanImageError: Double((difference * difference).mean().scalar))

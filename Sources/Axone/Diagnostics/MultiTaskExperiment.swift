@@ -143,7 +143,7 @@ public enum MultiTaskExperiment {
                               metrics: Dictionary(uniqueKeysWithValues: names.map { ($0, [Metric.accuracy]) }))
             let history = try model.fit([trainX], try targets(train, network.tasks), epochs: settings.epochs,
                                         batchSize: settings.batchSize,
-                                        validationData: ([testX], try targets(test, network.tasks)), verbose: .silent, seed: seed)
+                                        validationData: ([testX], try targets(test, network.tasks)), verbose: .progressBarOnly, seed: seed)
             // One output logs `val_accuracy`; several log `val_<output>_accuracy`.
             let accuracy = Dictionary(uniqueKeysWithValues: network.tasks.map { task in
                 (task, history[network.tasks.count == 1 ? "val_accuracy" : "val_\(task.rawValue)_accuracy"])

@@ -97,6 +97,7 @@ extension Layer {
 }
 
 extension Sequential: ScalarConvertibleLayer {
+    /// The same chain of layers in `Other`, unbuilt.
     public func unbuiltTwin<Other: TensorScalar>(_: Other.Type) throws -> Layer<Other> {
         try Sequential<Other>(layers.map { try $0.convertedUnbuilt(to: Other.self) })
     }

@@ -123,12 +123,12 @@ public enum TransferExperiment {
     public static func run(_ base: Base, tasks: Tasks, settings: Settings, seed: UInt64) throws -> Outcome {
         let modelA = try network(base, classes: 8, seed: seed)
         modelA.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy(), metrics: [.accuracy])
-        try modelA.fit(tasks.trainA, epochs: settings.epochsA, batchSize: 128, verbose: .silent, seed: seed)
+        try modelA.fit(tasks.trainA, epochs: settings.epochsA, batchSize: 128, verbose: .progressBarOnly, seed: seed)
 
         // Epochs `range` of model B at `learningRate` (Adam, binary cross-entropy on the sigmoid).
         func trainB(_ model: Sequential<Float>, learningRate: Double, epochs range: Range<Int>) throws {
             model.compile(optimizer: Adam(learningRate: learningRate), loss: .binaryCrossEntropy(), metrics: [.accuracy])
-            try model.fit(tasks.trainB, epochs: range.upperBound, batchSize: settings.batchSizeB, verbose: .silent, seed: seed,
+            try model.fit(tasks.trainB, epochs: range.upperBound, batchSize: settings.batchSizeB, verbose: .progressBarOnly, seed: seed,
                           initialEpoch: range.lowerBound)
         }
         let frozen = 0..<settings.frozenEpochs, fineTuning = settings.frozenEpochs..<(settings.frozenEpochs + settings.fineTuneEpochs)

@@ -17,6 +17,7 @@ public struct HistogramSummary: Sendable, Equatable {
     /// The number of values in each bucket.
     public var bucketCounts: [Double]
 
+    /// A summary with the given statistics and buckets (`bucketLimits` and `bucketCounts` of one length).
     public init(minimum: Double, maximum: Double, count: Double, sum: Double, sumOfSquares: Double,
                 bucketLimits: [Double], bucketCounts: [Double]) {
         self.minimum = minimum

@@ -9,6 +9,7 @@
 /// }
 /// ```
 open class Callback<Scalar: TensorScalar> {
+    /// Creates a callback that does nothing until a subclass overrides its methods.
     public init() {}
     /// Before the first epoch.
     open func trainingWillBegin(model: Model<Scalar>) throws {}
@@ -27,6 +28,7 @@ public struct Logs: Sendable, Equatable {
     /// The entries in column order.
     public var entries: [(key: String, value: Double)]
 
+    /// Logs holding `entries`, in that order.
     public init(_ entries: [(key: String, value: Double)] = []) { self.entries = entries }
 
     /// The value logged under `key`.

@@ -8,9 +8,14 @@ import Foundation
 /// stops at the end of the epoch where the counter reaches `patience` (`wait >= patience`), so
 /// `patience` epochs without improvement run, and none more.
 public final class EarlyStopping<Scalar: TensorScalar>: Callback<Scalar> {
+    /// The log key watched (`val_loss`, `val_accuracy`, …); accuracies, precision, recall and F1
+    /// improve upwards, everything else downwards.
     public let monitor: String
+    /// The epochs without improvement after which training stops.
     public let patience: Int
+    /// The smallest change of the monitored value that counts as an improvement.
     public let minDelta: Double
+    /// Whether the weights of the best epoch are restored when training stops.
     public let restoreBestWeights: Bool
     /// The best value seen and its epoch.
     public private(set) var best: (value: Double, epoch: Int)?
@@ -69,6 +74,7 @@ func higherIsBetter(_ key: String) -> Bool {
 
 /// Sets the learning rate at the start of every epoch from a schedule (Keras `LearningRateScheduler`).
 public final class LearningRateScheduler<Scalar: TensorScalar>: Callback<Scalar> {
+    /// The learning rate for each 0-based epoch.
     public let schedule: (Int) -> Double
 
     /// - Parameter schedule: the learning rate for a 0-based epoch.
@@ -85,10 +91,13 @@ public final class LearningRateScheduler<Scalar: TensorScalar>: Callback<Scalar>
 /// Multiplies the learning rate by `factor` when `monitor` has not improved for `patience` epochs
 /// (seed 000: "divide by 2 when the validation loss stops improving").
 public final class ReduceLROnPlateau<Scalar: TensorScalar>: Callback<Scalar> {
+    /// The log key watched (`val_loss` by default).
     public let monitor: String
     /// The plateau detector.
     public private(set) var scheduler: PlateauScheduler
 
+    /// Creates the callback; the parameters are those of ``PlateauScheduler`` (`minimumLearningRate`
+    /// is its `minimum`).
     public init(monitor: String = "val_loss", factor: Double = 0.5, patience: Int = 10, minDelta: Double = 1e-4,
                 cooldown: Int = 0, minimumLearningRate: Double = 0) {
         self.monitor = monitor
@@ -128,12 +137,14 @@ public final class TerminateOnNaN<Scalar: TensorScalar>: Callback<Scalar> {
 /// Writes each epoch's logs to a CSV file in the Keras CSVLogger layout, rewriting the file
 /// atomically after every epoch so a crash never leaves it half-written.
 public final class CSVLogger<Scalar: TensorScalar>: Callback<Scalar> {
+    /// The CSV file written.
     public let path: String
     /// Whether to keep the rows already in the file (Keras `append=True`), for resumed training:
     /// rows of the epochs being run again are replaced.
     public let append: Bool
     private var history = History()
 
+    /// Logs to `path`, keeping the rows already there when `append` is true.
     public init(path: String, append: Bool = false) {
         self.path = path
         self.append = append
@@ -158,6 +169,7 @@ public final class LambdaCallback<Scalar: TensorScalar>: Callback<Scalar> {
     private let onEpochStart: (Int, Model<Scalar>) throws -> Void
     private let onEpochEnd: (Int, Logs, Model<Scalar>) throws -> Void
 
+    /// Calls `onEpochStart` with the 0-based epoch before each epoch and `onEpochEnd` with its logs after it.
     public init(onEpochStart: @escaping (Int, Model<Scalar>) throws -> Void = { _, _ in },
                 onEpochEnd: @escaping (Int, Logs, Model<Scalar>) throws -> Void) {
         self.onEpochStart = onEpochStart

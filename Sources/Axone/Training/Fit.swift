@@ -8,6 +8,9 @@ public enum Verbosity: Int, Sendable {
     case progressBar = 1
     /// One line per epoch.
     case oneLinePerEpoch = 2
+    /// A live progress bar on a terminal, erased when training ends; nothing otherwise. For fits
+    /// inside a program that prints results of its own (the experiments, `axone demo`'s seeds).
+    case progressBarOnly = 3
 }
 
 extension Model {
@@ -142,6 +145,7 @@ extension Model {
         var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
         let display = ProgressDisplay(verbosity: parallel?.synchronizer.writesFiles == false ? .silent : verbose,
                                       epochs: epochs, steps: steps)
+        defer { display.trainingDidEnd() }
         stopTraining = false
 
         let wasTraining = isTraining

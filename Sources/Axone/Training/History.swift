@@ -10,6 +10,7 @@ public struct History: Sendable, Equatable {
     /// The quantities in column order: `loss`, metrics, `val_loss`, `val_` metrics, `lr`.
     public private(set) var keys: [String] = []
 
+    /// An empty history.
     public init() {}
 
     /// Appends one epoch's logs; keys are ordered as the first epoch gave them.

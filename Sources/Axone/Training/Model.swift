@@ -34,8 +34,11 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
 public struct TrainingConfiguration {
     /// One per model output, in the order of the outputs.
     public var objectives: [OutputObjective]
+    /// The optimiser that updates the trainable parameters.
     public var optimizer: Optimizer
+    /// The L1/L2 penalties added to the loss, if any.
     public var regularization: Regularization?
+    /// The bound on each unit's incoming weight norm applied after each update, if any.
     public var maxNorm: MaxNormConstraint?
 
     /// The loss of the first output (the only one of most models).

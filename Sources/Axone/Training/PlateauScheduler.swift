@@ -3,10 +3,15 @@
 /// `minDelta`, the learning rate is multiplied by `factor` (not below `minimum`), then a
 /// `cooldown` of epochs passes before counting again.
 public struct PlateauScheduler: Sendable, Hashable {
+    /// What the learning rate is multiplied by on a plateau (in (0, 1)).
     public var factor: Double
+    /// The epochs without improvement that make a plateau.
     public var patience: Int
+    /// The smallest decrease of the monitored value that counts as an improvement.
     public var minDelta: Double
+    /// The epochs after a reduction during which no plateau is counted.
     public var cooldown: Int
+    /// The learning rate below which no reduction goes.
     public var minimum: Double
     /// The best monitored value so far.
     public private(set) var best = Double.infinity

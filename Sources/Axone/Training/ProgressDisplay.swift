@@ -1,7 +1,8 @@
 import Foundation
 
 /// Prints training progress: a live bar with loss and ETA when stdout is a terminal, otherwise
-/// exactly one line per epoch (`Epoch 3/10 - 1.2s - loss: 0.4100 - accuracy: 0.8500 - …`).
+/// exactly one line per epoch (`Epoch 3/10 - 1.2s - loss: 0.4100 - accuracy: 0.8500 - …`); with
+/// ``Verbosity/progressBarOnly``, the bar alone, erased at the end.
 final class ProgressDisplay {
     private let verbosity: Verbosity
     private let epochs: Int
@@ -14,7 +15,7 @@ final class ProgressDisplay {
         self.verbosity = verbosity
         self.epochs = epochs
         self.steps = steps
-        live = verbosity == .progressBar && isatty(STDOUT_FILENO) == 1
+        live = (verbosity == .progressBar || verbosity == .progressBarOnly) && isatty(STDOUT_FILENO) == 1
     }
 
     private func seconds(since start: DispatchTime) -> Double {
@@ -38,9 +39,16 @@ final class ProgressDisplay {
     }
 
     func epochDidEnd(epoch: Int, seconds: Double, logs: Logs) {
-        guard verbosity != .silent else { return }
+        guard verbosity != .silent, verbosity != .progressBarOnly else { return }
         let line = "Epoch \(epoch + 1)/\(epochs) - \(String(format: "%.1fs", seconds)) - \(logs)"
         print(live ? "\r\u{1B}[K" + line : line)
+        fflush(nil)
+    }
+
+    /// Erases the bar of ``Verbosity/progressBarOnly``, so that what the program prints next starts a clean line.
+    func trainingDidEnd() {
+        guard live, verbosity == .progressBarOnly else { return }
+        print("\r\u{1B}[K", terminator: "")
         fflush(nil)
     }
 
