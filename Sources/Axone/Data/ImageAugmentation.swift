@@ -70,26 +70,28 @@ public struct ImageAugmentation: Sendable, Equatable {
     /// ``apply(to:using:)`` on a batch whose shape was checked.
     func applyUnchecked<Scalar: TensorScalar>(to batch: inout Tensor<Scalar>, using generator: inout SeededGenerator) {
         let size = rows * columns
-        var original = [Scalar](repeating: 0, count: size)
-        batch.withUnsafeMutableBufferPointer { images in
-            for start in stride(from: 0, to: images.count, by: size) {
-                let image = UnsafeMutableBufferPointer(rebasing: images[start..<(start + size)])
-                let dy = maxShift > 0 ? generator.nextIndex(below: 2 * maxShift + 1) - maxShift : 0
-                let dx = maxShift > 0 ? generator.nextIndex(below: 2 * maxShift + 1) - maxShift : 0
-                let flip = flipProbability > 0 && generator.nextUnit() < flipProbability
-                if dy != 0 || dx != 0 || flip {
-                    for i in 0..<size { original[i] = image[i] }
-                    move(original, into: image, down: dy, right: dx, mirrored: flip)
-                }
-                if noiseStandardDeviation > 0 {
-                    for i in 0..<size { image[i] += Scalar(noiseStandardDeviation * generator.nextNormal()) }
+        // One image of scratch, on the stack when it fits: augmenting a batch allocates nothing.
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: size) { original in
+            batch.withUnsafeMutableBufferPointer { images in
+                for start in stride(from: 0, to: images.count, by: size) {
+                    let image = UnsafeMutableBufferPointer(rebasing: images[start..<(start + size)])
+                    let dy = maxShift > 0 ? generator.nextIndex(below: 2 * maxShift + 1) - maxShift : 0
+                    let dx = maxShift > 0 ? generator.nextIndex(below: 2 * maxShift + 1) - maxShift : 0
+                    let flip = flipProbability > 0 && generator.nextUnit() < flipProbability
+                    if dy != 0 || dx != 0 || flip {
+                        _ = original.update(fromContentsOf: image)
+                        move(UnsafeBufferPointer(original), into: image, down: dy, right: dx, mirrored: flip)
+                    }
+                    if noiseStandardDeviation > 0 {
+                        for i in 0..<size { image[i] += Scalar(noiseStandardDeviation * generator.nextNormal()) }
+                    }
                 }
             }
         }
     }
 
     /// `image(y, x) = original(y − dy, m(x − dx))` with `m` the mirror when `mirrored`, 0 outside.
-    private func move<Scalar: TensorScalar>(_ original: [Scalar], into image: UnsafeMutableBufferPointer<Scalar>,
+    private func move<Scalar: TensorScalar>(_ original: UnsafeBufferPointer<Scalar>, into image: UnsafeMutableBufferPointer<Scalar>,
                                             down dy: Int, right dx: Int, mirrored: Bool) {
         for y in 0..<rows {
             let sourceRow = y - dy
