@@ -103,6 +103,10 @@ extension Model {
         let trainIndices = split.training, validationIndices = split.validation
         if let required = requiredBatchSize {
             let validationCount = validationData?.count ?? validationIndices.count
+            guard gradientSynchronizer == nil else {
+                throw TrainingError.invalidArgument("fit: \(displayName) computes batches of exactly \(required) examples (a layer "
+                                                    + "needs that batch size); data-parallel training splits each batch over the processes")
+            }
             guard batchSize == required, trainIndices.count % required == 0, validationCount % required == 0 else {
                 throw TrainingError.invalidArgument(
                     "fit: \(displayName) computes batches of exactly \(required) examples (a layer needs that batch size); got batchSize "
