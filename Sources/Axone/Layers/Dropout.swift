@@ -25,7 +25,7 @@ public class Dropout<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         }
     }
 
-    /// Traceable in training too: the mask comes from ``drawRandom(_:_:)``.
+    /// Traceable in training too: the mask comes from ``StochasticLayer/drawRandom(_:_:)``.
     public override var isTraceable: Bool { true }
 
     /// The shape of the mask drawn for an input of `shape`: the input's own, one draw per unit.
@@ -74,7 +74,7 @@ public final class GaussianNoise<Scalar: TensorScalar>: StochasticLayer<Scalar> 
         return s
     }
 
-    /// Traceable in training too: the noise comes from ``drawRandom(_:_:)``.
+    /// Traceable in training too: the noise comes from ``StochasticLayer/drawRandom(_:_:)``.
     public override var isTraceable: Bool { true }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {

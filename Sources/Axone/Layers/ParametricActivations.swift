@@ -75,7 +75,7 @@ public final class RReLU<Scalar: TensorScalar>: StochasticLayer<Scalar> {
         return s
     }
 
-    /// Traceable in training too: the slopes come from ``drawRandom(_:_:)``.
+    /// Traceable in training too: the slopes come from ``StochasticLayer/drawRandom(_:_:)``.
     public override var isTraceable: Bool { true }
 
     public override func forward(_ input: Variable<Scalar>) -> Variable<Scalar> {
