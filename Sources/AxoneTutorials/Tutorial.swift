@@ -28,8 +28,8 @@ public struct Tutorial: Sendable {
 
     /// Every tutorial, in the order of the notes.
     public static let all: [Tutorial] = [
-        .outputUnits, .xor, .activations, .initialization, .optimizers, .autodiff, .kerasWorkflow, .sanityChecks,
-        .learningCurves, .schedules, .backpropagation, .gradientChecking,
+        .outputUnits, .xor, .activations, .initialization, .optimizers, .vanishingGradients, .autodiff,
+        .kerasWorkflow, .sanityChecks, .learningCurves, .schedules, .backpropagation, .gradientChecking,
     ]
 
     /// The tutorial called `name`, if any.
