@@ -55,7 +55,7 @@ extension Tutorial {
     }
 
     /// `activation` and its derivative at each of `points`, the derivative from a backward pass.
-    private static func valuesAndDerivatives(_ activation: Activation, at points: [Double]) throws -> (values: [Double], derivatives: [Double]) {
+    static func valuesAndDerivatives(_ activation: Activation, at points: [Double]) throws -> (values: [Double], derivatives: [Double]) {
         let x = Variable(Tensor<Double>(shape: [points.count], scalars: points), requiresGradient: true)
         let y = activation(x)
         try y.sum().backward()
