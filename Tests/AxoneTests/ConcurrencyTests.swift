@@ -83,7 +83,8 @@ import Testing
         init(x: Tensor<Float>) { self.x = x }
 
         override func batchDidEnd(_ batch: Int, logs: Logs, model: Model<Float>) throws {
-            nonisolated(unsafe) let model = model, x = x
+            nonisolated(unsafe) let model = model
+            let x = x
             let caught = Mutex<TrainingError?>(nil), done = DispatchSemaphore(value: 0)
             Thread {
                 do { _ = try model.predict(x) } catch let error as TrainingError { caught.withLock { $0 = error } } catch {}
