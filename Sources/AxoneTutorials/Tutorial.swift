@@ -28,7 +28,7 @@ public struct Tutorial: Sendable {
 
     /// Every tutorial, in the order of the notes.
     public static let all: [Tutorial] = [
-        .outputUnits, .xor, .activations, .initialization, .optimizers, .autodiff, .kerasWorkflow, .sanityChecks,
+        .outputUnits, .xor, .activations, .initialization, .optimizers, .transferLearning, .autodiff, .kerasWorkflow, .sanityChecks,
         .learningCurves, .schedules, .backpropagation, .gradientChecking,
     ]
 
