@@ -29,7 +29,7 @@ public struct Tutorial: Sendable {
     /// Every tutorial, in the order of the notes.
     public static let all: [Tutorial] = [
         .outputUnits, .xor, .multiTask, .activations, .initialization, .optimizers, .vanishingGradients, .batchNormalization,
-        .autodiff, .regularization,
+        .transferLearning, .autodiff, .regularization,
         .kerasWorkflow, .sanityChecks, .learningCurves, .schedules, .backpropagation, .gradientChecking,
     ]
 
