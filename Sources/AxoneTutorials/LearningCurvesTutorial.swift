@@ -7,8 +7,7 @@ extension Tutorial {
     /// turns back up), on the two-moons problem.
     static let learningCurves = Tutorial(name: "learning-curves", title: "Learning curves: under- and over-fitting",
                                          source: "seeds 001 and 003") { out in
-        let train: (points: Tensor<Double>, labels: Tensor<Double>) = Synthetic2D.moons.generate(count: 60, noise: 0.3, seed: 1)
-        let validation: (points: Tensor<Double>, labels: Tensor<Double>) = Synthetic2D.moons.generate(count: 300, noise: 0.3, seed: 2)
+        let (train, validation) = noisyMoons()
         out.say("Two moons with noise 0.3: 60 training points, 300 validation points;")
         out.say("Adam (lr 0.01), 200 full-batch epochs, binary cross-entropy")
         out.say()
@@ -51,5 +50,14 @@ extension Tutorial {
         out.figure("learning-curves.svg", LineChart(
             title: "Training (solid) and validation (dashed) loss", xLabel: "epoch", yLabel: "binary cross-entropy",
             series: series, yScale: .logarithmic))
+    }
+}
+
+extension Tutorial {
+    /// The small noisy data set that over-fits (`learning-curves`, `regularization`): 60 training
+    /// and 300 validation points of two moons with noise 0.3.
+    static func noisyMoons() -> (train: (points: Tensor<Double>, labels: Tensor<Double>),
+                                 validation: (points: Tensor<Double>, labels: Tensor<Double>)) {
+        (Synthetic2D.moons.generate(count: 60, noise: 0.3, seed: 1), Synthetic2D.moons.generate(count: 300, noise: 0.3, seed: 2))
     }
 }

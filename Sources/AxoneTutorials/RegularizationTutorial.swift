@@ -8,8 +8,7 @@ extension Tutorial {
     /// then the notes' formulas checked: one SGD step with a penalty, and dropout's two forms.
     static let regularization = Tutorial(name: "regularization", title: "Regularisation: penalties, dropout, early stopping",
                                          source: "seeds 000, 002 and 003") { out in
-        let train: (points: Tensor<Double>, labels: Tensor<Double>) = Synthetic2D.moons.generate(count: 60, noise: 0.3, seed: 1)
-        let validation: (points: Tensor<Double>, labels: Tensor<Double>) = Synthetic2D.moons.generate(count: 300, noise: 0.3, seed: 2)
+        let (train, validation) = noisyMoons()
         out.say("2-64-64-1 (ReLU) on two moons with noise 0.3: 60 training points, 300 validation points;")
         out.say("Adam (lr 0.01), 200 full-batch epochs; losses are binary cross-entropies in inference mode, without penalty")
         out.say()
