@@ -9,7 +9,7 @@ public enum Verbosity: Int, Sendable {
     /// One line per epoch.
     case oneLinePerEpoch = 2
     /// A live progress bar on a terminal, erased when training ends; nothing otherwise. For fits
-    /// inside a program that prints results of its own (the experiments, `axone demo`'s seeds).
+    /// inside a program that prints results of its own (the experiments, `axone plot boundary`).
     case progressBarOnly = 3
 }
 
