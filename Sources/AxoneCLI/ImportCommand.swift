@@ -7,7 +7,7 @@ import AxoneONNX
 struct ImportONNXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-onnx",
-        abstract: "Import an ONNX model (opsets 13–25) and save it as an Axone .safetensors model.",
+        abstract: "Import an ONNX model (opsets 7–25) and save it as an Axone .safetensors model.",
         discussion: "Example: axone import-onnx model.onnx -o model.safetensors")
 
     @Argument(help: "The ONNX file to import.") var input: String
