@@ -13,9 +13,9 @@ extension Tutorial {
         let convolutions = vgg.trainableParameterCount
         let top = (7 * 7 * 512 + 1) * 4_096 + (4_096 + 1) * 4_096 + (4_096 + 1) * 1_000   // fc1, fc2, predictions
         out.say("VGG16(includeTop: false): %d convolutions in 5 blocks, %@ parameters whatever the image size;",
-                vgg.layerNames.filter { $0.contains("conv") }.count, grouped(convolutions))
+                vgg.layerNames.filter { $0.contains("conv") }.count, groupedThousands(convolutions))
         out.say("the top on 224×224 images (7·7·512 features into fc1, fc2, predictions) adds %@: %@ in all,",
-                grouped(top), grouped(convolutions + top))
+                groupedThousands(top), groupedThousands(convolutions + top))
         out.say("%.1f %% of them in the three Dense layers", 100 * Double(top) / Double(convolutions + top))
         out.say()
 
@@ -30,7 +30,7 @@ extension Tutorial {
         let sourceScores = try sourceModel.evaluate(sourceValidation.x, sourceValidation.y)
         out.say("Source task: 6 shapes (2 bars, 2 diagonals, plus, cross), 12×12 images, %d for training;", xSource.shape[0])
         out.say("the base and a head of 6 classes, %@ parameters, 6 epochs of Adam (lr 1e-2, batch 32):",
-                grouped(sourceModel.trainableParameterCount))
+                groupedThousands(sourceModel.trainableParameterCount))
         out.say("  validation loss %.4f, accuracy %.1f %% on %d new images", sourceScores["loss"]!, 100 * sourceScores["accuracy"]!,
                 sourceValidation.x.shape[0])
         out.say()
@@ -60,7 +60,7 @@ extension Tutorial {
             reused.isTrainable = true
             if seed == 0 {
                 out.say("Unfrozen (reused.isTrainable = true): %@ trainable parameters, %@ non-trainable",
-                        grouped(transfer.trainableParameterCount), grouped(transfer.nonTrainableParameterCount))
+                        groupedThousands(transfer.trainableParameterCount), groupedThousands(transfer.nonTrainableParameterCount))
                 out.say()
             }
             let tuned = try train(transfer, learningRate: 5e-4, epochs: 8..<16)
@@ -117,13 +117,5 @@ extension Tutorial {
     /// The epoch-by-epoch mean of `key` over `runs`.
     private static func mean(_ runs: [History], _ key: String) -> [Double] {
         runs[0][key].indices.map { epoch in runs.map { $0[key][epoch] }.reduce(0, +) / Double(runs.count) }
-    }
-
-    /// `138357544` → `138,357,544`.
-    private static func grouped(_ n: Int) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.groupingSeparator = ","
-        return formatter.string(from: NSNumber(value: n)) ?? String(n)
     }
 }

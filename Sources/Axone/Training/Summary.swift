@@ -100,8 +100,9 @@ func snakeCase(_ name: String) -> String {
     return result
 }
 
+/// `n` with its thousands grouped by commas, as ``Model/summary()`` prints parameter counts:
 /// `7850` → `7,850`.
-func groupedThousands(_ n: Int) -> String {
+public func groupedThousands(_ n: Int) -> String {
     let digits = String(Swift.abs(n))
     var groups: [String] = []
     var end = digits.endIndex
