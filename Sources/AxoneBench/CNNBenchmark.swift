@@ -19,10 +19,10 @@ struct CNNBenchmark: ParsableCommand {
     @Option(help: "Batch size.") var batch = 128
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
-    @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
+    @OptionGroup var cluster: DistributedOptions
 
     func run() throws {
-        let job = distributed ? try DistributedBenchmark() : nil
+        let job = cluster.distributed ? try DistributedBenchmark(cluster) : nil
         let prints = job?.prints ?? true
         if prints { printInvocation() }
         Parallelism.setThreadCount(options.threads)
@@ -33,14 +33,14 @@ struct CNNBenchmark: ParsableCommand {
         job?.synchronize(model)
         let epochSeconds = try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints)
         if let job {
-            job.reportAllReduce(of: model)
+            job.reportAllReduce(of: model, steps: epochs * ((train.count + batch - 1) / batch))
             guard prints else { return }
         }
         let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.images.labels)
         let median = medianEpoch(epochSeconds)
         printResult(threads: options.threads, medianEpoch: median, trainCount: train.count, accuracy: accuracy,
                     inferenceSeconds: inference, testCount: test.count)
-        if distributed { return }
+        if cluster.distributed { return }
         reportGEMMs(medianEpoch: median, steps: (train.count + batch - 1) / batch)
     }
 

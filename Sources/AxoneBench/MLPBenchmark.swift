@@ -20,17 +20,17 @@ struct MLPBenchmark: ParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Weight initialiser (Keras name).") var initializer = "glorot_uniform"
     @Option(help: "Fashion-MNIST directory.") var dataDirectory = FashionMNIST.defaultDirectory
-    @Flag(help: "Train data-parallel over the processes of an mpirun job.") var distributed = false
+    @OptionGroup var cluster: DistributedOptions
     @Option(help: "Heads on the 784-256-128 trunk: 1 (the peers' MLP) or 2 (seed 000's multi-task graph: classes and groups).")
     var heads = 1
 
     func validate() throws {
         guard heads == 1 || heads == 2 else { throw ValidationError("--heads must be 1 or 2") }
-        guard heads == 1 || !distributed else { throw ValidationError("--heads 2 does not run --distributed") }
+        guard heads == 1 || !cluster.distributed else { throw ValidationError("--heads 2 does not run --distributed") }
     }
 
     func run() throws {
-        let job = distributed ? try DistributedBenchmark() : nil
+        let job = cluster.distributed ? try DistributedBenchmark(cluster) : nil
         let prints = job?.prints ?? true
         if prints { printInvocation() }
         Parallelism.setThreadCount(threads)
@@ -43,7 +43,7 @@ struct MLPBenchmark: ParsableCommand {
             : try timedFit(model, on: try MultiTensorDataset(inputs: [train.allImages()], targets: try Self.multiTaskTargets(train)),
                            epochs: epochs, batchSize: batch, seed: seed, prints: prints)
         if let job {
-            job.reportAllReduce(of: model)
+            job.reportAllReduce(of: model, steps: epochs * ((train.count + batch - 1) / batch))
             guard prints else { return }
         }
         let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.labels)

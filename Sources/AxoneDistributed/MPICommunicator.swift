@@ -13,10 +13,13 @@ import Dispatch
 /// communicator.finalize()
 /// ```
 ///
-/// Sums are `MPI_Allreduce` with `MPI_SUM` on `MPI_COMM_WORLD`, in place; every process must get
-/// the same bits, as Open MPI's ring and recursive-doubling algorithms give (each element is
-/// reduced once, or by mirrored pairs; with two processes a + b = b + a). Errors are MPI's
-/// default, fatal ones: a process that dies ends the whole job (`mpirun` reports which), never a hang.
+/// Sums are `MPI_Allreduce` with `MPI_SUM` on `MPI_COMM_WORLD`, in place, or `MPI_Iallreduce`
+/// for the gradient buckets that the compiled step starts during its backward pass
+/// (``startSum(_:)``), advanced with `MPI_Testall` between backward steps and completed with
+/// `MPI_Waitall`. Every process must get the same bits, as Open MPI's ring and recursive-doubling
+/// algorithms give (each element is reduced once, or by mirrored pairs; with two processes
+/// a + b = b + a). Errors are MPI's default, fatal ones: a process that dies ends the whole job
+/// (`mpirun` reports which), never a hang.
 public final class MPICommunicator: GradientSynchronizer {
     /// What the sums have cost so far.
     public struct Statistics: Sendable {
@@ -24,7 +27,9 @@ public final class MPICommunicator: GradientSynchronizer {
         public var calls = 0
         /// The bytes each process contributed to them.
         public var bytes = 0
-        /// The wall time spent in them, in seconds (waiting for slower processes included).
+        /// The wall time spent in them, in seconds (waiting for slower processes included); for
+        /// the sums started during the backward pass, the time spent starting, advancing and
+        /// waiting for them, which is what they add to a step.
         public var seconds = 0.0
     }
 
@@ -32,6 +37,11 @@ public final class MPICommunicator: GradientSynchronizer {
     public let processCount: Int
     /// The all-reduce calls made so far (``sum(_:)``).
     public private(set) var statistics = Statistics()
+    /// The size at which the compiled step closes a bucket of gradients (256 KiB unless set; see
+    /// ``GradientSynchronizer/bucketBytes``).
+    public var bucketBytes = 256 * 1024
+    /// The sums started and not yet finished (``startSum(_:)``).
+    private var requests: [MPI_Request?] = []
 
     /// Joins the job: initialises MPI (once per process; threads may call it, one at a time).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` when MPI cannot start.
@@ -53,10 +63,46 @@ public final class MPICommunicator: GradientSynchronizer {
     }
 
     public func sum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) {
+        timed(bytes: values.count * MemoryLayout<S>.size) {
+            forEachPiece(of: values) { MPI_Allreduce(axone_mpi_in_place(), $0, $1, datatype(S.self), axone_mpi_sum(), axone_mpi_comm_world()) }
+        }
+    }
+
+    public func startSum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) {
+        timed(bytes: values.count * MemoryLayout<S>.size) {
+            forEachPiece(of: values) { pointer, count in
+                var request: MPI_Request?
+                defer { requests.append(request) }
+                return MPI_Iallreduce(axone_mpi_in_place(), pointer, count, datatype(S.self), axone_mpi_sum(), axone_mpi_comm_world(), &request)
+            }
+        }
+    }
+
+    public func advanceSums() {
+        guard !requests.isEmpty else { return }
+        timed(bytes: nil) {
+            var done: Int32 = 0
+            _ = MPI_Testall(Int32(requests.count), &requests, &done, nil)
+            if done != 0 { requests.removeAll(keepingCapacity: true) }
+        }
+    }
+
+    public func finishSums() {
+        guard !requests.isEmpty else { return }
+        timed(bytes: nil) {
+            _ = MPI_Waitall(Int32(requests.count), &requests, nil)
+            requests.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Runs `body`, adding its time to ``statistics`` — and, with `bytes`, one call of that size.
+    private func timed(bytes: Int?, _ body: () -> Void) {
         let start = DispatchTime.now().uptimeNanoseconds
-        forEachPiece(of: values) { MPI_Allreduce(axone_mpi_in_place(), $0, $1, datatype(S.self), axone_mpi_sum(), axone_mpi_comm_world()) }
-        statistics.calls += 1
-        statistics.bytes += values.count * MemoryLayout<S>.size
+        body()
+        if let bytes {
+            statistics.calls += 1
+            statistics.bytes += bytes
+        }
         statistics.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 

@@ -58,10 +58,12 @@ import Testing
     /// processes of 64 rows each (the compiled step's two shards of 128), the same bits — weights,
     /// optimiser state and history, validation columns included: the 384 held-out examples are two
     /// evaluation batches (256 and 128), one per process, whose totals are exchanged and added in
-    /// batch order as one process adds them.
-    @Test(arguments: [[], ["--validation-split", "0.75"]])
-    func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit(validation: [String]) async throws {
-        let options = compiled + validation + ["--epochs", "3"], tag = validation.isEmpty ? "" : "-validated"
+    /// batch order as one process adds them. With 8-300-300-3 the gradients are summed in two
+    /// buckets, the first started during the backward pass (`GradientBuckets`): the same bits too.
+    @Test(arguments: [([], "mlp:8-32-3"), (["--validation-split", "0.75"], "mlp:8-32-3"), ([], "mlp:8-300-300-3")])
+    func twoProcessesOfTheCompiledStepEndAsOneProcessBitForBit(validation: [String], model: String) async throws {
+        let options = ["--model", model] + compiled.dropFirst(2) + validation + ["--epochs", "3"]
+        let tag = (validation.isEmpty ? "" : "-validated") + (model == "mlp:8-32-3" ? "" : "-buckets")
         let one = try await runAxoneAsync(["train"] + options + ["--output", "one\(tag).safetensors", "--history", "one\(tag).csv"],
                                           in: directory)
         #expect(one.status == 0, "\(one.error)")

@@ -78,8 +78,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private var penaltyScratch: UnsafeMutableBufferPointer<Scalar> = .init(start: nil, count: 0)
     /// The parameters' storage during a step (see ``withBoundStorage(_:inputs:programs:rows:_:)``).
     private var boundParameters: [UnsafeMutableBufferPointer<Scalar>] = []
-    /// Data-parallel: the summed gradients and losses exchanged with the other processes each step.
-    private var exchangedGradients: [UnsafeMutableBufferPointer<Scalar>] = [], exchangedLosses: [Scalar] = []
+    /// Data-parallel: the gradient buckets of each batch size's shard programs.
+    private var gradientBuckets: [Int: GradientBuckets<Scalar>] = [:]
     private var updateChunks: [UpdateChunk] = []
     private var updateSignature: [UnsafeMutableRawPointer?] = [], candidateSignature: [UnsafeMutableRawPointer?] = []
 
@@ -109,6 +109,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             || graph.parameters.indices.contains(where: { graph.parameters[$0].variable.requiresGradient != trainable[$0] }) {
             trainable = graph.parameters.map(\.variable.requiresGradient)
             trainingPrograms.removeAll()
+            gradientBuckets.removeAll()
             updateSignature.removeAll()
         }
         if let made = trainingPrograms[rows] { return made }
@@ -157,6 +158,14 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         drawRandomTensors(graph, programs: programs, rows: rows)
         shardStep.programs = programs
         shardStep.rows = rows
+        shardStep.buckets = parallel.map { parallel in
+            let bytes = parallel.training.synchronizer.bucketBytes
+            let buckets = gradientBuckets[rows].flatMap { $0.bucketBytes == bytes ? $0 : nil }
+                ?? GradientBuckets(programs, outputCount: objectives.count, bucketBytes: bytes)
+            gradientBuckets[rows] = buckets
+            buckets.begin(parallel.training.synchronizer)
+            return buckets
+        }
         shardStep.lossScales.removeAll(keepingCapacity: true)
         for objective in objectives { shardStep.lossScales.append(Scalar(objective.weight) * inverseCount) }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
@@ -167,7 +176,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 shardStep.sampleWeights = nil
             }
             sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
-            if let parallel { sumOverProcesses(graph, programs, losses: shardLosses, outputs: outputCount, parallel.training) }
+            if let parallel { shardStep.buckets!.finish(losses: shardLosses, training: parallel.training) }
             let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
             var loss: Scalar = 0
@@ -215,6 +224,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         var lossScales: [Scalar] = []
         /// The batch's example weights, if any (valid while the shards run).
         var sampleWeights: UnsafeBufferPointer<Scalar>?
+        /// Data-parallel: the buckets the shards report their backward progress to.
+        var buckets: GradientBuckets<Scalar>?
     }
 
     private var shardStep = ShardStep()
@@ -223,7 +234,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private var shardBody: ((Int) -> Void)?
 
     /// Shard `shard` of the step: its forward pass, each output's fused loss and gradient (its loss
-    /// written to ``shardLosses``), and its backward pass.
+    /// written to ``shardLosses``), and its backward pass (reported to the gradient buckets in
+    /// data-parallel training).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func runShard(_ shard: Int) {
@@ -239,24 +251,11 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             }
             shardLosses[shard * outputCount + index] = loss
         }
-        program.backward(.serial)
-    }
-
-    /// Data-parallel: adds every shard's parameter gradients and losses into the first shard's, then
-    /// replaces those by their sums over the processes.
-    private func sumOverProcesses(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>],
-                                  losses: UnsafeMutableBufferPointer<Scalar>, outputs: Int, _ training: DataParallelTraining<Scalar>) {
-        // Reused between steps, so that the exchange allocates nothing for them.
-        exchangedGradients.removeAll(keepingCapacity: true)
-        for index in graph.parameters.indices where graph.parameters[index].variable.requiresGradient {
-            guard let total = programs[0].parameterGradient(index) else { continue }
-            for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(index)!), into: total) }
-            exchangedGradients.append(total)
+        if let buckets = step.buckets {
+            program.backward(.serial) { buckets.didFinish(call: $0, shard: shard) }
+        } else {
+            program.backward(.serial)
         }
-        exchangedLosses.removeAll(keepingCapacity: true)
-        for index in 0..<outputs { exchangedLosses.append(programs.indices.reduce(Scalar(0)) { $0 + losses[$1 * outputs + index] }) }
-        training.exchange(exchangedGradients, &exchangedLosses)
-        for index in 0..<outputs { losses[index] = exchangedLosses[index] }
     }
 
     /// Binds every program to the model's parameters (made unique, valid for `body`) and to its rows of the inputs.

@@ -24,6 +24,9 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     // Operand arrays reused by every run (rewritten in place, so a run allocates nothing).
     private var inputOperands: [[Operand<Scalar>]]
     private var gradientOperands: [[Operand<Scalar>?]]
+    /// For each parameter that gets a gradient, the call whose backward step completes it (the
+    /// first call that reads the parameter: the backward pass runs the calls in reverse).
+    let gradientCompletion: [Int: Int]
 
     /// Plans `graph` for `shapes` (see ``TracedGraph/shapes(rows:)``); with `training`, the
     /// backward pass too, for the parameters whose variable requires a gradient.
@@ -50,6 +53,14 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         }
         runsBackward = calls.map { receives[$0.output] && needs[$0.output] }
         receivesGradient = zip(needs, receives).map { $0 && $1 }
+        var completion: [Int: Int] = [:]
+        for (k, call) in calls.enumerated().reversed() where runsBackward[k] {
+            for (i, input) in call.inputs.enumerated() where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count
+                && receivesGradient[input] && call.primitive.isDifferentiable(input: i) {
+                completion[input - graph.inputCount] = k
+            }
+        }
+        gradientCompletion = completion
 
         // Lifetimes over the schedule: forward call k at step k, the loss at step C, backward of call k at 2C − k.
         let c = calls.count, end = 2 * c + 1
@@ -203,10 +214,11 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// Runs every call backward, from the output gradients written by the caller to the
-    /// parameters' gradients (overwritten).
+    /// parameters' gradients (overwritten), calling `afterCall` with each call's index once its
+    /// backward step is done (see ``gradientCompletion``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func backward(_ context: PrimitiveContext) {
+    func backward(_ context: PrimitiveContext, afterCall: (Int) -> Void = { _ in }) {
         let context = PrimitiveContext(pooled: context.pooled, workspace: workspace)
         for k in stride(from: graph.calls.count - 1, through: 0, by: -1) where runsBackward[k] {
             let inputs = graph.calls[k].inputs, output = graph.calls[k].output
@@ -224,6 +236,7 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
                 let count = counts[inputs[i]]
                 Scalar.accumulate(UnsafeBufferPointer(start: accumulator, count: count), into: UnsafeMutableBufferPointer(start: gradient, count: count))
             }
+            afterCall(k)
         }
     }
 }

@@ -7,7 +7,7 @@ final class DataParallelTraining<Scalar: TensorScalar> {
     var stopRequested = false
     /// Whether a process asked to stop, as the last exchange told.
     private(set) var stopAgreed = false
-    /// What one exchange sends: the gradients, the values, the stop flag (reused every step).
+    /// What one exchange of the tape sends: the gradients, the values, the stop flag (reused every step).
     private var buffer: [Scalar] = []
 
     init(_ synchronizer: GradientSynchronizer) {
@@ -76,19 +76,6 @@ final class DataParallelTraining<Scalar: TensorScalar> {
         try optimizer.restoreState(restored, iterations: optimizer.iterations)
     }
 
-    /// Replaces `gradients` and `values` by their sums over the processes (and learns whether a
-    /// process asked to stop).
-    func exchange(_ gradients: [UnsafeMutableBufferPointer<Scalar>], _ values: inout [Scalar]) {
-        buffer.removeAll(keepingCapacity: true)
-        for gradient in gradients { buffer.append(contentsOf: gradient) }
-        sumBuffer(with: &values)
-        var offset = 0
-        for gradient in gradients {
-            _ = gradient.update(fromContentsOf: buffer[offset..<(offset + gradient.count)])
-            offset += gradient.count
-        }
-    }
-
     /// The tape's exchange: the gradients of the parameters that have one (the same on every
     /// process, which all run the same graph) and the step's values, replaced by their sums.
     func exchange(_ parameters: [(name: String, variable: Variable<Scalar>)], _ values: inout [Scalar]) {
@@ -109,12 +96,21 @@ final class DataParallelTraining<Scalar: TensorScalar> {
     private func sumBuffer(with values: inout [Scalar]) {
         let start = buffer.count
         buffer.append(contentsOf: values)
-        buffer.append(stopRequested ? 1 : 0)
+        buffer.append(takeStopFlag())
         buffer.withUnsafeMutableBufferPointer { synchronizer.sum($0) }
         for index in values.indices { values[index] = buffer[start + index] }
-        stopAgreed = buffer[buffer.count - 1] > 0
-        stopRequested = false
+        receiveStopFlag(buffer[buffer.count - 1])
     }
+
+    /// What a step's sums carry for the stop request: 1 when this process asked to stop since the
+    /// last step, else 0 (the request is then sent, and cleared).
+    func takeStopFlag() -> Scalar {
+        defer { stopRequested = false }
+        return stopRequested ? 1 : 0
+    }
+
+    /// Reads the stop flags' sum over the processes: whether any of them asked to stop.
+    func receiveStopFlag(_ sum: Scalar) { stopAgreed = sum > 0 }
 
     /// Whether this process computes the validation batch `number` (every N-th, from its rank).
     func computes(batch number: Int) -> Bool { number % synchronizer.processCount == synchronizer.rank }
