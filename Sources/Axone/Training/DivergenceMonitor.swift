@@ -82,11 +82,11 @@ extension Model {
                     }
                     return culprit
                 }
-                guard let sequential = self as? Sequential<Scalar> else {
+                guard let layers = chainLayers else {
                     return forward(inputs.map { Variable($0) }).allSatisfy(finite) ? nil : displayName
                 }
                 var output = Variable(inputs[0])
-                for (i, layer) in sequential.layers.enumerated() {
+                for (i, layer) in layers.enumerated() {
                     output = layer(output)
                     if !finite(output) { return "layers.\(i) (\(layer.displayName))" }
                 }

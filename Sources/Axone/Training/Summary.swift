@@ -44,32 +44,6 @@ func summaryTable(name: String?, rows: [SummaryRow]) -> String {
     return lines.joined(separator: "\n")
 }
 
-/// Keras-style names: the layer's own name, else its snake-cased type numbered per type
-/// (`dense`, `dense_1`, `activation`, …).
-func autoNames(_ layers: [(name: String?, type: String)]) -> [String] {
-    var seen: [String: Int] = [:]
-    return layers.map { layer in
-        if let name = layer.name { return name }
-        let base = snakeCase(layer.type)
-        let n = seen[base, default: 0]
-        seen[base] = n + 1
-        return n == 0 ? base : "\(base)_\(n)"
-    }
-}
-
-extension Sequential {
-    /// The table ``summary()`` prints: a row per layer, without the "Connected to" column of a graph.
-    var chainSummary: String {
-        let labels = autoNames(layers.map { ($0.name, $0.typeName) })
-        let rows = layers.indices.map { index in
-            SummaryRow(label: labels[index], type: layers[index].typeName,
-                       outputShapes: index < outputShapes.count ? [outputShapes[index]] : nil,
-                       trainable: layers[index].trainableParameterCount, nonTrainable: layers[index].nonTrainableParameterCount)
-        }
-        return summaryTable(name: name, rows: rows)
-    }
-}
-
 extension Model {
     /// The table a graph model's ``summary()`` prints: its inputs, then each layer once, with the
     /// tensors every call of it read.
@@ -86,18 +60,6 @@ extension Model {
         }
         return summaryTable(name: name, rows: rows)
     }
-}
-
-/// `BatchNormalization` → `batch_normalization`, `MaxPooling2D` → `max_pooling2d` (as Keras names
-/// them: an underscore before a capital that follows a lower-case letter, none after a digit).
-func snakeCase(_ name: String) -> String {
-    var result = "", previous: Character?
-    for c in name {
-        if c.isUppercase, previous?.isLowercase == true { result += "_" }
-        result += c.lowercased()
-        previous = c
-    }
-    return result
 }
 
 /// `n` with its thousands grouped by commas, as ``Model/summary()`` prints parameter counts:
