@@ -31,6 +31,23 @@ final class MovementMixer<Scalar: TensorScalar>: Layer<Scalar> {
     }
 }
 
+/// A user layer over `[batch, 6]` whose reshapes are views of computed values: a chain of two
+/// (its input gradient can share the chain's buffer), one whose input is read elsewhere too (its
+/// gradient adds to another's, so it must not share), and one whose output is the layer's output.
+final class ReshapeViews<Scalar: TensorScalar>: Layer<Scalar> {
+    override func build(inputShape: [Int], generator: inout SeededGenerator) throws -> [Int] { [3, 4] }
+    override var isTraceable: Bool { true }
+
+    override func forward(_ x: Variable<Scalar>) -> Variable<Scalar> {
+        mustSucceed {
+            let chain = x.tanh().reshaped([-1, 2, 3]).reshaped([-1, 3, 2])       // [n, 3, 2]
+            let shifted = x + 1
+            let shared = shifted.reshaped([-1, 3, 2]) * chain                  // shifted also read below
+            return Variable.concatenate([shared, (shifted * shifted).reshaped([-1, 3, 2])], alongAxis: 2).reshaped([-1, 3, 4])
+        }
+    }
+}
+
 /// The movement primitives, batched products and extremum reductions compile and train as on the
 /// tape (Double, relative 1e-10: see ``CompiledExecutorTests``).
 @Suite struct CompiledMovementOpsTests {
@@ -45,6 +62,44 @@ final class MovementMixer<Scalar: TensorScalar>: Layer<Scalar> {
             model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy())
             return model
         }, inputs: [x], targets: [y], batchSize: 150)
+    }
+
+    /// Reshapes are views: on the tape the result shares the input's storage, and in a compiled
+    /// program the output (and, when the reshape alone writes it, the input's gradient) shares the
+    /// input's buffer — yet the model trains as on the tape (Double, relative 1e-10).
+    @Test func reshapesShareTheirInputsBuffers() throws {
+        let x = Variable(randomTensor([5, 6], seed: 35))
+        let view = x.reshaped([5, 2, 3])
+        #expect(view.value.withUnsafeBufferPointer { $0.baseAddress } == x.value.withUnsafeBufferPointer { $0.baseAddress })
+
+        func model() throws -> Sequential<Double> {
+            let model = try Sequential<Double>(inputShape: [6], seed: 36) {
+                Dense(6)
+                ReshapeViews()
+                Flatten()
+                Dense(3)
+            }
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .categoricalCrossEntropy())
+            return model
+        }
+        let graph = try TracedGraph<Double>(tracing: try model(), inputShapes: [[8, 6]])
+        let program = CompiledProgram(graph, shapes: graph.shapes(rows: 8), training: true)
+        let views = graph.calls.filter { $0.primitive.isView }
+        #expect(views.count == 6)   // the layer's five reshapes and Flatten
+        var sharedGradients = 0
+        for call in views where graph.calls.contains(where: { $0.output == call.inputs[0] }) {
+            #expect(program.values[call.output] == program.values[call.inputs[0]])
+            if program.gradients[call.inputs[0]] != nil && program.gradients[call.output] == program.gradients[call.inputs[0]] { sharedGradients += 1 }
+        }
+        // Every reshape but the one of `shifted` shares its gradients: that one's input gradient adds
+        // to the gradient from `shifted * shifted`.
+        #expect(sharedGradients == 5)
+        let sharedInput = try #require(views.first { view in graph.calls.filter { $0.inputs.contains(view.inputs[0]) }.count > 1 })
+        #expect(program.gradients[sharedInput.inputs[0]] != program.gradients[sharedInput.output])
+
+        let inputs = randomTensor([150, 6], seed: 37)
+        let targets = Tensor<Double>(shape: [150], scalars: (0..<150).map { Double($0 % 3) })
+        try CompiledExecutorTests().expectCompiledMatchesTape(model, inputs: [inputs], targets: [targets], batchSize: 150)
     }
 
     /// Zero padding and both global poolings compile (they used to keep a CNN on the tape).

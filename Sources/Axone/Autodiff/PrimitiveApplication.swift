@@ -1,6 +1,7 @@
 extension Variable {
     /// Applies a primitive: checks the inputs' shapes, computes the result with the primitive's
-    /// forward kernel, and records its pullback on the tape.
+    /// forward kernel, and records its pullback on the tape. A view (``Primitive/isView``) shares
+    /// its input's storage, and its pullback the upstream gradient's: nothing is copied.
     ///
     /// - Precondition: the inputs fit the primitive (as the other operations on variables, a shape
     ///   mismatch is a programming error; layers check shapes before they run).
@@ -9,6 +10,10 @@ extension Variable {
         let shape: [Int]
         do { shape = try primitive.outputShape(values.map(\.shape)) } catch {
             preconditionFailure("\(primitive.name): \(error)")
+        }
+        if primitive.isView {
+            let inputShape = values[0].shape
+            return Variable(values[0].reshaped(shape), inputs: inputs, primitive: primitive) { [$0.reshaped(inputShape)] }
         }
         let workspace = primitive.workspaceSize(values.map(\.shape), output: shape) * MemoryLayout<Scalar>.stride
         let output = Tensor<Scalar>(shape: shape) { y in

@@ -11,9 +11,9 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     /// Each value's element count.
     private let counts: [Int]
     /// Where each value lives during a run.
-    private var values: [UnsafeMutablePointer<Scalar>?]
+    private(set) var values: [UnsafeMutablePointer<Scalar>?]
     /// Where each value's gradient lives, for the values that receive one.
-    private var gradients: [UnsafeMutablePointer<Scalar>?]
+    private(set) var gradients: [UnsafeMutablePointer<Scalar>?]
     /// Per call and input: where the input's gradient is written when it adds to an earlier one.
     private var accumulators: [[UnsafeMutablePointer<Scalar>?]]
     /// Whether each call runs backward (its output receives a gradient and an input needs one).
@@ -79,9 +79,14 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
             }
         }
         for output in graph.outputs { lastUse[output] = end }
-        for (k, call) in calls.enumerated() {
+        // A view's output shares its input's buffer when a call made that input: one interval, from
+        // the input's producer to the last use of either (`valueRoot` maps each value to its buffer's owner).
+        var valueRoot = Array(0..<valueCount)
+        for call in calls where call.primitive.isView && producer[call.inputs[0]] >= 0 { valueRoot[call.output] = valueRoot[call.inputs[0]] }
+        for (k, call) in calls.enumerated() { lastUse[valueRoot[call.output]] = Swift.max(lastUse[valueRoot[call.output]], lastUse[call.output], k) }
+        for (k, call) in calls.enumerated() where valueRoot[call.output] == call.output {
             intervals.append(BufferInterval(value: call.output, gradient: false, accumulator: nil, start: k,
-                                      end: Swift.max(lastUse[call.output], k), count: counts[call.output]))
+                                      end: lastUse[call.output], count: counts[call.output]))
         }
         // A gradient starts with its first writer (the loss, or the last consumer's backward step)
         // and ends with its producer's backward step.
@@ -96,9 +101,22 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
                 if firstWriter[input] == Int.max { firstWriter[input] = backwardStep(k) } else { accumulatesAt[k][i] = true }
             }
         }
-        for value in 0..<valueCount where receivesGradient[value] && producer[value] >= 0 {
+        // A view's input gradient shares the output gradient's buffer when the view alone writes it
+        // (no other consumer adds to it): one interval, from the output gradient's first writer.
+        var gradientRoot = Array(0..<valueCount)
+        var gradientEnd = producer.map { $0 >= 0 ? backwardStep($0) : end }
+        for (k, call) in calls.enumerated().reversed() where call.primitive.isView && runsBackward[k] {
+            let input = call.inputs[0]
+            guard receivesGradient[input], producer[input] >= 0, firstWriter[input] == backwardStep(k),
+                  !accumulatesAt.indices.contains(where: { j in accumulatesAt[j].indices.contains { accumulatesAt[j][$0] && calls[j].inputs[$0] == input } })
+            else { continue }
+            let root = gradientRoot[call.output]
+            gradientRoot[input] = root
+            gradientEnd[root] = gradientEnd[input]
+        }
+        for value in 0..<valueCount where receivesGradient[value] && producer[value] >= 0 && gradientRoot[value] == value {
             intervals.append(BufferInterval(value: value, gradient: true, accumulator: nil, start: firstWriter[value],
-                                      end: backwardStep(producer[value]), count: counts[value]))
+                                      end: gradientEnd[value], count: counts[value]))
         }
         for (k, flags) in accumulatesAt.enumerated() {
             for (i, flag) in flags.enumerated() where flag {
@@ -132,6 +150,10 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
             if let accumulator = interval.accumulator { accumulators[accumulator.call][accumulator.input] = pointer }
             else if interval.gradient { gradients[interval.value] = pointer }
             else { values[interval.value] = pointer }
+        }
+        for value in 0..<valueCount {
+            if valueRoot[value] != value { values[value] = values[valueRoot[value]] }
+            if gradientRoot[value] != value { gradients[value] = gradients[gradientRoot[value]] }
         }
         // Constants get their own copy; parameters that need a gradient get a buffer kept all run.
         var owned: [UnsafeMutableBufferPointer<Scalar>] = []

@@ -129,6 +129,12 @@ public protocol Primitive<Scalar>: Sendable, CustomStringConvertible {
     func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]?
     /// The operation as one ONNX node, when it is one.
     var onnx: ONNXOperator? { get }
+    /// Whether the output is input 0's elements in the same order under another shape (a view,
+    /// such as a reshape): the tape then shares input 0's storage, and the compiler places the
+    /// output in input 0's buffer (and the input's gradient in the output gradient's), so that
+    /// ``forward(_:into:_:)`` and ``backward(_:output:upstream:into:_:)`` find their operands
+    /// already in place. They must still copy when the operands are apart.
+    var isView: Bool { get }
 }
 
 extension Primitive {
@@ -140,6 +146,7 @@ extension Primitive {
     public func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int { 0 }
     public func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { nil }
     public var onnx: ONNXOperator? { nil }
+    public var isView: Bool { false }
 }
 
 /// An ONNX operator with its attributes: how a ``Primitive`` is written in an ONNX graph.

@@ -1,5 +1,6 @@
 /// The same elements with another shape (one axis of the target may be −1, inferred); the
-/// pullback reshapes the gradient back.
+/// pullback reshapes the gradient back. A view: the tape and the compiled programs share the
+/// input's storage instead of copying it.
 public struct ReshapePrimitive<Scalar: TensorScalar>: Primitive {
     /// The target shape as asked (−1 for an inferred axis).
     public let shape: [Int]
@@ -31,18 +32,19 @@ public struct ReshapePrimitive<Scalar: TensorScalar>: Primitive {
     public func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true] }
 
     public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
-        guard output.count > 0 else { return }
+        guard output.count > 0, output.pointer != inputs[0].pointer else { return }
         copyElements(from: inputs[0].pointer, to: output.pointer, count: output.count)
     }
 
     public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
                          into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
-        guard let dx = gradients[0], dx.count > 0 else { return }
+        guard let dx = gradients[0], dx.count > 0, dx.pointer != upstream.pointer else { return }
         copyElements(from: upstream.pointer, to: dx.pointer, count: dx.count)
     }
 
     public var backwardReadsInputs: Bool { false }
     public var backwardReadsOutput: Bool { false }
+    public var isView: Bool { true }
 
     public var onnx: ONNXOperator? { ONNXOperator("Reshape", constantInputs: [.int64s(shape)]) }
 }
