@@ -10,8 +10,8 @@ import Synchronization
 /// the calls its backward pass has done (``didFinish(call:shard:)``); once every shard is past
 /// the call that completes a bucket, the thread that runs the step adds the shards' gradients of
 /// that bucket (shard 0's, plus shard 1's, … in that order, as a step without buckets does) and
-/// starts its sum over the processes (``GradientSynchronizer/startSum(_:)``), then lets the started
-/// sums advance after each of its own backward calls. Buckets start in the same order on every
+/// starts its sum over the processes (``GradientSynchronizer/startSum(_:)``), which goes on while
+/// the backward pass does. Buckets start in the same order on every
 /// process, as MPI requires of collective calls. The last bucket also carries the step's losses
 /// and the stop flag. ``finish(losses:outputs:)`` waits for the sums and copies them back into
 /// shard 0's gradients.
@@ -84,12 +84,11 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// Shard `shard` has done the backward step of `call`: starts the buckets this completes when
-    /// called on the step's thread, and lets the started sums advance.
+    /// called on the step's thread.
     func didFinish(call: Int, shard: Int) {
         progress.withLock { $0[shard] = call }
         guard pthread_equal(pthread_self(), stepThread) != 0 else { return }
         startCompletedBuckets(losses: nil, stop: 0)
-        synchronizer?.advanceSums()
     }
 
     /// Ends the step once every shard's backward pass is done: starts the buckets left (the last

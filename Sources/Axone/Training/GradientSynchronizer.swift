@@ -40,9 +40,6 @@ public protocol GradientSynchronizer: AnyObject {
     /// Called from one thread at a time, not always the one that made the synchronizer.
     /// The default sums at once (``sum(_:)``).
     func startSum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>)
-    /// Lets the started sums advance (MPI moves non-blocking collectives on only inside its calls);
-    /// called between the steps of the backward pass. The default does nothing.
-    func advanceSums()
     /// Waits until every started sum is done. The default does nothing.
     func finishSums()
     /// The size in bytes at which the compiled step closes a bucket of gradients: small enough that
@@ -55,7 +52,6 @@ public protocol GradientSynchronizer: AnyObject {
 extension GradientSynchronizer {
     public var bucketBytes: Int { 256 * 1024 }
     public func startSum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) { sum(values) }
-    public func advanceSums() {}
     public func finishSums() {}
 
     /// Whether this process writes the files of a training run (checkpoints, history, logs):
