@@ -78,6 +78,9 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         let batch = predictions.shape.first ?? 1
         let weights = sampleWeights.map { Variable($0.reshaped([batch])) }
         if case .custom(let loss) = self {
+            // One target per example for one output is given to the loss shaped like the predictions.
+            let targets = targets.rank == 1 && predictions.shape == [batch, 1] && !acceptsClassIndices
+                ? targets.reshaped([batch, 1]) : targets
             let perExample = loss.function.perExample(predictions, targets)
             return weights.map { (perExample * $0).sum() * (1 / Scalar(batch)) } ?? perExample.mean()
         }
