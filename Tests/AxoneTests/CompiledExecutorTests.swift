@@ -85,9 +85,6 @@ import Testing
         #expect(withDropout.executor(training: true) != nil)
         #expect(ForwardMode.$override.withValue(.inference) { withDropout.executor(training: false) } != nil)
         #expect(ForwardMode.$override.withValue(.inferenceWithDropout) { withDropout.executor(training: false) } == nil)
-        // Losses without a fused kernel train on the tape.
-        #expect(LossKernel<Float>(.hinge) == nil && LossKernel<Float>(.binaryCrossEntropy()) == nil)
-        #expect(LossKernel<Float>(.meanSquaredError) != nil && LossKernel<Float>(.categoricalCrossEntropy()) != nil)
         let dense = try Sequential<Float>(inputShape: [3]) { Dense(2) }
         #expect(dense.executor(training: true) != nil)
         try dense.add(try BatchNormalization())

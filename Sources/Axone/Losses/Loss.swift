@@ -69,109 +69,23 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
                                              lhs: predictionShape, rhs: targetShape)
     }
 
-    /// The loss of `predictions` against `targets`, averaged over the batch.
+    /// The loss of `predictions` against `targets`, averaged over the batch: the built-in losses
+    /// apply their ``LossPrimitive`` (scaled by 1/batch), a custom loss runs its tape operations.
     public func callAsFunction<Scalar: TensorScalar>(_ predictions: Variable<Scalar>, _ targets: Tensor<Scalar>,
                                                      sampleWeights: Tensor<Scalar>? = nil) -> Variable<Scalar> {
         precondition((try? validate(predictionShape: predictions.shape, targetShape: targets.shape)) != nil,
                      "loss \(self): predictions \(predictions.shape) do not fit targets \(targets.shape)")
         let batch = predictions.shape.first ?? 1
-        let targets = targets.rank == 1 && predictions.shape == [batch, 1] && !acceptsClassIndices
-            ? targets.reshaped([batch, 1]) : targets
-        func weightedMean(_ perExample: Variable<Scalar>) -> Variable<Scalar> {
-            guard let sampleWeights else { return perExample.mean() }
-            return (perExample * Variable(sampleWeights.reshaped([batch]))).sum() * (1 / Scalar(batch))
+        let weights = sampleWeights.map { Variable($0.reshaped([batch])) }
+        if case .custom(let loss) = self {
+            // One target per example for one output is given to the loss shaped like the predictions.
+            let targets = targets.rank == 1 && predictions.shape == [batch, 1] && !acceptsClassIndices
+                ? targets.reshaped([batch, 1]) : targets
+            let perExample = loss.function.perExample(predictions, targets)
+            return weights.map { (perExample * $0).sum() * (1 / Scalar(batch)) } ?? perExample.mean()
         }
-        func perExampleSum(_ x: Variable<Scalar>) -> Variable<Scalar> {
-            x.rank > 1 ? x.sum(alongAxes: Array(1..<x.rank)) : x
-        }
-        let y = Variable(targets)
-        switch self {
-        case .meanSquaredError:
-            let n = Scalar(predictions.value.count / Swift.max(batch, 1))
-            return weightedMean(perExampleSum((predictions - y).squared()) * (1 / n))
-        case .meanAbsoluteError:
-            let n = Scalar(predictions.value.count / Swift.max(batch, 1))
-            return weightedMean(perExampleSum((predictions - y).abs()) * (1 / n))
-        case .binaryCrossEntropy(let fromLogits):
-            let perElement = fromLogits
-                ? predictions.applying(.softplus) - y * predictions
-                : -(y * predictions.clipped().log() + (1 - y) * (1 - predictions.clipped()).log())
-            let n = Scalar(predictions.value.count / Swift.max(batch, 1))
-            return weightedMean(perExampleSum(perElement) * (1 / n))
-        case let .categoricalCrossEntropy(fromLogits, smoothing):
-            let distribution = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: Scalar(smoothing))
-            if fromLogits {
-                return Variable.softmaxCrossEntropy(logits: predictions, targets: distribution, sampleWeights: sampleWeights)
-            }
-            return weightedMean(-(Variable(distribution) * predictions.clipped().log()).sum(alongAxes: [1]))
-        case .hinge:
-            let t = Variable(Loss.signedLabels(targets))
-            let n = Scalar(predictions.value.count / Swift.max(batch, 1))
-            return weightedMean(perExampleSum((1 - t * predictions).relu()) * (1 / n))
-        case .categoricalHinge:
-            let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
-            let positive = (predictions * Variable(oneHot)).sum(alongAxes: [1])
-            let negative = (predictions * Variable(1 - oneHot)).max(alongAxes: [1])
-            return weightedMean(((negative - positive) + 1).relu())
-        case .multiclassHinge(let margin):
-            let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
-            let correct = (predictions * Variable(oneHot)).sum(alongAxes: [1], keepingDimensions: true)
-            let margins = ((predictions - correct) + Scalar(margin)).relu() * Variable(1 - oneHot)
-            return weightedMean(margins.sum(alongAxes: [1]))
-        case .perceptron:
-            if predictions.shape.count == 2, predictions.shape[1] == 1 {
-                let t = Variable(Loss.signedLabels(targets.reshaped([batch, 1])))
-                return weightedMean(perExampleSum((-(t * predictions)).relu()))
-            }
-            let oneHot = Loss.targetDistribution(targets, classes: predictions.shape[1], smoothing: 0)
-            let correct = (predictions * Variable(oneHot)).sum(alongAxes: [1])
-            return weightedMean(predictions.max(alongAxes: [1]) - correct)
-        case .custom(let loss):
-            return weightedMean(loss.function.perExample(predictions, targets))
-        }
-    }
-
-    /// Binary targets as signs: 0/1 targets become −1/+1 when every target is 0 or 1 (Keras'
-    /// `convert_binary_labels_to_hinge`); other targets (already ±1) are kept.
-    static func signedLabels<Scalar: TensorScalar>(_ targets: Tensor<Scalar>) -> Tensor<Scalar> {
-        targets.scalars.allSatisfy { $0 == 0 || $0 == 1 } ? targets.mapped(.scale(2)).mapped(.shift(-1)) : targets
-    }
-
-    /// Class indices `[n]` become one-hot rows `[n, classes]` (smoothed); a `[n, classes]` target is smoothed as is.
-    static func targetDistribution<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, classes: Int,
-                                                         smoothing: Scalar) -> Tensor<Scalar> {
-        Tensor(shape: [targets.shape[0], classes]) { writeTargetDistribution(targets, classes: classes, smoothing: smoothing, into: $0) }
-    }
-
-    /// ``targetDistribution(_:classes:smoothing:)`` written into `distribution` (`rows × classes` values).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func writeTargetDistribution<Scalar: TensorScalar>(_ targets: Tensor<Scalar>, classes: Int, smoothing: Scalar,
-                                                              into distribution: UnsafeMutableBufferPointer<Scalar>) {
-        precondition(distribution.count == targets.shape[0] * classes, "loss: target distribution of the wrong size")
-        let off = smoothing / Scalar(classes), on = 1 - smoothing + off
-        targets.withUnsafeBufferPointer { t in
-            if targets.rank == 1 {
-                Scalar.fill(off, into: distribution)
-                for i in 0..<t.count {
-                    let label = t[i], k = Int(label)
-                    precondition(Scalar(k) == label && k >= 0 && k < classes, "loss: label \(label) is not a class index in 0..<\(classes)")
-                    distribution[i * classes + k] = on
-                }
-            } else {
-                for i in 0..<t.count { distribution[i] = t[i] * (1 - smoothing) + off }
-            }
-        }
-    }
-}
-
-extension Variable {
-    /// The number of axes.
-    var rank: Int { value.rank }
-
-    /// Probabilities clipped to [1e-7, 1 − 1e-7] (as Keras does) so their logarithms stay finite.
-    func clipped() -> Variable {
-        let epsilon = Scalar(1e-7)
-        return maximum(Variable(Tensor(epsilon))).minimum(Variable(Tensor(1 - epsilon)))
+        let primitive = LossPrimitive<Scalar>(self, scale: 1 / Scalar(Swift.max(batch, 1)))!
+        let prepared = Variable(preparedTargets(targets, predictionShape: predictions.shape))
+        return Variable.applying(primitive, to: [predictions, prepared] + (weights.map { [$0] } ?? []))
     }
 }

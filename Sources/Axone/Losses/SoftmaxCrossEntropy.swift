@@ -1,33 +1,3 @@
-extension Variable {
-    /// Softmax cross-entropy from logits fused with its gradient:
-    /// `L = (1/n)·Σᵢ wᵢ·(−Σₖ tᵢₖ·log softmax(zᵢ)ₖ)`, pullback `dz = (wᵢ/n)·(softmax(zᵢ)·Σₖtᵢₖ − tᵢ)`
-    /// (with one-hot targets, seed 004's `dZ = A − Y`, divided by n).
-    public static func softmaxCrossEntropy(logits: Variable, targets: Tensor<Scalar>,
-                                           sampleWeights: Tensor<Scalar>? = nil) -> Variable {
-        let z = logits.value
-        precondition(z.rank == 2 && targets.shape == z.shape,
-                     TensorError.incompatibleShapes(operation: "softmaxCrossEntropy", lhs: z.shape, rhs: targets.shape).description)
-        let (n, classes) = (z.shape[0], z.shape[1])
-        precondition(sampleWeights.map { $0.count == n } ?? true, "softmaxCrossEntropy: sample weights for \(n) examples expected")
-        func run(gradientScale: Scalar, into gradient: UnsafeMutableBufferPointer<Scalar>?) -> Scalar {
-            z.withUnsafeBufferPointer { pz in
-                targets.withUnsafeBufferPointer { pt in
-                    func call(_ w: UnsafeBufferPointer<Scalar>?) -> Scalar {
-                        Scalar.softmaxCrossEntropy(logits: pz, targets: pt, weights: w, rows: n, columns: classes,
-                                                   gradientScale: gradientScale, gradient: gradient)
-                    }
-                    return sampleWeights.map { $0.withUnsafeBufferPointer(call) } ?? call(nil)
-                }
-            }
-        }
-        let inverseCount = 1 / Scalar(Swift.max(n, 1))
-        let loss = Tensor(run(gradientScale: 0, into: nil) * inverseCount)
-        return Variable(loss, inputs: [logits]) { g in
-            [Tensor(shape: z.shape) { dz in _ = run(gradientScale: g.scalar * inverseCount, into: dz) }]
-        }
-    }
-}
-
 extension TensorScalar {
     /// Softmax cross-entropy of `rows × columns` logits against target distributions: returns
     /// `Σᵢ wᵢ·(−Σₖ tᵢₖ·log softmax(zᵢ)ₖ)` and, when `gradient` is given, writes

@@ -2,7 +2,7 @@ import Synchronization
 
 /// The compiled executor of a model: its forward pass traced once into primitive calls
 /// (``TracedGraph``), planned per batch size (``CompiledProgram``) and replayed — for a training
-/// step (forward, fused loss and gradient, backward, the optimiser's update) and for inference.
+/// step (forward, each loss with its gradient, backward, the optimiser's update) and for inference.
 ///
 /// **Training.** A batch is split into row shards (64 rows or more each, at most 8) that run the
 /// whole forward and backward pass independently on single-threaded BLAS, spread over the pool
@@ -69,9 +69,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
 
     private var trainingPrograms: [Int: [CompiledProgram<Scalar>]] = [:]
     private var trainable: [Bool] = []
-    /// The fused loss kernels of the last step's objectives (fewer when one has none).
-    private var kernels: [LossKernel<Scalar>] = [], kernelLosses: [Loss] = []
-    private var preparedTargets: [[Scalar]] = []
+    /// The loss primitives of the step's objectives, with their prepared targets.
+    private let losses = CompiledLosses<Scalar>()
     /// Each shard's loss per output (shards × outputs), written by the shards side by side.
     private var shardLosses = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private var outputs: [Tensor<Scalar>] = []
@@ -135,20 +134,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                    outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
         guard case .success(let graph) = trace else { return nil }
         let objectives = configuration.objectives
-        if kernelLosses.count != objectives.count || objectives.indices.contains(where: { objectives[$0].loss != kernelLosses[$0] }) {
-            kernelLosses = objectives.map(\.loss)
-            kernels = objectives.compactMap { LossKernel<Scalar>($0.loss) }
-        }
-        guard kernels.count == objectives.count else { return nil }
-        let kernels = self.kernels
+        guard losses.setUp(objectives) else { return nil }
         let rows = inputs[0].shape[0]
         let programs = programs(rows: rows, graph: graph)
         let shards = programs.count
-        if preparedTargets.count != objectives.count { preparedTargets = objectives.map { _ in [] } }
-        for index in objectives.indices {
-            kernels[index].prepare(targets[index], width: programs[0].output(index).count / Swift.max(1, programs[0].output(index).shape[0]),
-                                   into: &preparedTargets[index])
-        }
         if shardLosses.count < shards * objectives.count {
             shardLosses.deallocate()
             shardLosses = .allocate(capacity: shards * objectives.count)
@@ -157,7 +146,6 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
         drawRandomTensors(graph, programs: programs, rows: rows)
         shardStep.programs = programs
-        shardStep.rows = rows
         shardStep.buckets = parallel.map { parallel in
             let bytes = parallel.training.synchronizer.bucketBytes
             let buckets = gradientBuckets[rows].flatMap { $0.bucketBytes == bytes ? $0 : nil }
@@ -166,16 +154,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             buckets.begin(parallel.training.synchronizer)
             return buckets
         }
-        shardStep.lossScales.removeAll(keepingCapacity: true)
-        for objective in objectives { shardStep.lossScales.append(Scalar(objective.weight) * inverseCount) }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
-            func run(_ weights: UnsafeBufferPointer<Scalar>?) {
-                shardStep.sampleWeights = weights
-                if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
-                Parallelism.parallelForStored(shards, shardBody!)
-                shardStep.sampleWeights = nil
-            }
-            sampleWeights.map { $0.withUnsafeBufferPointer(run) } ?? run(nil)
+            losses.prepare(objectives, targets: targets, sampleWeights: sampleWeights, programs: programs, rows: rows, scale: inverseCount)
+            if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
+            Parallelism.parallelForStored(shards, shardBody!)
             if let parallel { shardStep.buckets!.finish(losses: shardLosses, training: parallel.training) }
             let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
@@ -183,8 +165,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             for index in objectives.indices {
                 var sum: Scalar = 0
                 for shard in 0..<summedShards { sum += shardLosses[shard * outputCount + index] }
-                if objectives.count > 1 { outputLosses.append(Double(sum * inverseCount)) }
-                loss += Scalar(objectives[index].weight) * sum * inverseCount
+                if objectives.count > 1 { outputLosses.append(Double(sum)) }
+                loss += Scalar(objectives[index].weight) * sum
             }
             if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
             update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
@@ -219,11 +201,6 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// before they run, read by ``runShard(_:)`` on the pool's threads).
     private struct ShardStep {
         var programs: [CompiledProgram<Scalar>] = []
-        var rows = 0
-        /// Each output's loss weight over the batch's example count.
-        var lossScales: [Scalar] = []
-        /// The batch's example weights, if any (valid while the shards run).
-        var sampleWeights: UnsafeBufferPointer<Scalar>?
         /// Data-parallel: the buckets the shards report their backward progress to.
         var buckets: GradientBuckets<Scalar>?
     }
@@ -233,24 +210,15 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// specialised step, so that it calls the specialised ``runShard(_:)``).
     private var shardBody: ((Int) -> Void)?
 
-    /// Shard `shard` of the step: its forward pass, each output's fused loss and gradient (its loss
+    /// Shard `shard` of the step: its forward pass, each output's loss and gradient (its loss
     /// written to ``shardLosses``), and its backward pass (reported to the gradient buckets in
     /// data-parallel training).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func runShard(_ shard: Int) {
-        let step = shardStep, kernels = self.kernels, outputCount = kernels.count
-        let program = step.programs[shard], range = Self.rows(ofShard: shard, of: step.programs.count, rows: step.rows)
+        let step = shardStep, program = step.programs[shard]
         program.forward(.serial)
-        for index in kernels.indices {
-            let output = program.output(index), width = output.count / Swift.max(1, range.count)
-            let loss = preparedTargets[index].withUnsafeBufferPointer { t in
-                kernels[index].lossAndGradient(output.elements, targets: UnsafeBufferPointer(rebasing: t[(range.lowerBound * width)..<(range.upperBound * width)]),
-                                               weights: step.sampleWeights.map { UnsafeBufferPointer(rebasing: $0[range]) }, rows: range.count,
-                                               width: width, scale: step.lossScales[index], gradient: program.outputGradient(index)?.buffer)
-            }
-            shardLosses[shard * outputCount + index] = loss
-        }
+        losses.run(shard: shard, into: shardLosses)
         if let buckets = step.buckets {
             program.backward(.serial) { buckets.didFinish(call: $0, shard: shard) }
         } else {

@@ -46,10 +46,13 @@ extension Model {
     }
 
     /// Whether the model trains on the compiled executor, or why it runs on the eager tape (as
-    /// `summary()` prints it). Until the model has trained, it tells from the layers alone (tracing
+    /// `summary()` prints it): a custom loss, or a layer or operation without a compiled form. Until the model has trained, it tells from the layers alone (tracing
     /// would run a forward pass); an operation that is not a primitive is found when it trains.
     public var compilation: String {
         guard usesCompiledPasses else { return "eager tape (compiled passes turned off)" }
+        for objective in configuration?.objectives ?? [] {
+            if case .custom(let loss) = objective.loss { return "eager tape: the custom loss \(loss.function.name) runs as tape operations" }
+        }
         if let compiled = executors.cached(training: true), compiled.reads(self) {
             if let refusal = compiled.refusal { return "eager tape: \(refusal)" }
             return "compiled executor, \(compiled.callCount) primitive calls"
