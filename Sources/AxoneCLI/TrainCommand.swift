@@ -56,6 +56,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue a training checkpoint given as --model (optimizer state and epoch restored).") var resume = false
     @Flag(help: "Train data-parallel with the other processes of an mpirun job (Open MPI); process 0 writes the files.")
     var distributed = false
+    @Flag(help: "Train on the eager tape instead of the compiled executor (Keras' run_eagerly), e.g. to compare the two.")
+    var runEagerly = false
 
     func validate() throws {
         try learningRate.map { try OptionError.requirePositive($0, "learning-rate") }
@@ -89,6 +91,7 @@ struct TrainCommand: ParsableCommand {
                         regularization: l1 != 0 || l2 != 0 ? try Regularization(l1: l1, l2: l2) : nil,
                         maxNorm: try maxNorm.map(MaxNormConstraint.init(maxNorm:)))
         network.gradientSynchronizer = communicator
+        network.usesCompiledPasses = !runEagerly
         if verbose > 0 && writes { print(network.summary()) }
 
         var callbacks: [Callback<Float>] = writes ? [CSVLogger(path: history, append: resume)] : []
