@@ -9,7 +9,7 @@
 /// `scale` is 1/batch; a compiled shard passes 1/(the whole batch), so the shards' outputs add up
 /// to the batch's mean.
 public struct LossPrimitive<Scalar: TensorScalar>: Primitive {
-    /// The loss (never ``Loss/custom(_:)``).
+    /// The loss (never ``Loss/custom(_:)-enum.case``).
     public let loss: Loss
     /// The factor applied to the weighted sum over the examples (and to the gradient).
     public let scale: Scalar

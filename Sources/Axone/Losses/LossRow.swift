@@ -5,7 +5,7 @@
 /// At a kink the gradient is the tape's: `|x|` and `max(0, x)` have slope 0 at 0, clipping passes
 /// the gradient on its bounds, and a maximum shares it equally among the entries that attain it.
 struct LossRow<Scalar: TensorScalar> {
-    /// The loss (not ``Loss/custom(_:)``).
+    /// The loss (not ``Loss/custom(_:)-enum.case``).
     let loss: Loss
     /// The predictions per example.
     let width: Int
