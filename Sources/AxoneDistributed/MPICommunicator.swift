@@ -42,6 +42,9 @@ public final class MPICommunicator: GradientSynchronizer {
     public var bucketBytes = 256 * 1024
     /// The thread that runs the sums started during a backward pass (made on the first).
     private var background: BackgroundSums?
+    /// Whether MPI lets another thread make the calls (`MPI_THREAD_SERIALIZED` or more, as Open MPI
+    /// gives); otherwise ``startSum(_:)`` sums at once.
+    private let sumsInBackground: Bool
 
     /// Joins the job: initialises MPI (once per process; threads may call it, one at a time).
     /// - Throws: ``TrainingError/invalidArgument(_:)`` when MPI cannot start.
@@ -59,6 +62,9 @@ public final class MPICommunicator: GradientSynchronizer {
                 throw TrainingError.invalidArgument("MPI could not start (error \(status)); run the program under mpirun")
             }
         }
+        var threadSupport: Int32 = 0
+        MPI_Query_thread(&threadSupport)
+        sumsInBackground = threadSupport >= Int32(MPI_THREAD_SERIALIZED)
         var rank: Int32 = 0, size: Int32 = 0
         MPI_Comm_rank(axone_mpi_comm_world(), &rank)
         MPI_Comm_size(axone_mpi_comm_world(), &size)
@@ -73,6 +79,7 @@ public final class MPICommunicator: GradientSynchronizer {
     }
 
     public func startSum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>) {
+        guard sumsInBackground else { return sum(values) }
         timed(bytes: values.count * MemoryLayout<S>.size) {
             let sums = background ?? BackgroundSums()
             background = sums
