@@ -37,8 +37,8 @@ public protocol GradientSynchronizer: AnyObject {
     /// ``finishSums()`` returns. The compiled step starts a bucket of gradients this way as soon as
     /// the backward pass has completed it, so that the sum overlaps the rest of the pass.
     ///
-    /// Called from one thread at a time, not always the one that made the synchronizer.
-    /// The default sums at once (``sum(_:)``).
+    /// Called on the thread that runs `fit`, in the same order on every process. The default sums
+    /// at once (``sum(_:)``).
     func startSum<S: TensorScalar>(_ values: UnsafeMutableBufferPointer<S>)
     /// Waits until every started sum is done. The default does nothing.
     func finishSums()
