@@ -50,6 +50,12 @@ public struct LossPrimitive<Scalar: TensorScalar>: Primitive {
         _ = evaluate(inputs, gradientScale: upstream.buffer[0] * scale, gradient: gradient.buffer)
     }
 
+    /// The forward and backward passes in one pass over the rows, as the compiled step runs them:
+    /// returns the output and writes the gradient for an upstream of `upstream` into `gradient`.
+    func valueAndGradient(_ inputs: [Operand<Scalar>], upstream: Scalar, into gradient: UnsafeMutableBufferPointer<Scalar>) -> Scalar {
+        scale * evaluate(inputs, gradientScale: upstream * scale, gradient: gradient)
+    }
+
     /// `Σᵢ wᵢ·ℓᵢ`; when `gradient` is given, writes `gradientScale·wᵢ·∂ℓᵢ/∂ŷᵢ` into it.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

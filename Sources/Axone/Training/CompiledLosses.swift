@@ -15,8 +15,9 @@ final class CompiledLosses<Scalar: TensorScalar> {
     /// Each objective's prepared targets for the batch, and the batch's example weights.
     private var targets: [UnsafeMutableBufferPointer<Scalar>] = []
     private var weights = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
-    /// Per shard and objective (shard-major): the primitive's inputs and gradients, rewritten in place.
-    private var inputs: [[Operand<Scalar>]] = [], gradients: [[Operand<Scalar>?]] = []
+    /// Per shard and objective (shard-major): the primitive's inputs and the gradient of its
+    /// predictions (`nil` when nothing trainable depends on them), rewritten in place.
+    private var inputs: [[Operand<Scalar>]] = [], gradients: [Operand<Scalar>?] = []
     /// Each shard's weights shape (`[rows of the shard]`), and the batch size they were made for.
     private var weightShapes: [[Int]] = [], operandRows = -1
 
@@ -56,7 +57,7 @@ final class CompiledLosses<Scalar: TensorScalar> {
         if inputs.count < programs.count * count || (inputs.count > 0 && inputs[0].count == 3) != weighted {
             let empty = Operand<Scalar>(UnsafeMutableBufferPointer(start: nil, count: 0), shape: [0])
             inputs = Array(repeating: Array(repeating: empty, count: weighted ? 3 : 2), count: programs.count * count)
-            gradients = Array(repeating: [Operand<Scalar>?](repeating: nil, count: weighted ? 3 : 2), count: programs.count * count)
+            gradients = Array(repeating: nil, count: programs.count * count)
         }
         if weighted, operandRows != rows {
             operandRows = rows
@@ -83,7 +84,7 @@ final class CompiledLosses<Scalar: TensorScalar> {
                 inputs[call][1] = Operand(UnsafeMutableBufferPointer(rebasing: prepared[(range.lowerBound * width)..<(range.upperBound * width)]),
                                           shape: output.shape)
                 if weighted { inputs[call][2] = Operand(UnsafeMutableBufferPointer(rebasing: weights[range]), shape: weightShapes[shard]) }
-                gradients[call][0] = programs[shard].outputGradient(index)
+                gradients[call] = programs[shard].outputGradient(index)
             }
         }
     }
@@ -95,11 +96,11 @@ final class CompiledLosses<Scalar: TensorScalar> {
     func run(shard: Int, into shardLosses: UnsafeMutableBufferPointer<Scalar>) {
         for index in primitives.indices {
             let call = shard * primitives.count + index
-            let output = Operand(UnsafeMutableBufferPointer(rebasing: shardLosses[call...call]), shape: [])
-            primitives[index].forward(inputs[call], into: output, .serial)
-            guard gradients[call][0] != nil else { continue }
-            primitives[index].backward(inputs[call], output: output, upstream: Operand(UnsafeMutableBufferPointer(rebasing: upstream[index...index]), shape: []),
-                                       into: gradients[call], .serial)
+            if let gradient = gradients[call] {
+                shardLosses[call] = primitives[index].valueAndGradient(inputs[call], upstream: upstream[index], into: gradient.buffer)
+            } else {
+                primitives[index].forward(inputs[call], into: Operand(UnsafeMutableBufferPointer(rebasing: shardLosses[call...call]), shape: []), .serial)
+            }
         }
     }
 

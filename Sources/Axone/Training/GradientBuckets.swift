@@ -123,8 +123,9 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
             guard progress.withLock({ $0.allSatisfy { $0 <= bucket.completedBy } }) else { return }
             var offset = 0
             for parameter in bucket.parameters {
-                let total = UnsafeMutableBufferPointer(rebasing: bucket.buffer[offset..<(offset + programs[0].parameterGradient(parameter)!.count)])
-                _ = total.update(fromContentsOf: programs[0].parameterGradient(parameter)!)
+                let first = programs[0].parameterGradient(parameter)!
+                let total = UnsafeMutableBufferPointer(rebasing: bucket.buffer[offset..<(offset + first.count)])
+                _ = total.update(fromContentsOf: first)
                 for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(parameter)!), into: total) }
                 offset += total.count
             }
