@@ -44,20 +44,25 @@ struct CNNBenchmark: ParsableCommand {
         reportGEMMs(medianEpoch: median, steps: (train.count + batch - 1) / batch)
     }
 
-    /// The GEMMs of one training step for `rows` images, layer by layer: forward `Z = A·W`, weight
-    /// gradient `dW = Aᵀ·dZ`, and input gradient `dA = dZ·Wᵀ` below the first layer. A convolution's
-    /// `A` is its im2col matrix (a row per output pixel, `kh·kw·c` columns).
-    static func stepProducts(rows: Int) -> (convolutions: [GemmBenchmark.Product], dense: [GemmBenchmark.Product]) {
+    /// The GEMMs of one training step for `images` images, layer by layer: forward `Z = A·W`,
+    /// weight gradient `dW = Aᵀ·dZ`, and input gradient `dA = dZ·Wᵀ` below the first layer. A
+    /// convolution's `A` is its im2col matrix (a row per output pixel, `kh·kw·c` columns), made and
+    /// multiplied in chunks of images whose `A` fills about 256 KiB, as `Conv2D`'s primitive does.
+    static func stepProducts(images: Int) -> (convolutions: [GemmBenchmark.Product], dense: [GemmBenchmark.Product]) {
         // (label, rows of A per image, columns of A, outputs) for conv1, conv2, dense1, dense2.
         let layers = [("conv1", 26 * 26, 9, 32), ("conv2", 11 * 11, 288, 64), ("dense1", 1, 1600, 128), ("dense2", 1, 128, 10)]
         let products = layers.enumerated().map { index, layer -> [GemmBenchmark.Product] in
-            let (label, m, k, n) = (layer.0, rows * layer.1, layer.2, layer.3)
-            var step = [GemmBenchmark.Product(label: "\(label) fwd  \(m)×\(k) · \(k)×\(n)", m: m, n: n, k: k, transposeA: false, transposeB: false),
-                        GemmBenchmark.Product(label: "\(label) dW   (\(m)×\(k))ᵀ · \(m)×\(n)", m: k, n: n, k: m, transposeA: true, transposeB: false)]
-            if index > 0 {
-                step.append(GemmBenchmark.Product(label: "\(label) dA   \(m)×\(n) · (\(k)×\(n))ᵀ", m: m, n: k, k: n, transposeA: false, transposeB: true))
+            let (label, pixels, k, n) = layer
+            let chunk = pixels == 1 ? images : max(1, (256 << 10) / (pixels * k * MemoryLayout<Float>.stride))
+            return stride(from: 0, to: images, by: chunk).flatMap { start -> [GemmBenchmark.Product] in
+                let m = min(chunk, images - start) * pixels
+                var step = [GemmBenchmark.Product(label: "\(label) fwd  \(m)×\(k) · \(k)×\(n)", m: m, n: n, k: k, transposeA: false, transposeB: false),
+                            GemmBenchmark.Product(label: "\(label) dW   (\(m)×\(k))ᵀ · \(m)×\(n)", m: k, n: n, k: m, transposeA: true, transposeB: false)]
+                if index > 0 {
+                    step.append(GemmBenchmark.Product(label: "\(label) dA   \(m)×\(n) · (\(k)×\(n))ᵀ", m: m, n: k, k: n, transposeA: false, transposeB: true))
+                }
+                return step
             }
-            return step
         }
         return (Array(products[0..<2].joined()), Array(products[2...].joined()))
     }
@@ -69,7 +74,7 @@ struct CNNBenchmark: ParsableCommand {
         print("sgemm peak (AxoneBench gemm's 1024³ on \(options.threads) OpenBLAS threads):")
         let peak = GemmBenchmark.sgemmPeak(threads: options.threads, repeats: options.repeats)
         let shards = max(1, min(8, batch / 64))
-        let (convolutions, dense) = Self.stepProducts(rows: batch / shards)
+        let (convolutions, dense) = Self.stepProducts(images: batch / shards)
         func rate(_ products: [GemmBenchmark.Product]) -> (flops: Double, perSecond: Double) {
             let flops = Double(shards) * products.map(\.flops).reduce(0, +)
             return (flops, flops / GemmBenchmark.shardedSeconds(products, shards: shards, repeats: options.repeats * 5))

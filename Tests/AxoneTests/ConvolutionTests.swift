@@ -102,6 +102,45 @@ private let poolingCases: [(pool: (Int, Int), strides: (Int, Int)?, padding: Pad
         }
     }
 
+    @Test func convolutionInChunksOfOneImageMatchesTheWholeBatch() throws {
+        // Three images run one per chunk, so the kernel's and the bias's gradients add over chunks;
+        // with and without a fused tanh. Oracles: the nested loops for the values, and for the
+        // gradients the primitive on the whole batch in one chunk followed by the tape's tanh (checked
+        // against central differences above). Double, relative 1e-12.
+        let cases = [ConvolutionCase(channels: 3, strides: (2, 1), padding: .same, dilation: (1, 1), bias: true),
+                     ConvolutionCase(channels: 2, strides: (1, 1), padding: .valid, dilation: (2, 1), bias: false)]
+        for (index, test) in cases.enumerated() {
+            let window = try Window2D(input: (5, 7), kernel: (3, 2), strides: test.strides, dilation: test.dilation,
+                                      padding: test.padding, operation: "test")
+            let inputs = [randomTensor([3, 5, 7, test.channels], seed: UInt64(index)),
+                          randomTensor([3, 2, test.channels, 2], seed: 100 + UInt64(index))]
+                + (test.bias ? [randomTensor([2], seed: 200 + UInt64(index))] : [])
+            let reference = referenceConvolution(inputs[0], inputs[1], test.bias ? inputs[2] : nil, strides: test.strides,
+                                                 padding: test.padding, dilation: test.dilation)
+            let projection = Variable(randomTensor(reference.shape, seed: 300 + UInt64(index)))
+            func valueAndGradients(_ f: ([Variable<Double>]) -> Variable<Double>) throws -> (Tensor<Double>, [Tensor<Double>]) {
+                let variables = inputs.map { Variable($0, requiresGradient: true) }
+                let y = f(variables)
+                try (y * projection).sum().backward()
+                return (y.value, try variables.map { try #require($0.gradient) })
+            }
+            let whole = Convolution2DPrimitive<Double>(window: window)
+            #expect(whole.chunkImages(test.channels) >= 3)
+            for activation in [nil, ElementwisePrimitive<Double>(.tanh)] {
+                let chunked = Convolution2DPrimitive(window: window, activation: activation, chunkBytes: 1)
+                #expect(chunked.chunkImages(test.channels) == 1)
+                let (y, gradients) = try valueAndGradients { Variable.applying(chunked, to: $0) }
+                let (expected, expectedGradients) = try valueAndGradients { v in
+                    let linear = Variable.applying(whole, to: v)
+                    return activation == nil ? linear : Variable.applying(ElementwisePrimitive(.tanh), to: [linear])
+                }
+                expectClose(y, activation == nil ? reference : reference.mapped(.tanh), relative: 1e-12, absolute: 1e-12)
+                expectClose(y, expected, relative: 1e-12, absolute: 1e-12)
+                for (gradient, oracle) in zip(gradients, expectedGradients) { expectClose(gradient, oracle, relative: 1e-12, absolute: 1e-12) }
+            }
+        }
+    }
+
     @Test func poolingMatchesNestedLoopsIncludingTies() throws {
         // Small integers make ties within windows; Double, relative 1e-12.
         var rng = SeededGenerator(seed: 5)

@@ -7,11 +7,11 @@ extension Variable {
     /// image with a `[kh, kw, inC, outC]` kernel (Keras's layout), plus an optional `[outC]` bias:
     /// a `[batch, oh, ow, outC]` result.
     ///
-    /// The image's windows are laid out as the rows of a `[batch·oh·ow, kh·kw·inC]` matrix (im2col)
-    /// and multiplied by the kernel viewed, without a copy, as a `[kh·kw·inC, outC]` matrix in one
-    /// GEMM (``linear(_:_:_:)``). The pullback is that product's — `dW = colsᵀ·dY` and
-    /// `d(cols) = dY·Wᵀ` by GEMMs with transpose flags, `db = Σ dY` — with `d(cols)` added back onto
-    /// the image (col2im).
+    /// The image's windows are laid out, a few images at a time, as the rows of a
+    /// `[images·oh·ow, kh·kw·inC]` matrix (im2col) and multiplied by the kernel viewed, without a
+    /// copy, as a `[kh·kw·inC, outC]` matrix in one GEMM. The pullback is that product's —
+    /// `dW = colsᵀ·dY` and `d(cols) = dY·Wᵀ` by GEMMs with transpose flags, `db = Σ dY` — with
+    /// `d(cols)` added back onto the image (col2im).
     ///
     /// - Parameters:
     ///   - input: the images, `[batch, height, width, inC]` (channels last).
@@ -38,15 +38,7 @@ extension Variable {
         }
         let window = try Window2D(input: (x[1], x[2]), kernel: (k[0], k[1]), strides: strides, dilation: dilation,
                                   padding: padding, operation: "convolution2D")
-        let product = linear(input.windowRows(window), kernel.reshaped([k[0] * k[1] * k[2], k[3]]), bias)
-        // −1 for the batch, so that the same call serves any batch size (a compiled program's shards).
-        return product.reshaped([-1, window.outputHeight, window.outputWidth, k[3]])
-    }
-
-    /// The windows of this `[batch, h, w, c]` image as matrix rows (see ``Tensor/windowRows(_:)``);
-    /// the pullback adds the rows' gradient back onto the image (col2im).
-    func windowRows(_ window: Window2D) -> Variable {
-        Variable.applying(WindowRowsPrimitive(window: window), to: [self])
+        return Variable.applying(Convolution2DPrimitive(window: window), to: [input, kernel] + (bias.map { [$0] } ?? []))
     }
 
     /// Max or average pooling of a `[batch, h, w, c]` image over `poolSize` windows moved by

@@ -119,7 +119,7 @@ struct TracedGraph<Scalar: TensorScalar> {
         batchLeading = Self.batchLeading(of: self)
     }
 
-    /// Folds an element-wise activation into the linear call before it when the linear result
+    /// Folds an element-wise activation into the linear or convolution call before it when that result
     /// feeds nothing else and the activation's derivative follows from its output (bias and
     /// activation then run in the GEMM's output pass, and the backward pass needs no pre-activation).
     private mutating func fuseActivations() {
@@ -132,12 +132,24 @@ struct TracedGraph<Scalar: TensorScalar> {
         for (index, call) in calls.enumerated() {
             guard let activation = call.primitive as? ElementwisePrimitive<Scalar>, activation.derivativeFollowsFromOutput,
                   let linearIndex = producer[call.inputs[0]], consumers[call.inputs[0]] == 1,
-                  let linear = calls[linearIndex].primitive as? LinearPrimitive<Scalar>, linear.activation == nil else { continue }
-            calls[linearIndex].primitive = LinearPrimitive(activation: activation)
+                  let fused = Self.fusing(activation, into: calls[linearIndex].primitive) else { continue }
+            calls[linearIndex].primitive = fused
             calls[linearIndex].output = call.output
             removed.insert(index)
         }
         calls = calls.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+
+    /// `primitive` (a linear map or a convolution without activation) with `activation` fused into
+    /// it, or `nil` when it takes none.
+    private static func fusing(_ activation: ElementwisePrimitive<Scalar>, into primitive: any Primitive<Scalar>) -> (any Primitive<Scalar>)? {
+        if let linear = primitive as? LinearPrimitive<Scalar>, linear.activation == nil {
+            return LinearPrimitive(activation: activation)
+        }
+        if let convolution = primitive as? Convolution2DPrimitive<Scalar>, convolution.activation == nil {
+            return Convolution2DPrimitive(window: convolution.window, activation: activation, chunkBytes: convolution.chunkBytes)
+        }
+        return nil
     }
 
     /// Each value's shape for a batch of `rows` examples, by shape inference through the calls

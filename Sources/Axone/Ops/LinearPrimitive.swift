@@ -43,7 +43,7 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
         let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
         let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
         if inputs.count == 3 {
-            for r in 0..<m { copyElements(from: inputs[2].pointer, to: z.baseAddress! + r * n, count: n) }
+            fillRows(z.baseAddress!, rows: m, columns: n, with: inputs[2].pointer)
         } else {
             Scalar.fill(0, into: z)
         }

@@ -1,39 +1,6 @@
-// The primitives of convolution and pooling over channels-last images `[batch, h, w, c]` (see
-// `Window2D` for the geometry): im2col, whose pullback is col2im, and max or average pooling.
-// Each image's result is a contiguous block of the output, so a batch may run in row shards.
-
-/// The windows of an image batch as the rows of a `[batch·oh·ow, kh·kw·c]` matrix (im2col): a
-/// convolution is this followed by one GEMM with the kernel (``LinearPrimitive``). Taps in the
-/// padding read zero; the pullback adds each row back onto the pixels its window read (col2im).
-struct WindowRowsPrimitive<Scalar: TensorScalar>: Primitive {
-    let window: Window2D
-
-    var name: String { "window_rows" }
-
-    func outputShape(_ inputShapes: [[Int]]) throws -> [Int] {
-        try checkImage(inputShapes, window, operation: name)
-        let x = inputShapes[0]
-        return [x[0] * window.outputHeight * window.outputWidth, window.kernelHeight * window.kernelWidth * x[3]]
-    }
-
-    func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true] }
-
-    func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
-        guard output.count > 0 else { return }
-        im2col(window, images: inputs[0].shape[0], channels: inputs[0].shape[3], from: inputs[0].pointer, into: output.pointer)
-    }
-
-    func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
-                  into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
-        guard let dx = gradients[0], dx.count > 0 else { return }
-        Scalar.fill(0, into: dx.buffer)
-        guard upstream.count > 0 else { return }
-        col2im(window, images: dx.shape[0], channels: dx.shape[3], from: upstream.pointer, into: dx.pointer)
-    }
-
-    var backwardReadsInputs: Bool { false }
-    var backwardReadsOutput: Bool { false }
-}
+// Pooling over channels-last images `[batch, h, w, c]` (see `Window2D` for the geometry; the
+// convolution is `Convolution2DPrimitive`). Each image's result is a contiguous block of the
+// output, so a batch may run in row shards.
 
 /// Max or average pooling over the windows of an image batch (see ``PoolingMode``): only taps
 /// inside the image take part. The max pullback sends each gradient element to the first maximum
@@ -83,7 +50,7 @@ struct PoolingPrimitive<Scalar: TensorScalar>: Primitive {
 }
 
 /// Checks that `shapes` is one `[batch, h, w, c]` image batch of the window's size.
-private func checkImage(_ shapes: [[Int]], _ window: Window2D, operation: String) throws {
+func checkImage(_ shapes: [[Int]], _ window: Window2D, operation: String) throws {
     guard shapes.count == 1, shapes[0].count == 4, shapes[0][1] == window.inputHeight, shapes[0][2] == window.inputWidth else {
         throw TensorError.invalidShape(operation: operation, expected: "an image batch [batch, \(window.inputHeight), \(window.inputWidth), channels]",
                                        got: shapes.first ?? [])

@@ -102,3 +102,18 @@ func copyElements<Scalar: TensorScalar>(from source: UnsafePointer<Scalar>, to d
     guard count > 0 else { return }
     memcpy(destination, source, count * MemoryLayout<Scalar>.stride)
 }
+
+/// Writes `row` (`columns` elements) into each of the `rows` rows at `destination`: one copy, then
+/// copies of the filled part doubling in size, so a few `memcpy` calls fill the block whatever the
+/// number of rows (a copy per row costs a call per row, which shows for narrow rows).
+func fillRows<Scalar: TensorScalar>(_ destination: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int,
+                                    with row: UnsafePointer<Scalar>) {
+    guard rows > 0 else { return }
+    copyElements(from: row, to: destination, count: columns)
+    var filled = 1
+    while filled < rows {
+        let count = Swift.min(filled, rows - filled)
+        copyElements(from: destination, to: destination + filled * columns, count: count * columns)
+        filled += count
+    }
+}

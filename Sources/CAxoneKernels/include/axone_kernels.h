@@ -27,6 +27,31 @@ void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes,
 
 /// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`, ARM `yield`):
 /// it saves power and leaves the core's resources to a sibling hyper-thread.
+/// The geometry of a window moved over channels-last images (Window2D in Swift).
+typedef struct axone_window {
+    long in_h, in_w, kernel_h, kernel_w, stride_y, stride_x, dilation_y, dilation_x, pad_top, pad_left, out_h, out_w;
+} axone_window;
+
+/// im2col: the windows of `images` images [images, h, w, c] at `x` as the rows of
+/// [images·oh·ow, kh·kw·c] at `rows`, zero for taps in the padding.
+void axone_im2col_f32(const axone_window *w, long images, long c, const float *x, float *rows);
+void axone_im2col_f64(const axone_window *w, long images, long c, const double *x, double *rows);
+/// col2im: adds each row at `rows` onto the image elements its window read, rows and taps in order.
+void axone_col2im_f32(const axone_window *w, long images, long c, const float *rows, float *x);
+void axone_col2im_f64(const axone_window *w, long images, long c, const double *rows, double *x);
+
+/// Max (`average` 0) or average pooling of [images, h, w, c] at `x` into [images, oh, ow, c] at `y`.
+void axone_pool_f32(const axone_window *w, long images, long c, int average, const float *x, float *y);
+void axone_pool_f64(const axone_window *w, long images, long c, int average, const double *x, double *y);
+/// Max pooling's pullback, added onto `dx`; `maxima` holds `c` elements of scratch.
+void axone_max_pool_pullback_f32(const axone_window *w, long images, long c, const float *x, const float *upstream,
+                                 float *dx, float *maxima);
+void axone_max_pool_pullback_f64(const axone_window *w, long images, long c, const double *x, const double *upstream,
+                                 double *dx, double *maxima);
+/// Average pooling's pullback, added onto `dx`.
+void axone_average_pool_pullback_f32(const axone_window *w, long images, long c, const float *upstream, float *dx);
+void axone_average_pool_pullback_f64(const axone_window *w, long images, long c, const double *upstream, double *dx);
+
 static inline void axone_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();

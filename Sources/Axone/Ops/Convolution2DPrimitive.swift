@@ -1,0 +1,154 @@
+/// A 2-D convolution (cross-correlation) of channels-last images `x [n, h, w, c]` with a kernel
+/// `W [kh, kw, c, f]` and optionally a bias `b [f]`, followed by an activation `act` when the
+/// compiler fused one (as for ``LinearPrimitive``): `y [n, oh, ow, f]`.
+///
+/// The images run in chunks of a few images (``chunkImages(_:)``, sized so that a chunk's window
+/// rows stay in the core's cache). For each chunk, im2col lays its windows out as the rows of a
+/// `[rows, kh·kw·c]` matrix in the workspace and one GEMM multiplies them by the kernel viewed as
+/// `[kh·kw·c, f]`, on top of the bias. The pullback recomputes each chunk's window rows instead of
+/// keeping them: `dZ = dY ⊙ act′(y)`, `dW += rowsᵀ·dZ` and `db += Σ dZ` chunk by chunk in order,
+/// and `d(rows) = dZ·Wᵀ` added back onto the images (col2im). So no `[n·oh·ow, kh·kw·c]` matrix
+/// ever goes through memory, and the step keeps only the images.
+struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
+    let window: Window2D
+    /// The activation applied after the bias, if any (its derivative follows from its output).
+    let activation: ElementwisePrimitive<Scalar>?
+
+    /// The bytes of window rows one chunk of images fills at most, unless one image needs more.
+    let chunkBytes: Int
+
+    /// Creates the primitive; chunks fill about 256 KiB of window rows by default, which stay in a
+    /// core's L2 cache from im2col to the GEMM's packing (measured in the README's CNN section).
+    init(window: Window2D, activation: ElementwisePrimitive<Scalar>? = nil, chunkBytes: Int = 256 << 10) {
+        precondition(activation?.derivativeFollowsFromOutput ?? true, "conv2d: \(activation!.name) cannot be fused")
+        self.window = window
+        self.activation = activation
+        self.chunkBytes = chunkBytes
+    }
+
+    var name: String { activation.map { "conv2d+\($0.name)" } ?? "conv2d" }
+
+    /// The images per chunk for `channels` input channels (at least one).
+    func chunkImages(_ channels: Int) -> Int {
+        let rowsBytes = window.outputHeight * window.outputWidth * window.kernelHeight * window.kernelWidth * channels
+            * MemoryLayout<Scalar>.stride
+        return Swift.max(1, chunkBytes / Swift.max(rowsBytes, 1))
+    }
+
+    func outputShape(_ inputShapes: [[Int]]) throws -> [Int] {
+        guard inputShapes.count == 2 || inputShapes.count == 3 else {
+            throw TensorError.invalidArgument("conv2d: 2 or 3 inputs (x, W, b) expected, got \(inputShapes.count)")
+        }
+        try checkImage([inputShapes[0]], window, operation: name)
+        let (x, k) = (inputShapes[0], inputShapes[1])
+        guard k == [window.kernelHeight, window.kernelWidth, x[3], k.last ?? 0] else {
+            throw TensorError.incompatibleShapes(operation: "conv2d (image [batch, h, w, c], kernel [kh, kw, c, filters])", lhs: x, rhs: k)
+        }
+        if inputShapes.count == 3, inputShapes[2] != [k[3]] {
+            throw TensorError.incompatibleShapes(operation: "conv2d (kernel [kh, kw, c, filters], bias [filters])", lhs: k, rhs: inputShapes[2])
+        }
+        return [x[0], window.outputHeight, window.outputWidth, k[3]]
+    }
+
+    func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true, false, false].prefix(inputShapes.count).map { $0 } }
+
+    /// One chunk's window rows and, for a fused activation, its `dZ`; then `f` elements for the
+    /// bias gradient of a chunk after the first.
+    func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int {
+        let (channels, filters) = (inputShapes[0][3], output[3])
+        let rows = Swift.min(chunkImages(channels), Swift.max(output[0], 1)) * window.outputHeight * window.outputWidth
+        return rows * (window.kernelHeight * window.kernelWidth * channels + (activation == nil ? 0 : filters)) + filters
+    }
+
+    func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
+        let geometry = Geometry(self, inputs)
+        guard output.count > 0 else { return }
+        let (x, kernel, y) = (inputs[0].pointer, inputs[1].pointer, output.pointer)
+        let bias = inputs.count == 3 ? inputs[2].pointer : nil
+        let rows = context.scratch(geometry.chunkRows * geometry.depth, as: Scalar.self).baseAddress!
+        for start in stride(from: 0, to: geometry.images, by: geometry.chunkImages) {
+            let chunk = start..<Swift.min(start + geometry.chunkImages, geometry.images)
+            let out = y + chunk.lowerBound * geometry.pixels * geometry.filters
+            let count = chunk.count * geometry.pixels
+            im2col(window, images: chunk.count, channels: geometry.channels, from: x + chunk.lowerBound * geometry.imageSize, into: rows)
+            if let bias { fillRows(out, rows: count, columns: geometry.filters, with: bias) }
+            context.gemm(transposeA: false, transposeB: false, m: count, n: geometry.filters, k: geometry.depth, alpha: 1,
+                         a: rows, lda: geometry.depth, b: kernel, ldb: geometry.filters, beta: bias == nil ? 0 : 1,
+                         c: out, ldc: geometry.filters)
+            if let activation {
+                let values = UnsafeMutableBufferPointer(start: out, count: count * geometry.filters)
+                Scalar.apply(activation.function, UnsafeBufferPointer(values), into: values)
+            }
+        }
+    }
+
+    func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
+                  into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
+        let geometry = Geometry(self, inputs)
+        let (dx, dw, db) = (gradients[0], gradients[1], gradients.count == 3 ? gradients[2] : nil)
+        if let dx { Scalar.fill(0, into: dx.buffer) }
+        guard upstream.count > 0 else {
+            // No output: the kernel's and the bias's gradients are zero.
+            for gradient in [dw, db] { gradient.map { Scalar.fill(0, into: $0.buffer) } }
+            return
+        }
+        let (x, kernel) = (inputs[0].pointer, inputs[1].pointer)
+        let fusedRows = activation == nil ? 0 : geometry.chunkRows
+        let workspace = context.scratch(geometry.chunkRows * geometry.depth + fusedRows * geometry.filters + geometry.filters,
+                                        as: Scalar.self).baseAddress!
+        let rows = workspace, scaled = workspace + geometry.chunkRows * geometry.depth
+        let partialBias = scaled + fusedRows * geometry.filters
+        for start in stride(from: 0, to: geometry.images, by: geometry.chunkImages) {
+            let chunk = start..<Swift.min(start + geometry.chunkImages, geometry.images)
+            let offset = chunk.lowerBound * geometry.pixels * geometry.filters, count = chunk.count * geometry.pixels
+            var dz = upstream.pointer + offset
+            if let activation {
+                let y = UnsafeBufferPointer(start: output.pointer + offset, count: count * geometry.filters)
+                Scalar.applyDerivative(activation.function, x: y, y: y, upstream: UnsafeBufferPointer(start: dz, count: y.count),
+                                       into: UnsafeMutableBufferPointer(start: scaled, count: y.count))
+                dz = scaled
+            }
+            let first = start == 0, image = x + chunk.lowerBound * geometry.imageSize
+            if let dw {
+                im2col(window, images: chunk.count, channels: geometry.channels, from: image, into: rows)
+                context.gemm(transposeA: true, transposeB: false, m: geometry.depth, n: geometry.filters, k: count, alpha: 1,
+                             a: rows, lda: geometry.depth, b: dz, ldb: geometry.filters, beta: first ? 0 : 1,
+                             c: dw.pointer, ldc: geometry.filters)
+            }
+            if let db {
+                let sums = UnsafeMutableBufferPointer(start: first ? db.pointer : partialBias, count: geometry.filters)
+                Scalar.reduce(.sum, UnsafeBufferPointer(start: dz, count: count * geometry.filters), outer: 1, count: count,
+                              inner: geometry.filters, into: sums)
+                if !first { Scalar.accumulate(UnsafeBufferPointer(sums), into: db.buffer) }
+            }
+            if let dx {
+                context.gemm(transposeA: false, transposeB: true, m: count, n: geometry.depth, k: geometry.filters, alpha: 1,
+                             a: dz, lda: geometry.filters, b: kernel, ldb: geometry.filters, beta: 0, c: rows, ldc: geometry.depth)
+                col2im(window, images: chunk.count, channels: geometry.channels, from: rows,
+                       into: dx.pointer + chunk.lowerBound * geometry.imageSize)
+            }
+        }
+    }
+
+    var backwardReadsOutput: Bool { activation != nil }
+
+    /// A call's sizes.
+    private struct Geometry {
+        let images: Int, channels: Int, filters: Int
+        /// Output pixels per image, elements per input image, and window row length `kh·kw·c`.
+        let pixels: Int, imageSize: Int, depth: Int
+        let chunkImages: Int
+
+        init(_ primitive: Convolution2DPrimitive, _ inputs: [Operand<Scalar>]) {
+            let (x, k) = (inputs[0].shape, inputs[1].shape)
+            (images, channels, filters) = (x[0], x[3], k[3])
+            pixels = primitive.window.outputHeight * primitive.window.outputWidth
+            imageSize = x[1] * x[2] * x[3]
+            depth = k[0] * k[1] * k[2]
+            chunkImages = primitive.chunkImages(channels)
+        }
+
+        /// The rows of the largest chunk.
+        var chunkRows: Int { Swift.min(chunkImages, Swift.max(images, 1)) * pixels }
+    }
+}
