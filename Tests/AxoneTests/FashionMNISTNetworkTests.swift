@@ -44,12 +44,16 @@ import Testing
         let data = images.channelsLast
         #expect(data.featureShape == [28, 28, 1] && data.count == 5)
         var features = Tensor<Float>.zeros([0]), targets = Tensor<Float>.zeros([0])
-        for indices in [[4, 0, 2], [1, 3, 0]] {   // the second batch reuses the first one's storage
+        var storage: [UnsafePointer<Float>?] = []
+        // The second batch reuses the first one's storage; a smaller last batch and a full one follow.
+        for indices in [[4, 0, 2], [1, 3, 0], [2, 4], [0, 1, 2]] {
             data.batch(indices[...], features: &features, targets: &targets)
             let flat = images.batch(indices[...])
-            #expect(features.shape == [3, 28, 28, 1])
+            #expect(features.shape == [indices.count, 28, 28, 1])
             #expect(features.scalars == flat.features.scalars && targets == flat.targets)
+            storage.append(features.withUnsafeBufferPointer { $0.baseAddress })
         }
+        #expect(storage[1] == storage[0])
         #expect(data.allImages().shape == [5, 28, 28, 1])
     }
 

@@ -29,8 +29,7 @@ public struct ChannelsLastImages: BatchProvider, Sendable {
 
     /// Gathers into `features` and `targets`, reusing their storage when the batch size is unchanged.
     public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>) {
-        images.batch(indices, features: &features, targets: &targets)
-        features = features.reshaped([indices.count] + featureShape)
+        images.gatherBatch(indices, features: &features, targets: &targets, channelsLast: true)
     }
 
     /// Every image as a `[count, rows, columns, 1]` tensor, pixels ÷ 255.

@@ -61,11 +61,21 @@ public struct LabeledImages: Sendable, Equatable {
     /// full batch of an epoch); otherwise it is replaced by a tensor of the right shape.
     /// - Precondition: every index is in `0..<count`.
     public func batch(indices: ArraySlice<Int>, into images: inout Tensor<Float>) {
-        let size = pixelsPerImage
-        if images.count != indices.count * size {
-            images = Tensor(shape: [indices.count, size], repeating: 0)
-        } else if images.shape != [indices.count, size] {
-            images = images.reshaped([indices.count, size])
+        gather(indices, into: &images, channelsLast: false)
+    }
+
+    /// Gathers the images at `indices` into `images` as `[indices.count, rows · columns]` or, when
+    /// `channelsLast`, `[indices.count, rows, columns, 1]`, pixels ÷ 255. `images` is reused when it
+    /// already has that shape (every full batch of an epoch: no allocation); otherwise it is
+    /// replaced, or reshaped when it holds as many elements.
+    func gather(_ indices: ArraySlice<Int>, into images: inout Tensor<Float>, channelsLast: Bool) {
+        let size = pixelsPerImage, shape = images.shape
+        let fits = channelsLast
+            ? shape.count == 4 && shape[0] == indices.count && shape[1] == rows && shape[2] == columns && shape[3] == 1
+            : shape.count == 2 && shape[0] == indices.count && shape[1] == size
+        if !fits {
+            let wanted = channelsLast ? [indices.count, rows, columns, 1] : [indices.count, size]
+            images = images.count == indices.count * size ? images.reshaped(wanted) : Tensor(shape: wanted, repeating: 0)
         }
         for index in indices { precondition(index >= 0 && index < count, "LabeledImages.batch: index \(index) out of 0..<\(count)") }
         // A training batch (128 rows: ~25 µs) is gathered on one thread; a parallel loop would cost
@@ -156,7 +166,13 @@ extension LabeledImages: BatchProvider {
 
     /// Gathers into `features` and `targets`, reusing their storage when the batch size is unchanged.
     public func batch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>) {
-        batch(indices: indices, into: &features)
+        gatherBatch(indices, features: &features, targets: &targets, channelsLast: false)
+    }
+
+    /// Gathers the images at `indices` into `features` (see ``gather(_:into:channelsLast:)``) and
+    /// their labels into `targets`, reusing their storage when the batch size is unchanged.
+    func gatherBatch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>, channelsLast: Bool) {
+        gather(indices, into: &features, channelsLast: channelsLast)
         if targets.count != indices.count { targets = Tensor(shape: [indices.count], repeating: 0) }
         targets.withUnsafeMutableBufferPointer { t in
             for (row, index) in indices.enumerated() { t[row] = Float(labels[index]) }
