@@ -168,38 +168,3 @@ AXONE_MAX_POOL_PULLBACK(axone_max_pool_pullback_f32, float)
 AXONE_MAX_POOL_PULLBACK(axone_max_pool_pullback_f64, double)
 AXONE_AVERAGE_POOL_PULLBACK(axone_average_pool_pullback_f32, float)
 AXONE_AVERAGE_POOL_PULLBACK(axone_average_pool_pullback_f64, double)
-
-/* A convolution computed directly, for windows of few elements (kh·kw·c small, as in a first layer
-   on grey or RGB images), where im2col and a GEMM with so short an inner dimension spend their
-   time moving memory: each output pixel's f values start at the bias (or zero) and take the taps
-   inside the image in (ky, kx, c) order, y += x·W, vectorised over the filters. */
-#define AXONE_CONVOLVE_DIRECT(NAME, T)                                                               \
-    AXONE_MULTIVERSION void NAME(const axone_window *restrict w, long images, long c, long f,        \
-                                 const T *restrict x, const T *restrict kernel, const T *restrict bias, \
-                                 T *restrict y) {                                                    \
-        for (long n = 0; n < images; n++) {                                                          \
-            for (long oy = 0; oy < w->out_h; oy++) {                                                 \
-                for (long ox = 0; ox < w->out_w; ox++, y += f) {                                     \
-                    for (long j = 0; j < f; j++) y[j] = bias ? bias[j] : 0;                          \
-                    for (long ky = 0; ky < w->kernel_h; ky++) {                                      \
-                        const long yy = oy * w->stride_y - w->pad_top + ky * w->dilation_y;           \
-                        if (yy < 0 || yy >= w->in_h) continue;                                       \
-                        for (long kx = 0; kx < w->kernel_w; kx++) {                                  \
-                            const long xx = ox * w->stride_x - w->pad_left + kx * w->dilation_x;      \
-                            if (xx < 0 || xx >= w->in_w) continue;                                   \
-                            const T *restrict pixel = x + ((n * w->in_h + yy) * w->in_w + xx) * c;    \
-                            const T *restrict taps = kernel + (ky * w->kernel_w + kx) * c * f;       \
-                            for (long ch = 0; ch < c; ch++) {                                        \
-                                const T value = pixel[ch];                                           \
-                                const T *restrict row = taps + ch * f;                               \
-                                for (long j = 0; j < f; j++) y[j] += value * row[j];                 \
-                            }                                                                        \
-                        }                                                                            \
-                    }                                                                                \
-                }                                                                                    \
-            }                                                                                        \
-        }                                                                                            \
-    }
-
-AXONE_CONVOLVE_DIRECT(axone_convolve_direct_f32, float)
-AXONE_CONVOLVE_DIRECT(axone_convolve_direct_f64, double)

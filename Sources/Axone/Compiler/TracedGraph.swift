@@ -147,7 +147,7 @@ struct TracedGraph<Scalar: TensorScalar> {
             return LinearPrimitive(activation: activation)
         }
         if let convolution = primitive as? Convolution2DPrimitive<Scalar>, convolution.activation == nil {
-            return convolution.fusing(activation)
+            return Convolution2DPrimitive(window: convolution.window, activation: activation, chunkBytes: convolution.chunkBytes)
         }
         return nil
     }

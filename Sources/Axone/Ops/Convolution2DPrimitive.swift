@@ -5,8 +5,7 @@
 /// The images run in chunks of a few images (``chunkImages(_:)``, sized so that a chunk's window
 /// rows stay in the core's cache). For each chunk, im2col lays its windows out as the rows of a
 /// `[rows, kh·kw·c]` matrix in the workspace and one GEMM multiplies them by the kernel viewed as
-/// `[kh·kw·c, f]`, on top of the bias; windows of at most ``directWindow`` elements are instead
-/// convolved directly, which moves far less memory than a GEMM with so short an inner dimension. The pullback recomputes each chunk's window rows instead of
+/// `[kh·kw·c, f]`, on top of the bias. The pullback recomputes each chunk's window rows instead of
 /// keeping them: `dZ = dY ⊙ act′(y)`, `dW += rowsᵀ·dZ` and `db += Σ dZ` chunk by chunk in order,
 /// and `d(rows) = dZ·Wᵀ` added back onto the images (col2im). So no `[n·oh·ow, kh·kw·c]` matrix
 /// ever goes through memory, and the step keeps only the images.
@@ -17,25 +16,14 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
 
     /// The bytes of window rows one chunk of images fills at most, unless one image needs more.
     let chunkBytes: Int
-    /// The largest window (`kh·kw·c` elements) whose forward pass is computed directly rather than
-    /// by im2col and a GEMM.
-    let directWindow: Int
 
-    /// Creates the primitive. By default chunks fill about 256 KiB of window rows, which stay in a
-    /// core's L2 cache from im2col to the GEMM's packing, and windows of up to 32 elements (a first
-    /// layer on grey or RGB images) are computed directly (measured in the README's CNN section).
-    init(window: Window2D, activation: ElementwisePrimitive<Scalar>? = nil, chunkBytes: Int = 256 << 10,
-         directWindow: Int = 32) {
+    /// Creates the primitive; chunks fill about 256 KiB of window rows by default, which stay in a
+    /// core's L2 cache from im2col to the GEMM's packing (measured in the README's CNN section).
+    init(window: Window2D, activation: ElementwisePrimitive<Scalar>? = nil, chunkBytes: Int = 256 << 10) {
         precondition(activation?.derivativeFollowsFromOutput ?? true, "conv2d: \(activation!.name) cannot be fused")
         self.window = window
         self.activation = activation
         self.chunkBytes = chunkBytes
-        self.directWindow = directWindow
-    }
-
-    /// The same convolution followed by `activation`.
-    func fusing(_ activation: ElementwisePrimitive<Scalar>) -> Self {
-        Self(window: window, activation: activation, chunkBytes: chunkBytes, directWindow: directWindow)
     }
 
     var name: String { activation.map { "conv2d+\($0.name)" } ?? "conv2d" }
@@ -82,17 +70,11 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
             let chunk = start..<Swift.min(start + geometry.chunkImages, geometry.images)
             let out = y + chunk.lowerBound * geometry.pixels * geometry.filters
             let count = chunk.count * geometry.pixels
-            let images = x + chunk.lowerBound * geometry.imageSize
-            if geometry.depth <= directWindow {
-                convolveDirectly(window, images: chunk.count, channels: geometry.channels, filters: geometry.filters,
-                                 from: images, kernel: kernel, bias: bias, into: out)
-            } else {
-                im2col(window, images: chunk.count, channels: geometry.channels, from: images, into: rows)
-                if let bias { fillRows(out, rows: count, columns: geometry.filters, with: bias) }
-                context.gemm(transposeA: false, transposeB: false, m: count, n: geometry.filters, k: geometry.depth, alpha: 1,
-                             a: rows, lda: geometry.depth, b: kernel, ldb: geometry.filters, beta: bias == nil ? 0 : 1,
-                             c: out, ldc: geometry.filters)
-            }
+            im2col(window, images: chunk.count, channels: geometry.channels, from: x + chunk.lowerBound * geometry.imageSize, into: rows)
+            if let bias { fillRows(out, rows: count, columns: geometry.filters, with: bias) }
+            context.gemm(transposeA: false, transposeB: false, m: count, n: geometry.filters, k: geometry.depth, alpha: 1,
+                         a: rows, lda: geometry.depth, b: kernel, ldb: geometry.filters, beta: bias == nil ? 0 : 1,
+                         c: out, ldc: geometry.filters)
             if let activation {
                 let values = UnsafeMutableBufferPointer(start: out, count: count * geometry.filters)
                 Scalar.apply(activation.function, UnsafeBufferPointer(values), into: values)

@@ -57,19 +57,6 @@ func col2im<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int
              double: { axone_col2im_f64(&geometry, images, channels, cast(rows), cast(x)) })
 }
 
-/// The convolution of `images` images `[images, h, w, channels]` at `x` with `kernel`
-/// (`[kh, kw, channels, filters]`) plus `bias` (`[filters]`, or none) into `[images, oh, ow, filters]`
-/// at `y`, computed directly: each output pixel starts at the bias and takes its window's taps
-/// inside the image in `(ky, kx, channel)` order, `y += x·w`.
-func convolveDirectly<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int,
-                                            from x: UnsafePointer<Scalar>, kernel: UnsafePointer<Scalar>,
-                                            bias: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>) {
-    var geometry = window.kernelGeometry
-    onKernel(Scalar.self,
-             float: { axone_convolve_direct_f32(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, cast(y)) },
-             double: { axone_convolve_direct_f64(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, cast(y)) })
-}
-
 /// Max or average pooling of `[images, h, w, channels]` at `x` into `[images, oh, ow, channels]`
 /// at `output`, over each window's taps inside the image in row-major order (an average divides
 /// their sum by their number).

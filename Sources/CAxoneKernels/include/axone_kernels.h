@@ -52,13 +52,6 @@ void axone_max_pool_pullback_f64(const axone_window *w, long images, long c, con
 void axone_average_pool_pullback_f32(const axone_window *w, long images, long c, const float *upstream, float *dx);
 void axone_average_pool_pullback_f64(const axone_window *w, long images, long c, const double *upstream, double *dx);
 
-/// A direct convolution of [images, h, w, c] at `x` with the kernel [kh, kw, c, f] plus `bias`
-/// (or none when NULL) into [images, oh, ow, f] at `y`, for windows of few elements.
-void axone_convolve_direct_f32(const axone_window *w, long images, long c, long f, const float *x, const float *kernel,
-                               const float *bias, float *y);
-void axone_convolve_direct_f64(const axone_window *w, long images, long c, long f, const double *x, const double *kernel,
-                               const double *bias, double *y);
-
 static inline void axone_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
