@@ -53,15 +53,13 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
     func rowLocalInputs(_ inputShapes: [[Int]]) -> [Bool]? { [true, false, false].prefix(inputShapes.count).map { $0 } }
 
     /// One chunk's window rows and, for a fused activation, its `dZ`; then `f` elements for the
-    /// bias gradient of a chunk after the first.
+    /// bias gradient of a chunk after the first (``Geometry/workspace``).
     func workspaceSize(_ inputShapes: [[Int]], output: [Int]) -> Int {
-        let (channels, filters) = (inputShapes[0][3], output[3])
-        let rows = Swift.min(chunkImages(channels), Swift.max(output[0], 1)) * window.outputHeight * window.outputWidth
-        return rows * (window.kernelHeight * window.kernelWidth * channels + (activation == nil ? 0 : filters)) + filters
+        Geometry(self, image: inputShapes[0], kernel: inputShapes[1]).workspace
     }
 
     func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
-        let geometry = Geometry(self, inputs)
+        let geometry = Geometry(self, image: inputs[0].shape, kernel: inputs[1].shape)
         guard output.count > 0 else { return }
         let (x, kernel, y) = (inputs[0].pointer, inputs[1].pointer, output.pointer)
         let bias = inputs.count == 3 ? inputs[2].pointer : nil
@@ -84,7 +82,7 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
 
     func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
                   into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
-        let geometry = Geometry(self, inputs)
+        let geometry = Geometry(self, image: inputs[0].shape, kernel: inputs[1].shape)
         let (dx, dw, db) = (gradients[0], gradients[1], gradients.count == 3 ? gradients[2] : nil)
         if let dx { Scalar.fill(0, into: dx.buffer) }
         guard upstream.count > 0 else {
@@ -93,11 +91,9 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
             return
         }
         let (x, kernel) = (inputs[0].pointer, inputs[1].pointer)
-        let fusedRows = activation == nil ? 0 : geometry.chunkRows
-        let workspace = context.scratch(geometry.chunkRows * geometry.depth + fusedRows * geometry.filters + geometry.filters,
-                                        as: Scalar.self).baseAddress!
+        let workspace = context.scratch(geometry.workspace, as: Scalar.self).baseAddress!
         let rows = workspace, scaled = workspace + geometry.chunkRows * geometry.depth
-        let partialBias = scaled + fusedRows * geometry.filters
+        let partialBias = scaled + geometry.fusedRows * geometry.filters
         for start in stride(from: 0, to: geometry.images, by: geometry.chunkImages) {
             let chunk = start..<Swift.min(start + geometry.chunkImages, geometry.images)
             let offset = chunk.lowerBound * geometry.pixels * geometry.filters, count = chunk.count * geometry.pixels
@@ -138,17 +134,24 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
         /// Output pixels per image, elements per input image, and window row length `kh·kw·c`.
         let pixels: Int, imageSize: Int, depth: Int
         let chunkImages: Int
+        /// Whether an activation is fused (the pullback then keeps a chunk's `dZ`).
+        let fused: Bool
 
-        init(_ primitive: Convolution2DPrimitive, _ inputs: [Operand<Scalar>]) {
-            let (x, k) = (inputs[0].shape, inputs[1].shape)
+        init(_ primitive: Convolution2DPrimitive, image x: [Int], kernel k: [Int]) {
             (images, channels, filters) = (x[0], x[3], k[3])
             pixels = primitive.window.outputHeight * primitive.window.outputWidth
             imageSize = x[1] * x[2] * x[3]
             depth = k[0] * k[1] * k[2]
             chunkImages = primitive.chunkImages(channels)
+            fused = primitive.activation != nil
         }
 
         /// The rows of the largest chunk.
         var chunkRows: Int { Swift.min(chunkImages, Swift.max(images, 1)) * pixels }
+        /// The rows of a chunk's `dZ` in the workspace: the chunk's when an activation is fused, else none.
+        var fusedRows: Int { fused ? chunkRows : 0 }
+        /// The workspace, in order: a chunk's window rows, its `dZ`, then `f` elements for the
+        /// bias gradient of a chunk after the first.
+        var workspace: Int { chunkRows * depth + fusedRows * filters + filters }
     }
 }
