@@ -25,6 +25,29 @@ import Testing
         expectBlockIndependence(Double.self, flags)
     }
 
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func smallProductsAreFMAChainsWhateverTheBLASKernel(flags: (Bool, Bool)) {
+        // Products of at most `smallProductLimit` multiply-adds skip BLAS: each element is the FMA
+        // chain over p in order (Swift's `addingProduct` is a fused multiply-add), bit for bit, under
+        // every OpenBLAS core type `make test` runs this suite with (the hosts all have FMA).
+        expectFMAChains(Float.self, flags)
+        expectFMAChains(Double.self, flags)
+    }
+
+    func expectFMAChains<S: TensorScalar>(_: S.Type, _ flags: (Bool, Bool)) {
+        let (ta, tb) = flags, (m, n, k) = (7, 11, 9)
+        var rng = SeededGenerator(seed: 5)
+        let a = Tensor<S>.randomNormal(ta ? [k, m] : [m, k], using: &rng)
+        let b = Tensor<S>.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+        #expect(m * n * k <= S.smallProductLimit)
+        let expected = Tensor<S>(shape: [m, n], scalars: (0..<m).flatMap { i in
+            (0..<n).map { j in
+                (0..<k).reduce(S.zero) { sum, p in sum.addingProduct(ta ? a[p, i] : a[i, p], tb ? b[j, p] : b[p, j]) }
+            }
+        })
+        #expect(Tensor.matmul(a, b, transposeA: ta, transposeB: tb) == expected, "\(S.self) \(flags)")
+    }
+
     func expectBlockIndependence<S: TensorScalar>(_: S.Type, _ flags: (Bool, Bool)) {
         let (ta, tb) = flags
         var rng = SeededGenerator(seed: 4)

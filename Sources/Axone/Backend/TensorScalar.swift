@@ -1,3 +1,4 @@
+import CAxoneKernels
 import COpenBLAS
 import RealModule
 
@@ -12,7 +13,10 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
     /// The safetensors name of this type (`F32`, `F64`).
     static var dtypeName: String { get }
 
-    /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C` through BLAS.
+    /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C` through BLAS, or, for products
+    /// of at most ``smallProductLimit`` multiply-adds, through Axone's own kernel, which rounds the
+    /// same on every CPU with FMA (OpenBLAS's AVX, AVX2 and AVX-512 kernels each round their own
+    /// way, and a small network trained at a chaotic rate ends elsewhere on each).
     ///
     /// `op(A)` is `m×k`, `op(B)` is `k×n`, `C` is `m×n`; a transposed operand is read through the
     /// BLAS transpose flag, never copied.
@@ -73,6 +77,13 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
                      into y: UnsafeMutablePointer<Self>, strides yStrides: [Int], shape: [Int])
 }
 
+extension TensorScalar {
+    /// The multiply-adds (`m·n·k`) up to which ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+    /// runs Axone's own kernel instead of BLAS: a 16×32×64 product, where BLAS's call and packing
+    /// cost about as much as the arithmetic.
+    static var smallProductLimit: Int { 1 << 15 }
+}
+
 extension Float: TensorScalar {
     public static var dtypeName: String { "F32" }
 
@@ -82,6 +93,9 @@ extension Float: TensorScalar {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        if m * n * k <= smallProductLimit {
+            return axone_small_gemm_f32(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -96,6 +110,9 @@ extension Double: TensorScalar {
         b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        if m * n * k <= smallProductLimit {
+            return axone_small_gemm_f64(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

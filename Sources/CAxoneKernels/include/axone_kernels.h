@@ -25,6 +25,13 @@ void axone_adam_f64(double *restrict p, const double *restrict g, const double *
 /// `out[i] = bytes[i] / divisor` (pixels to floats).
 void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes, long n, float divisor);
 
+/// C ← α·op(A)·op(B) + β·C (row-major, as cblas_?gemm) for small products, each element of C
+/// summed over p in order, one FMA each, so that it rounds the same on every CPU with FMA.
+void axone_small_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const float *a,
+                          long lda, const float *b, long ldb, float beta, float *c, long ldc);
+void axone_small_gemm_f64(int transpose_a, int transpose_b, long m, long n, long k, double alpha, const double *a,
+                          long lda, const double *b, long ldb, double beta, double *c, long ldc);
+
 /// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`, ARM `yield`):
 /// it saves power and leaves the core's resources to a sibling hyper-thread.
 /// The geometry of a window moved over channels-last images (Window2D in Swift).
