@@ -1,8 +1,8 @@
 // The loops of `Convolution2DPrimitive` and `PoolingPrimitive` over channels-last images
-// `[images, h, w, c]`: C kernels (CAxoneKernels/windows.c), compiled for AVX2 and AVX-512 as well
-// as the baseline. They walk each window's taps inside the image as ranges instead of testing
-// every tap, copy or add whole runs of contiguous channels, and keep one order of operations on
-// every CPU (plain copies, additions, divisions and selects). A row shard of a compiled program
+// `[images, h, w, c]`: C kernels (CAxoneKernels/windows.c and convolution.c), compiled for AVX2
+// and AVX-512 as well as the baseline. The window kernels walk each window's taps inside the image
+// as ranges instead of testing every tap, copy or add whole runs of contiguous channels, and keep
+// one order of operations on every CPU (plain copies, additions, divisions and selects). A row shard of a compiled program
 // calls them on its own images, so they run in parallel.
 import CAxoneKernels
 
@@ -55,6 +55,31 @@ func col2im<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int
     var geometry = window.kernelGeometry
     onKernel(Scalar.self, float: { axone_col2im_f32(&geometry, images, channels, cast(rows), cast(x)) },
              double: { axone_col2im_f64(&geometry, images, channels, cast(rows), cast(x)) })
+}
+
+/// The workspace elements ``convolve(_:images:channels:filters:from:kernel:bias:relu:workspace:into:)``
+/// needs: the kernel `[kh·kw·channels, filters]` packed in panels of 64 bytes of filters,
+/// zero-padded, `kw·channels` zeros that windows read in the padding, and the bias, zero-padded.
+func convolutionWorkspace<Scalar: TensorScalar>(_: Scalar.Type, window: Window2D, channels: Int, filters: Int) -> Int {
+    let panel = 64 / MemoryLayout<Scalar>.stride, depth = window.kernelHeight * window.kernelWidth * channels
+    return (filters + panel - 1) / panel * panel * (depth + 1) + window.kernelWidth * channels
+}
+
+/// A convolution's forward pass without an im2col matrix (an implicit GEMM whose register tile is
+/// six output pixels by 64 bytes of filters): `y [images·oh·ow, filters]` = `bias` (if any) + each
+/// window of `[images, h, w, channels]` at `x` times `kernel [kh·kw·channels, filters]`, then
+/// `max(·, 0)` when `relu`. Each output sums its products in the kernel's order, one FMA each, so
+/// AVX2 and AVX-512 give the same results.
+func convolve<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int, from x: UnsafePointer<Scalar>,
+                                    kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, relu: Bool,
+                                    workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
+    var geometry = window.kernelGeometry
+    let fused: Int32 = relu ? 1 : 0
+    onKernel(Scalar.self,
+             float: { axone_conv2d_f32(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, fused,
+                                       cast(workspace), cast(y)) },
+             double: { axone_conv2d_f64(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, fused,
+                                        cast(workspace), cast(y)) })
 }
 
 /// Max or average pooling of `[images, h, w, channels]` at `x` into `[images, oh, ow, channels]`

@@ -47,6 +47,15 @@ void axone_im2col_f64(const axone_window *w, long images, long c, const double *
 void axone_col2im_f32(const axone_window *w, long images, long c, const float *rows, float *x);
 void axone_col2im_f64(const axone_window *w, long images, long c, const double *rows, double *x);
 
+/// A convolution's forward pass without an im2col matrix (convolution.c): for `images` images
+/// [images, h, w, c] at `x` and a kernel [kh, kw, c, f], y [images·oh·ow, f] = the bias (none when
+/// `bias` is null) + each window · kernel, then max(·, 0) when `relu`. `workspace` holds
+/// ⌈f / p⌉·p·(kh·kw·c + 1) + kw·c elements, p being the elements of 64 bytes (16 floats, 8 doubles).
+void axone_conv2d_f32(const axone_window *w, long images, long c, long f, const float *x, const float *kernel,
+                      const float *bias, int relu, float *workspace, float *y);
+void axone_conv2d_f64(const axone_window *w, long images, long c, long f, const double *x, const double *kernel,
+                      const double *bias, int relu, double *workspace, double *y);
+
 /// Max (`average` 0) or average pooling of [images, h, w, c] at `x` into [images, oh, ow, c] at `y`.
 void axone_pool_f32(const axone_window *w, long images, long c, int average, const float *x, float *y);
 void axone_pool_f64(const axone_window *w, long images, long c, int average, const double *x, double *y);
