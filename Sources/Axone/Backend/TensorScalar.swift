@@ -14,7 +14,7 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
     static var dtypeName: String { get }
 
     /// Row-major general matrix product `C ← α·op(A)·op(B) + β·C` through BLAS, or, for products
-    /// of at most ``smallProductLimit`` multiply-adds, through Axone's own kernel, which rounds the
+    /// of at most 32,768 multiply-adds (`m·n·k`), through Axone's own kernel, which rounds the
     /// same on every CPU with FMA (OpenBLAS's AVX, AVX2 and AVX-512 kernels each round their own
     /// way, and a small network trained at a chaotic rate ends elsewhere on each).
     ///
