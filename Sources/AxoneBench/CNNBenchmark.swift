@@ -88,7 +88,8 @@ struct CNNBenchmark: ParsableCommand {
 
     /// Median seconds of the convolutions' forward passes (bias included) on `images`
     /// images per shard, `shards` shards side by side on the worker pool, through the public
-    /// `convolved2D`, which runs `Conv2D`'s forward kernel.
+    /// `convolved2D`, which runs `Conv2D`'s forward kernels (Winograd's F(2×2, 3×3) for conv2: its
+    /// rate counts the direct form's FLOPs, so it can pass the sgemm peak).
     func forwardSeconds(images: Int, shards: Int) throws -> Double {
         var rng = SeededGenerator(seed: 1)
         let operands = Self.convolutions.map { layer in
@@ -124,7 +125,7 @@ struct CNNBenchmark: ParsableCommand {
         let forwardFlops = Double(shards) * Self.convolutions.map { $0.flops(images: images) }.reduce(0, +)
         let forward = (flops: forwardFlops, perSecond: forwardFlops / (try forwardSeconds(images: images, shards: shards)))
         let gradients = rate(backward), layers = rate(dense)
-        for (name, measured) in [("conv forward, implicit GEMM (+ bias)", forward), ("conv backward GEMMs (im2col)", gradients),
+        for (name, measured) in [("conv forward (conv1 implicit GEMM, conv2 Winograd; + bias), in direct-form FLOPs", forward), ("conv backward GEMMs (im2col)", gradients),
                                  ("Dense GEMMs", layers)] {
             print(String(format: "%@ (%d shards of %d images): %.1f GFLOP/s = %.0f %% of the sgemm peak %.1f GFLOP/s",
                          name, shards, images, measured.perSecond / 1e9, measured.perSecond / peak * 100, peak / 1e9))

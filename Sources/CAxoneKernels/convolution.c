@@ -7,43 +7,46 @@
 // over the window's segments and, along each, over its contiguous elements: a tap's channels in
 // a channels-last image or, when the tile's windows lie inside the image along x (without
 // dilation), a whole kernel row of kw·c elements. Each segment of each pixel in the tile is a
-// pointer into the images (or to zeros for a segment in the padding); the kernel is packed once per call into panels of two
-// vectors of filters, zero-padded, so each step reads one contiguous pair of vectors. Six pixels
+// pointer into the images (or to zeros for a segment in the padding); the kernel, packed first
+// (`_pack`, once for many calls), lies in panels of two vectors of filters, zero-padded, so each
+// step reads one contiguous pair of vectors. Six pixels
 // × two vectors is twelve accumulators, which with the two kernel vectors and the broadcast input
 // fills the 16 registers of AVX2 (the same tile runs on AVX-512, where a 256-bit FMA issues as
 // fast on the EPYCs we run on).
 //
 // Every output element is the bias plus the products summed in the kernel's order (tap by tap,
-// channel by channel), one FMA each, whatever the vector width and the tile; so results are the same on AVX2 and
-// AVX-512 (the baseline clone, without FMA, rounds each product first).
+// channel by channel), one FMA each, whatever the vector width and the tile; so results are the
+// same on AVX2 and AVX-512 (the baseline clone, without FMA, rounds each product first).
 
 #define AXONE_CONV_ROWS 6
 /// Segments (taps or kernel rows) whose pointers a tile computes at once; larger windows run in
 /// blocks of segments.
 #define AXONE_CONV_SEGMENT_BLOCK 64
 
-#define AXONE_CONV2D(NAME, T)                                                                         \
+#define AXONE_CONV2D(NAME, PACK, T)                                                                       \
     typedef T NAME##_vector __attribute__((vector_size(32)));                                        \
     typedef T NAME##_unaligned __attribute__((vector_size(32), aligned(sizeof(T))));                 \
+    void PACK(long depth, long f, const T *restrict kernel, const T *restrict bias, T *restrict packed) { \
+        enum { P = 64 / sizeof(T) };                                                                 \
+        const long panels = (f + P - 1) / P;                                                         \
+        for (long b = 0; b < panels; b++)                                                            \
+            for (long k = 0; k < depth; k++)                                                         \
+                for (long j = 0; j < P; j++)                                                         \
+                    packed[(b * depth + k) * P + j] = b * P + j < f ? kernel[k * f + b * P + j] : 0; \
+        T *biases = packed + panels * P * depth;                                                     \
+        for (long j = 0; j < panels * P; j++) biases[j] = bias && j < f ? bias[j] : 0;              \
+    }                                                                                                \
     AXONE_MULTIVERSION void NAME(const axone_window *restrict w, long images, long c, long f,         \
-                                 const T *restrict x, const T *restrict kernel,                      \
-                                 const T *restrict bias, int relu, T *restrict workspace,            \
-                                 T *restrict y) {                                                    \
+                                 const T *restrict x, const T *restrict packed, int relu,            \
+                                 T *restrict zeros, T *restrict y) {                                 \
         typedef NAME##_vector V;                                                                     \
         typedef NAME##_unaligned U;                                                                  \
         enum { L = 32 / sizeof(T), P = 2 * L, R = AXONE_CONV_ROWS };                                 \
         const long taps = w->kernel_h * w->kernel_w, depth = taps * c;                               \
         const long pixels = w->out_h * w->out_w, total = images * pixels;                            \
         const long panels = (f + P - 1) / P, image_size = w->in_h * w->in_w * c;                     \
-        T *packed = workspace, *zeros = workspace + panels * P * depth, *biases = zeros + w->kernel_w * c; \
-        for (long b = 0; b < panels; b++)                                                            \
-            for (long k = 0; k < depth; k++)                                                         \
-                for (long j = 0; j < P; j++) {                                                       \
-                    const long n = b * P + j;                                                        \
-                    packed[(b * depth + k) * P + j] = n < f ? kernel[k * f + n] : 0;                 \
-                }                                                                                    \
+        const T *biases = packed + panels * P * depth;                                               \
         memset(zeros, 0, sizeof(T) * w->kernel_w * c);                                               \
-        for (long j = 0; j < panels * P; j++) biases[j] = bias && j < f ? bias[j] : 0;              \
         const T *starts[AXONE_CONV_SEGMENT_BLOCK][R];                                                \
         long tile_image = 0, tile_y = 0, tile_x = 0; /* the tile's first pixel */                   \
         for (long p0 = 0; p0 < total; p0 += R) {                                                     \
@@ -126,5 +129,5 @@
         }                                                                                            \
     }
 
-AXONE_CONV2D(axone_conv2d_f32, float)
-AXONE_CONV2D(axone_conv2d_f64, double)
+AXONE_CONV2D(axone_conv2d_f32, axone_conv2d_pack_f32, float)
+AXONE_CONV2D(axone_conv2d_f64, axone_conv2d_pack_f64, double)

@@ -1,5 +1,5 @@
 // The loops of `Convolution2DPrimitive` and `PoolingPrimitive` over channels-last images
-// `[images, h, w, c]`: C kernels (CAxoneKernels/windows.c and convolution.c), compiled for AVX2
+// `[images, h, w, c]`: C kernels (CAxoneKernels/windows.c, convolution.c and winograd.c), compiled for AVX2
 // and AVX-512 as well as the baseline. The window kernels walk each window's taps inside the image
 // as ranges instead of testing every tap, copy or add whole runs of contiguous channels, and keep
 // one order of operations on every CPU (plain copies, additions, divisions and selects). A row shard of a compiled program
@@ -57,29 +57,79 @@ func col2im<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int
              double: { axone_col2im_f64(&geometry, images, channels, cast(rows), cast(x)) })
 }
 
-/// The workspace elements ``convolve(_:images:channels:filters:from:kernel:bias:relu:workspace:into:)``
-/// needs: the kernel `[kh·kw·channels, filters]` packed in panels of 64 bytes of filters,
-/// zero-padded, `kw·channels` zeros that windows read in the padding, and the bias, zero-padded.
-func convolutionWorkspace<Scalar: TensorScalar>(_: Scalar.Type, window: Window2D, channels: Int, filters: Int) -> Int {
-    let panel = 64 / MemoryLayout<Scalar>.stride, depth = window.kernelHeight * window.kernelWidth * channels
-    return (filters + panel - 1) / panel * panel * (depth + 1) + window.kernelWidth * channels
+/// The elements of a kernel of `depth` rows packed for `filters` filters, bias included
+/// (``packConvolutionKernel(depth:filters:_:bias:into:)``).
+func packedConvolutionSize<Scalar: TensorScalar>(_: Scalar.Type, depth: Int, filters: Int) -> Int {
+    let panel = 64 / MemoryLayout<Scalar>.stride
+    return (filters + panel - 1) / panel * panel * (depth + 1)
+}
+
+/// Packs a kernel viewed as `[depth, filters]` (depth = kh·kw·channels) and its bias for
+/// ``convolve(_:images:channels:filters:from:packed:relu:zeros:into:)``: panels of 64 bytes of
+/// filters, zero-padded.
+func packConvolutionKernel<Scalar: TensorScalar>(depth: Int, filters: Int, _ kernel: UnsafePointer<Scalar>,
+                                                 bias: UnsafePointer<Scalar>?, into packed: UnsafeMutablePointer<Scalar>) {
+    onKernel(Scalar.self, float: { axone_conv2d_pack_f32(depth, filters, cast(kernel), bias.map { cast($0) }, cast(packed)) },
+             double: { axone_conv2d_pack_f64(depth, filters, cast(kernel), bias.map { cast($0) }, cast(packed)) })
 }
 
 /// A convolution's forward pass without an im2col matrix (an implicit GEMM whose register tile is
-/// six output pixels by 64 bytes of filters): `y [images·oh·ow, filters]` = `bias` (if any) + each
-/// window of `[images, h, w, channels]` at `x` times `kernel [kh·kw·channels, filters]`, then
-/// `max(·, 0)` when `relu`. Each output sums its products in the kernel's order, one FMA each, so
-/// AVX2 and AVX-512 give the same results.
+/// six output pixels by 64 bytes of filters): `y [images·oh·ow, filters]` = the packed bias + each
+/// window of `[images, h, w, channels]` at `x` times the packed kernel, then `max(·, 0)` when
+/// `relu`; `zeros` is scratch for `kw·channels` elements. Each output sums its products in the
+/// kernel's order, one FMA each, so AVX2 and AVX-512 give the same results.
 func convolve<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int, from x: UnsafePointer<Scalar>,
-                                    kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, relu: Bool,
-                                    workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
+                                    packed: UnsafePointer<Scalar>, relu: Bool, zeros: UnsafeMutablePointer<Scalar>,
+                                    into y: UnsafeMutablePointer<Scalar>) {
     var geometry = window.kernelGeometry
     let fused: Int32 = relu ? 1 : 0
     onKernel(Scalar.self,
-             float: { axone_conv2d_f32(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, fused,
-                                       cast(workspace), cast(y)) },
-             double: { axone_conv2d_f64(&geometry, images, channels, filters, cast(x), cast(kernel), bias.map { cast($0) }, fused,
-                                        cast(workspace), cast(y)) })
+             float: { axone_conv2d_f32(&geometry, images, channels, filters, cast(x), cast(packed), fused, cast(zeros), cast(y)) },
+             double: { axone_conv2d_f64(&geometry, images, channels, filters, cast(x), cast(packed), fused, cast(zeros), cast(y)) })
+}
+
+/// The sizes of a Winograd F(2×2, 3×3) convolution's workspace (CAxoneKernels/winograd.c).
+struct WinogradLayout {
+    /// 2×2 output tiles per block: their 16 transformed inputs and products fill about 384 KiB.
+    let block: Int
+    /// Elements of the transformed kernel, of its packed matrices, of a block's transformed
+    /// inputs and of their products.
+    let transformed: Int, packed: Int, inputs: Int, products: Int
+
+    init<Scalar: TensorScalar>(_: Scalar.Type, channels: Int, filters: Int) {
+        let panel = 64 / MemoryLayout<Scalar>.stride
+        block = Swift.max(6, Swift.min(120, (384 << 10) / MemoryLayout<Scalar>.stride / (16 * (channels + filters))) / 6 * 6)
+        transformed = 16 * channels * filters
+        packed = 16 * packedConvolutionSize(Scalar.self, depth: channels, filters: filters)
+        inputs = 16 * (block * channels + panel)
+        products = 16 * (block * filters + panel)
+    }
+
+    /// All of it, then `channels` zeros.
+    func workspace(channels: Int) -> Int { transformed + packed + inputs + products + channels }
+}
+
+/// A 3×3 convolution with stride 1 and dilation 1 by Winograd's F(2×2, 3×3) (CAxoneKernels/winograd.c):
+/// the kernel `[3, 3, channels, filters]` transformed and packed, then `y` as ``convolve(_:images:channels:filters:from:packed:relu:zeros:into:)``
+/// plus `bias`, with 2.25× fewer multiply-adds. `workspace` holds ``WinogradLayout/workspace(channels:)`` elements.
+func convolveWinograd<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int, from x: UnsafePointer<Scalar>,
+                                            kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, relu: Bool,
+                                            workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
+    var geometry = window.kernelGeometry
+    let layout = WinogradLayout(Scalar.self, channels: channels, filters: filters), fused: Int32 = relu ? 1 : 0
+    let packed = workspace + layout.transformed, inputs = packed + layout.packed, products = inputs + layout.inputs
+    let zeros = products + layout.products, matrices = UnsafePointer(packed)
+    onKernel(Scalar.self,
+             float: {
+                 axone_winograd_pack_f32(channels, filters, cast(kernel), cast(workspace), cast(packed))
+                 axone_winograd_f32(&geometry, images, channels, filters, cast(x), cast(matrices), bias.map { cast($0) }, fused,
+                                    layout.block, cast(inputs), cast(products), cast(zeros), cast(y))
+             },
+             double: {
+                 axone_winograd_pack_f64(channels, filters, cast(kernel), cast(workspace), cast(packed))
+                 axone_winograd_f64(&geometry, images, channels, filters, cast(x), cast(matrices), bias.map { cast($0) }, fused,
+                                    layout.block, cast(inputs), cast(products), cast(zeros), cast(y))
+             })
 }
 
 /// Max or average pooling of `[images, h, w, channels]` at `x` into `[images, oh, ow, channels]`

@@ -47,14 +47,31 @@ void axone_im2col_f64(const axone_window *w, long images, long c, const double *
 void axone_col2im_f32(const axone_window *w, long images, long c, const float *rows, float *x);
 void axone_col2im_f64(const axone_window *w, long images, long c, const double *rows, double *x);
 
+/// A convolution's kernel, as the matrix [depth, f] (depth = kh·kw·c), packed for axone_conv2d:
+/// ⌈f / p⌉·p·depth elements in panels of p filters (p: the elements of 64 bytes, 16 floats or 8
+/// doubles), zero-padded, then the bias in ⌈f / p⌉·p elements (zeros when `bias` is null).
+void axone_conv2d_pack_f32(long depth, long f, const float *kernel, const float *bias, float *packed);
+void axone_conv2d_pack_f64(long depth, long f, const double *kernel, const double *bias, double *packed);
 /// A convolution's forward pass without an im2col matrix (convolution.c): for `images` images
-/// [images, h, w, c] at `x` and a kernel [kh, kw, c, f], y [images·oh·ow, f] = the bias (none when
-/// `bias` is null) + each window · kernel, then max(·, 0) when `relu`. `workspace` holds
-/// ⌈f / p⌉·p·(kh·kw·c + 1) + kw·c elements, p being the elements of 64 bytes (16 floats, 8 doubles).
-void axone_conv2d_f32(const axone_window *w, long images, long c, long f, const float *x, const float *kernel,
-                      const float *bias, int relu, float *workspace, float *y);
-void axone_conv2d_f64(const axone_window *w, long images, long c, long f, const double *x, const double *kernel,
-                      const double *bias, int relu, double *workspace, double *y);
+/// [images, h, w, c] at `x` and a kernel packed for `f` filters, y [images·oh·ow, f] = the bias +
+/// each window · kernel, then max(·, 0) when `relu`. `zeros` holds kw·c elements of scratch.
+void axone_conv2d_f32(const axone_window *w, long images, long c, long f, const float *x, const float *packed,
+                      int relu, float *zeros, float *y);
+void axone_conv2d_f64(const axone_window *w, long images, long c, long f, const double *x, const double *packed,
+                      int relu, double *zeros, double *y);
+
+/// A 3×3 kernel [3, 3, c, f] transformed for Winograd's F(2×2, 3×3) (winograd.c): G·g·Gᵀ as 16
+/// matrices [c, f] in `transformed` (16·c·f elements), each packed for axone_conv2d without a bias
+/// into `packed`, one after the other (16·⌈f / p⌉·p·(c + 1) elements).
+void axone_winograd_pack_f32(long c, long f, const float *kernel, float *transformed, float *packed);
+void axone_winograd_pack_f64(long c, long f, const double *kernel, double *transformed, double *packed);
+/// A 3×3 convolution with stride 1 and dilation 1 (any padding) by F(2×2, 3×3): y as axone_conv2d,
+/// plus `bias` (if not null), then max(·, 0) when `relu`. It runs `block` 2×2 output tiles at a
+/// time; `v` holds 16·(block·c + p) elements, `m` 16·(block·f + p) and `zeros` c.
+void axone_winograd_f32(const axone_window *w, long images, long c, long f, const float *x, const float *packed,
+                        const float *bias, int relu, long block, float *v, float *m, float *zeros, float *y);
+void axone_winograd_f64(const axone_window *w, long images, long c, long f, const double *x, const double *packed,
+                        const double *bias, int relu, long block, double *v, double *m, double *zeros, double *y);
 
 /// Max (`average` 0) or average pooling of [images, h, w, c] at `x` into [images, oh, ow, c] at `y`.
 void axone_pool_f32(const axone_window *w, long images, long c, int average, const float *x, float *y);
