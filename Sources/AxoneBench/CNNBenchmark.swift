@@ -88,7 +88,7 @@ struct CNNBenchmark: ParsableCommand {
 
     /// Median seconds of the convolutions' forward passes (bias included) on `images`
     /// images per shard, `shards` shards side by side on the worker pool, through the public
-    /// `convolved2D`, which runs `Conv2D`'s forward kernels (Winograd's F(2×2, 3×3) for conv2: its
+    /// `convolved2D`, which runs `Conv2D`'s forward kernels (Winograd's F(4×4, 3×3) for conv2: its
     /// rate counts the direct form's FLOPs, so it can pass the sgemm peak).
     func forwardSeconds(images: Int, shards: Int) throws -> Double {
         var rng = SeededGenerator(seed: 1)

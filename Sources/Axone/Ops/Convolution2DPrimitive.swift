@@ -6,9 +6,9 @@
 /// a register tile of output pixels reads its windows straight from the images, starts from the
 /// bias and applies a fused ReLU as it stores, so no window matrix is written. It reaches 95 % of
 /// OpenBLAS's `sgemm` peak on the notes' layers, where im2col and `sgemm` reached about 75 %
-/// (README, CNN section). A 3×3 window with stride 1 runs Winograd's F(2×2, 3×3) instead
+/// (README, CNN section). A 3×3 window with stride 1 runs Winograd's F(4×4, 3×3) instead
 /// (``runsWinograd(channels:filters:)``, ``convolveWinograd(_:images:channels:filters:from:kernel:bias:relu:workspace:into:)``),
-/// whose 16 products per tile run on the same kernel: 2.25× fewer multiply-adds.
+/// whose 36 products per tile run on the same kernel: 4× fewer multiply-adds.
 ///
 /// The pullback runs the images in chunks of a few images (``chunkImages(_:)``, sized so that a
 /// chunk's window rows stay in the core's cache). For each chunk, im2col lays its windows out as
@@ -86,14 +86,14 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
         }
     }
 
-    /// Whether the forward pass runs Winograd's F(2×2, 3×3): a 3×3 window with stride 1 and no
-    /// dilation, at least 4 channels (a first layer's 1 or 3 channels leave the transforms more
-    /// work than they save: ×0.3 on conv1) and a transformed kernel of at most 1 MiB, which stays
-    /// in cache for each block of tiles (VGG's deeper layers run the direct kernel).
+    /// Whether the forward pass runs Winograd's F(4×4, 3×3): a 3×3 window with stride 1 and no
+    /// dilation, at least 16 channels and 16 filters (with 5 channels and 37 filters it ran at half
+    /// the direct kernel's speed: its products are too thin), and a transformed kernel of at most
+    /// 2 MiB (VGG's deeper layers run the direct kernel).
     func runsWinograd(channels: Int, filters: Int) -> Bool {
         window.kernelHeight == 3 && window.kernelWidth == 3 && window.strideY == 1 && window.strideX == 1
-            && window.dilationY == 1 && window.dilationX == 1 && channels >= 4
-            && 16 * channels * filters * MemoryLayout<Scalar>.stride <= 1 << 20
+            && window.dilationY == 1 && window.dilationX == 1 && channels >= 16 && filters >= 16
+            && 36 * channels * filters * MemoryLayout<Scalar>.stride <= 2 << 20
     }
 
     /// Whether the activation is a ReLU, which the forward kernel applies as it stores.

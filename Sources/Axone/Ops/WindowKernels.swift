@@ -88,9 +88,9 @@ func convolve<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: I
              double: { axone_conv2d_f64(&geometry, images, channels, filters, cast(x), cast(packed), fused, cast(zeros), cast(y)) })
 }
 
-/// The sizes of a Winograd F(2×2, 3×3) convolution's workspace (CAxoneKernels/winograd.c).
+/// The sizes of a Winograd F(4×4, 3×3) convolution's workspace (CAxoneKernels/winograd.c).
 struct WinogradLayout {
-    /// 2×2 output tiles per block: their 16 transformed inputs and products fill about 384 KiB.
+    /// 4×4 output tiles per block: their 36 transformed inputs and products fill about 384 KiB.
     let block: Int
     /// Elements of the transformed kernel, of its packed matrices, of a block's transformed
     /// inputs and of their products.
@@ -98,20 +98,20 @@ struct WinogradLayout {
 
     init<Scalar: TensorScalar>(_: Scalar.Type, channels: Int, filters: Int) {
         let panel = 64 / MemoryLayout<Scalar>.stride
-        block = Swift.max(6, Swift.min(120, (384 << 10) / MemoryLayout<Scalar>.stride / (16 * (channels + filters))) / 6 * 6)
-        transformed = 16 * channels * filters
-        packed = 16 * packedConvolutionSize(Scalar.self, depth: channels, filters: filters)
-        inputs = 16 * (block * channels + panel)
-        products = 16 * (block * filters + panel)
+        block = Swift.max(6, Swift.min(120, (384 << 10) / MemoryLayout<Scalar>.stride / (36 * (channels + filters))) / 6 * 6)
+        transformed = 36 * channels * filters
+        packed = 36 * packedConvolutionSize(Scalar.self, depth: channels, filters: filters)
+        inputs = 36 * (block * channels + panel)
+        products = 36 * (block * filters + panel)
     }
 
     /// All of it, then `channels` zeros.
     func workspace(channels: Int) -> Int { transformed + packed + inputs + products + channels }
 }
 
-/// A 3×3 convolution with stride 1 and dilation 1 by Winograd's F(2×2, 3×3) (CAxoneKernels/winograd.c):
+/// A 3×3 convolution with stride 1 and dilation 1 by Winograd's F(4×4, 3×3) (CAxoneKernels/winograd.c):
 /// the kernel `[3, 3, channels, filters]` transformed and packed, then `y` as ``convolve(_:images:channels:filters:from:packed:relu:zeros:into:)``
-/// plus `bias`, with 2.25× fewer multiply-adds. `workspace` holds ``WinogradLayout/workspace(channels:)`` elements.
+/// plus `bias`, with 4× fewer multiply-adds. `workspace` holds ``WinogradLayout/workspace(channels:)`` elements.
 func convolveWinograd<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int, from x: UnsafePointer<Scalar>,
                                             kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, relu: Bool,
                                             workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {

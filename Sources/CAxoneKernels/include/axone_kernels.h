@@ -60,14 +60,14 @@ void axone_conv2d_f32(const axone_window *w, long images, long c, long f, const 
 void axone_conv2d_f64(const axone_window *w, long images, long c, long f, const double *x, const double *packed,
                       int relu, double *zeros, double *y);
 
-/// A 3×3 kernel [3, 3, c, f] transformed for Winograd's F(2×2, 3×3) (winograd.c): G·g·Gᵀ as 16
-/// matrices [c, f] in `transformed` (16·c·f elements), each packed for axone_conv2d without a bias
-/// into `packed`, one after the other (16·⌈f / p⌉·p·(c + 1) elements).
+/// A 3×3 kernel [3, 3, c, f] transformed for Winograd's F(4×4, 3×3) (winograd.c): G·g·Gᵀ as 36
+/// matrices [c, f] in `transformed` (36·c·f elements), each packed for axone_conv2d without a bias
+/// into `packed`, one after the other (36·⌈f / p⌉·p·(c + 1) elements).
 void axone_winograd_pack_f32(long c, long f, const float *kernel, float *transformed, float *packed);
 void axone_winograd_pack_f64(long c, long f, const double *kernel, double *transformed, double *packed);
-/// A 3×3 convolution with stride 1 and dilation 1 (any padding) by F(2×2, 3×3): y as axone_conv2d,
-/// plus `bias` (if not null), then max(·, 0) when `relu`. It runs `block` 2×2 output tiles at a
-/// time; `v` holds 16·(block·c + p) elements, `m` 16·(block·f + p) and `zeros` c.
+/// A 3×3 convolution with stride 1 and dilation 1 (any padding) by F(4×4, 3×3): y as axone_conv2d,
+/// plus `bias` (if not null), then max(·, 0) when `relu`. It runs `block` 4×4 output tiles at a
+/// time; `v` holds 36·(block·c + p) elements, `m` 36·(block·f + p) and `zeros` c.
 void axone_winograd_f32(const axone_window *w, long images, long c, long f, const float *x, const float *packed,
                         const float *bias, int relu, long block, float *v, float *m, float *zeros, float *y);
 void axone_winograd_f64(const axone_window *w, long images, long c, long f, const double *x, const double *packed,
