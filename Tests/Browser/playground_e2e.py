@@ -74,7 +74,7 @@ def click_plot(page, x, y, **options):
 
 def train_xor(page, other, screenshot):
     set_controls(page, SETTINGS)
-    page.wait_for_function("document.getElementById('epoch').textContent === '0'")
+    page.wait_for_function("document.getElementById('epoch').textContent === '0'", timeout=60_000)
     before = page.eval_on_selector("#boundary", "c => c.toDataURL()")
     print("ok: page loaded, XOR / 2×4 tanh / seed 7 set", flush=True)
     check(other.get_attribute("body", "data-session") != page.get_attribute("body", "data-session"), "two tabs share one session")
@@ -94,7 +94,7 @@ def train_xor(page, other, screenshot):
              f"(epoch {page.text_content('#epoch')})")
     print(f"ok: test loss {test_loss} < 0.1 at epoch {page.text_content('#epoch')} after {time.monotonic() - start:.1f} s", flush=True)
     page.click("#pause")
-    page.wait_for_selector("#play:not([disabled])")
+    page.wait_for_selector("#play:not([disabled])", timeout=60_000)
     check(page.eval_on_selector("#boundary", "c => c.toDataURL()") != before, "the decision-boundary canvas did not change")
     check(page.locator("#neurons canvas").count() == 8, f"expected 8 hidden-unit maps, found {page.locator('#neurons canvas').count()}")
     check(other.text_content("#epoch") == "0", f"the second tab's session trained too (epoch {other.text_content('#epoch')})")
@@ -200,7 +200,7 @@ def presets_and_features(page):
     page.uncheck("#feature-x1sq")
     settled(page)
     set_controls(page, {"#hiddenLayers": "1", "#units": "2"})
-    page.wait_for_selector("#hidden-space-panel:not([hidden])")
+    page.wait_for_selector("#hidden-space-panel:not([hidden])", timeout=60_000)   # the next status after the change; both cores are busy in the full suite
     check(page.get_attribute("#hidden-space", "data-points") == "80", "the hidden space shows the 80 points")
     print("ok: input features; the two-unit hidden space", flush=True)
 
