@@ -91,6 +91,9 @@
 #define AXONE_WINOGRAD_OUT_VECTOR(dy, dx, value) (*(U *)(base + ((dy) * w->out_w + (dx)) * f + o) = (value))
 #define AXONE_WINOGRAD_OUT_SCALAR(dy, dx, value) (base[((dy) * w->out_w + (dx)) * f + o] = (value))
 
+/// The elements of one of the 36 matrices [c, f] packed for axone_conv2d (see axone_conv2d_pack).
+#define AXONE_WINOGRAD_MATRIX_SIZE(T, c, f) (((f) + 64 / (long)sizeof(T) - 1) / (64 / (long)sizeof(T)) * (64 / (long)sizeof(T)) * ((c) + 1))
+
 #define AXONE_WINOGRAD(NAME, PACK, CONVOLVE, CONVOLVE_PACK, T)                                        \
     typedef T NAME##_vector __attribute__((vector_size(32)));                                        \
     typedef T NAME##_unaligned __attribute__((vector_size(32), aligned(sizeof(T))));                 \
@@ -121,7 +124,7 @@
                             u[j] = t[r][0][j] * g_rows[q][0] + t[r][1][j] * g_rows[q][1] + t[r][2][j] * g_rows[q][2]; \
                     }                                                                                \
             }                                                                                        \
-        const long panel = 64 / sizeof(T), size = (f + panel - 1) / panel * panel * (c + 1);         \
+        const long size = AXONE_WINOGRAD_MATRIX_SIZE(T, c, f);                                       \
         for (long xi = 0; xi < 36; xi++) CONVOLVE_PACK(c, f, transformed + xi * c * f, 0, packed + xi * size); \
     }                                                                                                \
     AXONE_MULTIVERSION void NAME(const axone_window *restrict w, long images, long c, long f,         \
@@ -131,12 +134,12 @@
         typedef NAME##_vector V;                                                                     \
         typedef NAME##_unaligned U;                                                                  \
         enum { L = 32 / sizeof(T) };                                                                 \
-        const long panel = 64 / sizeof(T), size = (f + panel - 1) / panel * panel * (c + 1);         \
+        const long size = AXONE_WINOGRAD_MATRIX_SIZE(T, c, f);                                       \
         const long rows = (w->out_h + 3) / 4, columns = (w->out_w + 3) / 4, total = images * rows * columns; \
         const long image_size = w->in_h * w->in_w * c;                                               \
         /* The 36 matrices of v and of m lie a cache line more than a block apart: a multiple of */  \
         /* 4 KiB would put all 36 streams in the same L1 sets. */                                    \
-        const long v_step = block * c + panel, m_step = block * f + panel;                           \
+        const long line = 64 / sizeof(T), v_step = block * c + line, m_step = block * f + line;                        \
         memset(zeros, 0, sizeof(T) * c);                                                             \
         long tile_image = 0, tile_y = 0, tile_x = 0;                                                 \
         for (long t0 = 0; t0 < total; t0 += block) {                                                 \

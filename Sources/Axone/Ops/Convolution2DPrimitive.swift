@@ -7,7 +7,7 @@
 /// bias and applies a fused ReLU as it stores, so no window matrix is written. It reaches 95 % of
 /// OpenBLAS's `sgemm` peak on the notes' layers, where im2col and `sgemm` reached about 75 %
 /// (README, CNN section). A 3×3 window with stride 1 runs Winograd's F(4×4, 3×3) instead
-/// (``runsWinograd(channels:filters:)``, ``convolveWinograd(_:images:channels:filters:from:kernel:bias:relu:workspace:into:)``),
+/// (``runsWinograd(channels:filters:)``, ``convolveWinograd(_:layout:images:channels:filters:from:kernel:bias:relu:workspace:into:)``),
 /// whose 36 products per tile run on the same kernel: 4× fewer multiply-adds.
 ///
 /// The pullback runs the images in chunks of a few images (``chunkImages(_:)``, sized so that a
@@ -72,8 +72,8 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
         guard output.count > 0 else { return }
         let bias = inputs.count == 3 ? inputs[2].pointer : nil
         let workspace = context.scratch(geometry.forwardWorkspace, as: Scalar.self).baseAddress!
-        if geometry.winograd != nil {
-            convolveWinograd(window, images: geometry.images, channels: geometry.channels, filters: geometry.filters,
+        if let layout = geometry.winograd {
+            convolveWinograd(window, layout: layout, images: geometry.images, channels: geometry.channels, filters: geometry.filters,
                              from: inputs[0].pointer, kernel: inputs[1].pointer, bias: bias, relu: fusesReLU, workspace: workspace,
                              into: output.pointer)
         } else {

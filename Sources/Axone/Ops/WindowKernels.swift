@@ -111,12 +111,12 @@ struct WinogradLayout {
 
 /// A 3×3 convolution with stride 1 and dilation 1 by Winograd's F(4×4, 3×3) (CAxoneKernels/winograd.c):
 /// the kernel `[3, 3, channels, filters]` transformed and packed, then `y` as ``convolve(_:images:channels:filters:from:packed:relu:zeros:into:)``
-/// plus `bias`, with 4× fewer multiply-adds. `workspace` holds ``WinogradLayout/workspace(channels:)`` elements.
-func convolveWinograd<Scalar: TensorScalar>(_ window: Window2D, images: Int, channels: Int, filters: Int, from x: UnsafePointer<Scalar>,
-                                            kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?, relu: Bool,
-                                            workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
+/// plus `bias`, with 4× fewer multiply-adds. `workspace` holds `layout`'s ``WinogradLayout/workspace(channels:)`` elements.
+func convolveWinograd<Scalar: TensorScalar>(_ window: Window2D, layout: WinogradLayout, images: Int, channels: Int, filters: Int,
+                                            from x: UnsafePointer<Scalar>, kernel: UnsafePointer<Scalar>, bias: UnsafePointer<Scalar>?,
+                                            relu: Bool, workspace: UnsafeMutablePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>) {
     var geometry = window.kernelGeometry
-    let layout = WinogradLayout(Scalar.self, channels: channels, filters: filters), fused: Int32 = relu ? 1 : 0
+    let fused: Int32 = relu ? 1 : 0
     let packed = workspace + layout.transformed, inputs = packed + layout.packed, products = inputs + layout.inputs
     let zeros = products + layout.products, matrices = UnsafePointer(packed)
     onKernel(Scalar.self,
