@@ -28,6 +28,19 @@
 AXONE_ADAM(axone_adam_f32, float, FLT_MIN)
 AXONE_ADAM(axone_adam_f64, double, DBL_MIN)
 
-AXONE_MULTIVERSION void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes, long n, float divisor) {
-    for (long i = 0; i < n; i++) out[i] = (float)bytes[i] / divisor;
+/// Rows whose cache lines are requested ahead of their conversion: enough to keep the memory
+/// system busy (a 784-byte row is 13 lines), few enough not to evict the rows being converted.
+#define AXONE_GATHER_PREFETCH_ROWS 4
+
+AXONE_MULTIVERSION void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
+                                                  const long *restrict rows, long count, float divisor) {
+    for (long r = 0; r < count; r++) {
+        if (r + AXONE_GATHER_PREFETCH_ROWS < count) {
+            const unsigned char *ahead = bytes + rows[r + AXONE_GATHER_PREFETCH_ROWS] * row_size;
+            for (long line = 0; line < row_size; line += 64) __builtin_prefetch(ahead + line);
+        }
+        const unsigned char *row = bytes + rows[r] * row_size;
+        float *destination = out + r * row_size;
+        for (long i = 0; i < row_size; i++) destination[i] = (float)row[i] / divisor;
+    }
 }

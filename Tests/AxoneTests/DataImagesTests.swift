@@ -25,6 +25,18 @@ import Testing
         #expect(data.allImages().shape == [5, 6] && data.allImages().scalars.max() == 200 / 255)
     }
 
+    @Test func batchesOfManyRowsAreGatheredInPartsAndEmptyOnesLeftEmpty() throws {
+        // 130 rows: two parts on two threads, the second one row longer, rows repeated and in any order.
+        let data = try smallSet()
+        let indices = (0..<130).map { ($0 * 7 + $0 / 5) % 5 }
+        var x = Tensor<Float>.zeros([0, 6])
+        data.batch(indices: indices[...], into: &x)
+        #expect(x.shape == [130, 6])
+        #expect(x.scalars == indices.flatMap { [Float](repeating: Float(50 * $0) / 255, count: 6) })
+        data.batch(indices: [][...], into: &x)
+        #expect(x.shape == [0, 6])
+    }
+
     @Test func subsetsAndClassSelectionsKeepPixelsWithTheirLabels() throws {
         let data = try smallSet()
         let subset = data.subset([3, 0])

@@ -22,8 +22,11 @@ void axone_adam_f64(double *restrict p, const double *restrict g, const double *
                     double *restrict v, long n, double beta1, double beta2, double step_size, double root_correction,
                     double epsilon, double coupled, double shrink);
 
-/// `out[i] = bytes[i] / divisor` (pixels to floats).
-void axone_scale_bytes(float *restrict out, const unsigned char *restrict bytes, long n, float divisor);
+/// Row `r` of `out` (`row_size` floats) is row `rows[r]` of `bytes` divided by `divisor`, for r <
+/// `count` (pixels to floats). The rows of a shuffled batch are far apart in memory, so each row's
+/// cache lines are prefetched a few rows ahead of their conversion.
+void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
+                               const long *restrict rows, long count, float divisor);
 
 /// C ← α·op(A)·op(B) + β·C (row-major, as cblas_?gemm) for small products, each element of C
 /// summed over p in order, one FMA each, so that it rounds the same on every CPU with FMA.
