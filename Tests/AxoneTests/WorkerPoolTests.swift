@@ -20,6 +20,22 @@ import Testing
         }
     }
 
+    @Test func loopsWithAContextRunEveryIterationOnceWithIt() {
+        let pool = WorkerPool(workers: 2)
+        defer { pool.retire() }
+        var counts = [Int](repeating: 0, count: 64)
+        for n in [1, 2, 5, 64] {
+            for i in counts.indices { counts[i] = 0 }
+            counts.withUnsafeMutableBufferPointer { buffer in
+                // Each iteration adds 1 to its own slot of the context's buffer; the body captures nothing.
+                pool.parallelFor(n, context: buffer.baseAddress!) { context, index in
+                    context.assumingMemoryBound(to: Int.self)[index] += 1
+                }
+            }
+            #expect(counts[0..<n].allSatisfy { $0 == 1 } && counts[n...].allSatisfy { $0 == 0 }, "\(n) iterations")
+        }
+    }
+
     @Test func loopsLargerThanOnePackedCounterStillCoverEveryIteration() {
         let pool = WorkerPool(workers: 1)
         defer { pool.retire() }

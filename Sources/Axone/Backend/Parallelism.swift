@@ -61,4 +61,11 @@ public enum Parallelism {
     static func parallelForStored(_ count: Int, _ body: @escaping (Int) -> Void) {
         pool.parallelForStored(count, body)
     }
+
+    /// ``parallelFor(_:_:)`` for a body that captures nothing: it gets `context` (what the loop
+    /// works on, valid for the call) with each iteration's index, so the call allocates nothing.
+    static func parallelFor(_ count: Int, context: UnsafeMutableRawPointer,
+                            _ body: @convention(c) (UnsafeMutableRawPointer, Int) -> Void) {
+        pool.parallelFor(count, context: context, body)
+    }
 }

@@ -88,6 +88,27 @@ final class WorkerPool: @unchecked Sendable {
         runAll(count, body)
     }
 
+    /// ``parallelFor(_:_:)`` for a body that captures nothing, called with `context`: the pool runs
+    /// it through a closure it keeps, so the loop allocates nothing.
+    func parallelFor(_ count: Int, context: UnsafeMutableRawPointer, _ body: @convention(c) (UnsafeMutableRawPointer, Int) -> Void) {
+        guard takePool(for: count) else {
+            for i in 0..<count { body(context, i) }
+            return
+        }
+        defer { busy.store(false, ordering: .releasing) }
+        contextBody = (body, context)
+        defer { contextBody = nil }
+        runAll(count, contextLoop)
+    }
+
+    /// The body and context of the running ``parallelFor(_:context:_:)`` loop (set while the caller holds the pool).
+    private var contextBody: (function: @convention(c) (UnsafeMutableRawPointer, Int) -> Void, context: UnsafeMutableRawPointer)?
+    /// The closure that runs ``contextBody``, made once.
+    private lazy var contextLoop: (Int) -> Void = { [unowned self] index in
+        let (function, context) = self.contextBody!
+        function(context, index)
+    }
+
     /// Whether a loop of `count` iterations runs on the pool, which it then holds (`false`: it runs
     /// serially on its caller, being too short, or started while another loop runs).
     private func takePool(for count: Int) -> Bool {

@@ -81,15 +81,20 @@ public struct LabeledImages: Sendable, Equatable {
         guard !indices.isEmpty else { return }
         // Rows in contiguous parts of at least 64, one per thread: a training batch's 128 random
         // rows mostly wait on memory (about 75 µs on one thread when they are not cached, 50 µs with
-        // the kernel's prefetching), which two threads share for one allocation (the loop's context).
-        let parts = Swift.max(1, Swift.min(Parallelism.threadCount, indices.count / 64))
+        // the kernel's prefetching), which two threads share.
         images.withUnsafeMutableBufferPointer { out in
             pixels.withUnsafeBufferPointer { source in
                 indices.withUnsafeBufferPointer { rows in
-                    Parallelism.parallelFor(parts) { part in
-                        let first = indices.count * part / parts, end = indices.count * (part + 1) / parts
-                        axone_gather_scaled_bytes(out.baseAddress! + first * size, source.baseAddress!, size,
-                                                  rows.baseAddress! + first, end - first, 255)
+                    var gather = RowGather(out: out.baseAddress!, source: source.baseAddress!, rowSize: size,
+                                           rows: rows.baseAddress!, count: rows.count,
+                                           parts: Swift.max(1, Swift.min(Parallelism.threadCount, rows.count / 64)))
+                    withUnsafeMutablePointer(to: &gather) { job in
+                        Parallelism.parallelFor(job.pointee.parts, context: job) { context, part in
+                            let job = context.assumingMemoryBound(to: RowGather.self).pointee
+                            let first = job.count * part / job.parts, end = job.count * (part + 1) / job.parts
+                            axone_gather_scaled_bytes(job.out + first * job.rowSize, job.source, job.rowSize,
+                                                      job.rows + first, end - first, 255)
+                        }
                     }
                 }
             }
@@ -179,4 +184,14 @@ extension LabeledImages: BatchProvider {
             for (row, index) in indices.enumerated() { t[row] = Float(labels[index]) }
         }
     }
+}
+
+/// One gather of image rows, split into `parts` contiguous runs of rows (see ``LabeledImages``'s `gather`).
+private struct RowGather {
+    let out: UnsafeMutablePointer<Float>
+    let source: UnsafePointer<UInt8>
+    let rowSize: Int
+    let rows: UnsafePointer<Int>
+    let count: Int
+    let parts: Int
 }
