@@ -1,6 +1,7 @@
 #include "axone_kernels.h"
 #include "multiversion.h"
 #include <float.h>
+#include <stdint.h>
 
 #define AXONE_ADAM_LOOP(T, MIN, GRADIENT)                                                             \
     for (long i = 0; i < n; i++) {                                                                   \
@@ -29,15 +30,17 @@ AXONE_ADAM(axone_adam_f32, float, FLT_MIN)
 AXONE_ADAM(axone_adam_f64, double, DBL_MIN)
 
 /// Rows whose cache lines are requested ahead of their conversion: enough to keep the memory
-/// system busy (a 784-byte row is 13 lines), few enough not to evict the rows being converted.
+/// system busy (a 784-byte row spans 13 or 14 lines), few enough not to evict the rows being converted.
 #define AXONE_GATHER_PREFETCH_ROWS 4
 
 AXONE_MULTIVERSION void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
                                                   const long *restrict rows, long count, float divisor) {
     for (long r = 0; r < count; r++) {
         if (r + AXONE_GATHER_PREFETCH_ROWS < count) {
+            // Every line the row touches, from the one holding its first byte.
             const unsigned char *ahead = bytes + rows[r + AXONE_GATHER_PREFETCH_ROWS] * row_size;
-            for (long line = 0; line < row_size; line += 64) __builtin_prefetch(ahead + line);
+            for (uintptr_t line = (uintptr_t)ahead & ~(uintptr_t)63; line < (uintptr_t)(ahead + row_size); line += 64)
+                __builtin_prefetch((const void *)line);
         }
         const unsigned char *row = bytes + rows[r] * row_size;
         float *destination = out + r * row_size;

@@ -26,13 +26,17 @@ import Testing
     }
 
     @Test func batchesOfManyRowsAreGatheredInPartsAndEmptyOnesLeftEmpty() throws {
-        // 130 rows: two parts on two threads, the second one row longer, rows repeated and in any order.
+        // 129 rows, repeated and in any order: in two parts (64 and 65 rows, side by side when the pool
+        // has two threads, one after the other otherwise), and in as many as the pool has threads.
         let data = try smallSet()
-        let indices = (0..<130).map { ($0 * 7 + $0 / 5) % 5 }
+        let indices = (0..<129).map { ($0 * 7 + $0 / 5) % 5 }
+        let expected = indices.flatMap { [Float](repeating: Float(50 * $0) / 255, count: 6) }
+        for parts in [2, nil] {
+            var x = Tensor<Float>.zeros([0, 6])
+            data.gather(indices[...], into: &x, channelsLast: false, parts: parts)
+            #expect(x.shape == [129, 6] && x.scalars == expected, "parts \(parts.map(String.init) ?? "default")")
+        }
         var x = Tensor<Float>.zeros([0, 6])
-        data.batch(indices: indices[...], into: &x)
-        #expect(x.shape == [130, 6])
-        #expect(x.scalars == indices.flatMap { [Float](repeating: Float(50 * $0) / 255, count: 6) })
         data.batch(indices: [][...], into: &x)
         #expect(x.shape == [0, 6])
     }

@@ -26,7 +26,6 @@ public struct LabeledImages: Sendable, Equatable {
     /// The number of classes.
     public let classCount: Int
 
-    /// `Float(byte) / 255` for every byte value: a lookup is cheaper than a division per pixel.
     /// The number of pixels in one image, `rows · columns`.
     public var pixelsPerImage: Int { rows * columns }
 
@@ -67,8 +66,9 @@ public struct LabeledImages: Sendable, Equatable {
     /// Gathers the images at `indices` into `images` as `[indices.count, rows · columns]` or, when
     /// `channelsLast`, `[indices.count, rows, columns, 1]`, pixels ÷ 255. `images` is reused when it
     /// already has that shape (every full batch of an epoch: no allocation); otherwise it is
-    /// replaced, or reshaped when it holds as many elements.
-    func gather(_ indices: ArraySlice<Int>, into images: inout Tensor<Float>, channelsLast: Bool) {
+    /// replaced, or reshaped when it holds as many elements. The rows go in `parts` contiguous runs,
+    /// side by side on the worker pool (by default one per thread, of 64 rows or more).
+    func gather(_ indices: ArraySlice<Int>, into images: inout Tensor<Float>, channelsLast: Bool, parts: Int? = nil) {
         let size = pixelsPerImage, shape = images.shape
         let fits = channelsLast
             ? shape.count == 4 && shape[0] == indices.count && shape[1] == rows && shape[2] == columns && shape[3] == 1
@@ -87,7 +87,7 @@ public struct LabeledImages: Sendable, Equatable {
                 indices.withUnsafeBufferPointer { rows in
                     var gather = RowGather(out: out.baseAddress!, source: source.baseAddress!, rowSize: size,
                                            rows: rows.baseAddress!, count: rows.count,
-                                           parts: Swift.max(1, Swift.min(Parallelism.threadCount, rows.count / 64)))
+                                           parts: Swift.max(1, Swift.min(parts ?? Parallelism.threadCount, rows.count / 64)))
                     withUnsafeMutablePointer(to: &gather) { job in
                         Parallelism.parallelFor(job.pointee.parts, context: job) { context, part in
                             let job = context.assumingMemoryBound(to: RowGather.self).pointee
