@@ -25,6 +25,7 @@ enum CommandData: BatchProvider {
         provider.batch(indices, features: &features, targets: &targets)
     }
     func targets(at indices: ArraySlice<Int>) -> Tensor<Float> { provider.targets(at: indices) }
+    func prefetch(_ indices: ArraySlice<Int>) { provider.prefetch(indices) }
 
     /// Every example's features (for `predict`).
     var allFeatures: Tensor<Float> { batch(Array(0..<count)[...]).features }

@@ -33,15 +33,20 @@ AXONE_ADAM(axone_adam_f64, double, DBL_MIN)
 /// system busy (a 784-byte row spans 13 or 14 lines), few enough not to evict the rows being converted.
 #define AXONE_GATHER_PREFETCH_ROWS 4
 
+/// Requests every cache line that `row_size` bytes from `row` touch, from the one holding its first byte.
+static inline void axone_prefetch_row(const unsigned char *row, long row_size) {
+    for (uintptr_t line = (uintptr_t)row & ~(uintptr_t)63; line < (uintptr_t)(row + row_size); line += 64)
+        __builtin_prefetch((const void *)line);
+}
+
+void axone_prefetch_rows(const unsigned char *bytes, long row_size, const long *rows, long count) {
+    for (long r = 0; r < count; r++) axone_prefetch_row(bytes + rows[r] * row_size, row_size);
+}
+
 AXONE_MULTIVERSION void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
                                                   const long *restrict rows, long count, float divisor) {
     for (long r = 0; r < count; r++) {
-        if (r + AXONE_GATHER_PREFETCH_ROWS < count) {
-            // Every line the row touches, from the one holding its first byte.
-            const unsigned char *ahead = bytes + rows[r + AXONE_GATHER_PREFETCH_ROWS] * row_size;
-            for (uintptr_t line = (uintptr_t)ahead & ~(uintptr_t)63; line < (uintptr_t)(ahead + row_size); line += 64)
-                __builtin_prefetch((const void *)line);
-        }
+        if (r + AXONE_GATHER_PREFETCH_ROWS < count) axone_prefetch_row(bytes + rows[r + AXONE_GATHER_PREFETCH_ROWS] * row_size, row_size);
         const unsigned char *row = bytes + rows[r] * row_size;
         float *destination = out + r * row_size;
         for (long i = 0; i < row_size; i++) destination[i] = (float)row[i] / divisor;

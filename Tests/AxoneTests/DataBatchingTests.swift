@@ -1,7 +1,42 @@
 import Testing
 @testable import Axone
 
+/// A data set that records which batches `fit` gathers and which it announces ahead.
+private final class RecordingDataset: BatchProvider {
+    typealias Scalar = Float
+    let base: TensorDataset<Float>
+    var gathered: [[Int]] = [], announced: [[Int]] = []
+
+    init(_ base: TensorDataset<Float>) { self.base = base }
+
+    var count: Int { base.count }
+    var featureShape: [Int] { base.featureShape }
+    var targetShape: [Int] { base.targetShape }
+    func batch(_ indices: ArraySlice<Int>) -> (features: Tensor<Float>, targets: Tensor<Float>) {
+        gathered.append(Array(indices))
+        return base.batch(indices)
+    }
+    func prefetch(_ indices: ArraySlice<Int>) { announced.append(Array(indices)) }
+}
+
 @Suite struct DataBatchingTests {
+    @Test func fitAnnouncesEachBatchOneStepAheadAndTrainsAsWithoutTheHint() throws {
+        // 50 examples, 10 for validation, batch 16: 3 steps per epoch (16, 16, 8), 2 epochs.
+        let (x, y) = blobs(count: 50, seed: 3)
+        let recording = RecordingDataset(try TensorDataset(features: x, targets: y))
+        let model = try smallModel(seed: 2)
+        let history = try model.fit(recording, epochs: 2, batchSize: 16, validationSplit: 0.2, verbose: .silent, seed: 9)
+        // fit also reads one example and the whole set to check them, and 10 held-out examples per epoch.
+        let training = recording.gathered.filter { $0.count == 16 || $0.count == 8 }
+        #expect(training.map(\.count) == [16, 16, 8, 16, 16, 8])
+        // Within an epoch, each announcement is the batch gathered next; the last batch is not announced.
+        #expect(recording.announced == [training[1], training[2], training[4], training[5]])
+        // A hint only: the same training on the plain data set gives the same history.
+        let plain = try smallModel(seed: 2).fit(try TensorDataset(features: x, targets: y), epochs: 2, batchSize: 16,
+                                                 validationSplit: 0.2, verbose: .silent, seed: 9)
+        #expect(plain["loss"] == history["loss"] && plain["val_loss"] == history["val_loss"])
+    }
+
     /// SPEC §3 (seed 002): 1000 samples with batch 20 → 50 iterations per epoch.
     @Test func anEpochOf1000ExamplesAtBatch20Is50Iterations() throws {
         var sampler = try BatchSampler(count: 1000, batchSize: 20, seed: 1)

@@ -25,6 +25,18 @@ import Testing
         #expect(data.allImages().shape == [5, 6] && data.allImages().scalars.max() == 200 / 255)
     }
 
+    @Test func prefetchingLeavesTheBatchAsItIsAndIgnoresIndicesOutOfRange() throws {
+        let data = try smallSet()
+        var before = Tensor<Float>.zeros([0, 6]), after = Tensor<Float>.zeros([0, 6])
+        data.batch(indices: [3, 0, 4][...], into: &before)
+        data.prefetch([3, 0, 4][...])
+        data.prefetch([2, -1, 5][...])   // a hint about rows that do not exist reads nothing
+        data.prefetch([][...])
+        data.batch(indices: [3, 0, 4][...], into: &after)
+        #expect(after.scalars == before.scalars && after.scalars.count == 18)
+        #expect(after.scalars.prefix(6) == ArraySlice([Float](repeating: 150 / 255, count: 6)))
+    }
+
     @Test func batchesOfManyRowsAreGatheredInPartsAndEmptyOnesLeftEmpty() throws {
         // 129 rows, repeated and in any order: in two parts (64 and 65 rows, side by side when the pool
         // has two threads, one after the other otherwise), and in as many as the pool has threads.

@@ -51,4 +51,7 @@ public final class AugmentedImages<Base: BatchProvider>: BatchProvider {
 
     /// The targets, which augmentation leaves alone.
     public func targets(at indices: ArraySlice<Int>) -> Tensor<Scalar> { base.targets(at: indices) }
+
+    /// Passes the hint on to the base provider.
+    public func prefetch(_ indices: ArraySlice<Int>) { base.prefetch(indices) }
 }

@@ -27,6 +27,10 @@ public protocol BatchProvider<Scalar> {
     func batch(_ indices: ArraySlice<Int>, inputs: inout [Tensor<Scalar>], targets: inout [Tensor<Scalar>])
     /// The targets of every output for the examples at `indices` (default: ``targets(at:)`` alone).
     func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>]
+    /// A hint that the examples at `indices` are the next batch: a provider whose examples live in
+    /// a large array may start reading them from memory while the current step computes. `fit`
+    /// announces each batch one step ahead. The default does nothing; the results never depend on it.
+    func prefetch(_ indices: ArraySlice<Int>)
 }
 
 extension BatchProvider {
@@ -46,6 +50,8 @@ extension BatchProvider {
     }
 
     public func targetList(at indices: ArraySlice<Int>) -> [Tensor<Scalar>] { [targets(at: indices)] }
+
+    public func prefetch(_ indices: ArraySlice<Int>) {}
 }
 
 /// Examples held as two tensors with the same first (batch) axis.

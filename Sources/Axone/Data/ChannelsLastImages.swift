@@ -32,6 +32,9 @@ public struct ChannelsLastImages: BatchProvider, Sendable {
         images.gatherBatch(indices, features: &features, targets: &targets, channelsLast: true)
     }
 
+    /// Requests the images at `indices` from memory (see ``LabeledImages/prefetch(_:)``).
+    public func prefetch(_ indices: ArraySlice<Int>) { images.prefetch(indices) }
+
     /// Every image as a `[count, rows, columns, 1]` tensor, pixels ÷ 255.
     public func allImages() -> Tensor<Float> { images.allImages().reshaped([count] + featureShape) }
 }

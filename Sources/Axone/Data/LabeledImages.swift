@@ -175,6 +175,19 @@ extension LabeledImages: BatchProvider {
         gatherBatch(indices, features: &features, targets: &targets, channelsLast: false)
     }
 
+    /// Requests the pixels of the images at `indices` from memory, without waiting for them: the
+    /// rows of a shuffled batch lie far apart in the training set, and a batch announced a step
+    /// ahead is then gathered from the cache. A batch with an index outside `0..<count` is ignored
+    /// here (gathering it reports the index).
+    public func prefetch(_ indices: ArraySlice<Int>) {
+        pixels.withUnsafeBufferPointer { source in
+            indices.withUnsafeBufferPointer { rows in
+                guard let first = rows.baseAddress, rows.allSatisfy({ $0 >= 0 && $0 < count }) else { return }
+                axone_prefetch_rows(source.baseAddress, pixelsPerImage, first, rows.count)
+            }
+        }
+    }
+
     /// Gathers the images at `indices` into `features` (see ``gather(_:into:channelsLast:)``) and
     /// their labels into `targets`, reusing their storage when the batch size is unchanged.
     func gatherBatch(_ indices: ArraySlice<Int>, features: inout Tensor<Float>, targets: inout Tensor<Float>, channelsLast: Bool) {

@@ -143,7 +143,13 @@ extension Model {
         // Reused every step, so that a step allocates nothing for them.
         var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
         var outputs: [Tensor<Scalar>] = [], outputLosses: [Double] = []
-        var batch: [Int] = []
+        var batch: [Int] = [], nextBatch: [Int] = []
+        /// Writes into `indices` the examples of the batch at `positions` (in data-parallel
+        /// training, this process's share of it).
+        func select(_ positions: ArraySlice<Int>, into indices: inout [Int]) {
+            indices.removeAll(keepingCapacity: true)
+            for position in parallel.map({ $0.share(of: positions) }) ?? positions { indices.append(trainIndices[position]) }
+        }
         var batchLogs = Logs([("loss", 0)])
         var history = History()
         var divergence = DivergenceMonitor(checksGrowth: initialEpoch == 0 && progress == nil)
@@ -170,12 +176,13 @@ extension Model {
                 parallel?.keepRestoredMetricsOnProcessZero(&totals)
             }
             for (step, positions) in batches.enumerated().dropFirst(resumed?.step ?? 0) {
-                batch.removeAll(keepingCapacity: true)
-                // In data-parallel training, this process's share of the global batch.
-                for position in parallel.map({ $0.share(of: positions) }) ?? positions {
-                    batch.append(trainIndices[position])
-                }
+                select(positions, into: &batch)
                 data.batch(batch[...], inputs: &inputs, targets: &targets)
+                // The next batch is announced while this one trains (its examples may be read meanwhile).
+                if step + 1 < batches.endIndex {
+                    select(batches[step + 1], into: &nextBatch)
+                    data.prefetch(nextBatch[...])
+                }
                 let weights = classWeight.map { Model.sampleWeights(for: targets[0], classWeight: $0) }
                 if let parallel { parallel.stopRequested = usage.takeInterruption() }
                 let loss = try trainStep(inputs, targets, sampleWeights: weights, executor: executor, configuration: configuration,

@@ -28,6 +28,10 @@ void axone_adam_f64(double *restrict p, const double *restrict g, const double *
 void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
                                const long *restrict rows, long count, float divisor);
 
+/// Requests the cache lines of rows `rows[0..<count]` of `bytes` (`row_size` bytes each), without
+/// waiting for them: a hint that the rows are read soon.
+void axone_prefetch_rows(const unsigned char *bytes, long row_size, const long *rows, long count);
+
 /// C ← α·op(A)·op(B) + β·C (row-major, as cblas_?gemm) for small products, each element of C
 /// summed over p in order, one FMA each, so that it rounds the same on every CPU with FMA.
 void axone_small_gemm_f32(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const float *a,
