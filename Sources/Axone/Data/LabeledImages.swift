@@ -83,21 +83,7 @@ public struct LabeledImages: Sendable, Equatable {
         // rows mostly wait on memory (about 75 µs on one thread when they are not cached, 50 µs with
         // the kernel's prefetching), which two threads share.
         images.withUnsafeMutableBufferPointer { out in
-            pixels.withUnsafeBufferPointer { source in
-                indices.withUnsafeBufferPointer { rows in
-                    var gather = RowGather(out: out.baseAddress!, source: source.baseAddress!, rowSize: size,
-                                           rows: rows.baseAddress!, count: rows.count,
-                                           parts: Swift.max(1, Swift.min(parts ?? Parallelism.threadCount, rows.count / 64)))
-                    withUnsafeMutablePointer(to: &gather) { job in
-                        Parallelism.parallelFor(job.pointee.parts, context: job) { context, part in
-                            let job = context.assumingMemoryBound(to: RowGather.self).pointee
-                            let first = job.count * part / job.parts, end = job.count * (part + 1) / job.parts
-                            axone_gather_scaled_bytes(job.out + first * job.rowSize, job.source, job.rowSize,
-                                                      job.rows + first, end - first, 255)
-                        }
-                    }
-                }
-            }
+            RowGather.run(out: out.baseAddress!, pixels: pixels, rowSize: size, rows: indices, parts: parts)
         }
     }
 
@@ -180,12 +166,9 @@ extension LabeledImages: BatchProvider {
     /// ahead is then gathered from the cache. A batch with an index outside `0..<count` is ignored
     /// here (gathering it reports the index).
     public func prefetch(_ indices: ArraySlice<Int>) {
-        pixels.withUnsafeBufferPointer { source in
-            indices.withUnsafeBufferPointer { rows in
-                guard let first = rows.baseAddress, rows.allSatisfy({ $0 >= 0 && $0 < count }) else { return }
-                axone_prefetch_rows(source.baseAddress, pixelsPerImage, first, rows.count)
-            }
-        }
+        guard !indices.isEmpty, indices.allSatisfy({ $0 >= 0 && $0 < count }) else { return }
+        // Each request waits while the memory system has too many in flight: the threads share them.
+        RowGather.run(out: nil, pixels: pixels, rowSize: pixelsPerImage, rows: indices, parts: nil)
     }
 
     /// Gathers the images at `indices` into `features` (see ``gather(_:into:channelsLast:)``) and
@@ -199,12 +182,36 @@ extension LabeledImages: BatchProvider {
     }
 }
 
-/// One gather of image rows, split into `parts` contiguous runs of rows (see ``LabeledImages``'s `gather`).
+/// One gather of image rows, or one request for them, split into `parts` contiguous runs of rows
+/// side by side on the worker pool (see ``LabeledImages``'s `gather` and `prefetch`).
 private struct RowGather {
-    let out: UnsafeMutablePointer<Float>
+    /// Where the rows go, converted to floats; `nil` to request them from memory only.
+    let out: UnsafeMutablePointer<Float>?
     let source: UnsafePointer<UInt8>
     let rowSize: Int
     let rows: UnsafePointer<Int>
     let count: Int
     let parts: Int
+
+    /// Gathers (or requests) rows `rows` of `pixels` in `parts` runs of 64 rows or more (by default
+    /// one per thread).
+    static func run(out: UnsafeMutablePointer<Float>?, pixels: [UInt8], rowSize: Int, rows: ArraySlice<Int>, parts: Int?) {
+        pixels.withUnsafeBufferPointer { source in
+            rows.withUnsafeBufferPointer { rows in
+                var job = RowGather(out: out, source: source.baseAddress!, rowSize: rowSize, rows: rows.baseAddress!, count: rows.count,
+                                    parts: Swift.max(1, Swift.min(parts ?? Parallelism.threadCount, rows.count / 64)))
+                withUnsafeMutablePointer(to: &job) { job in
+                    Parallelism.parallelFor(job.pointee.parts, context: job) { context, part in
+                        let job = context.assumingMemoryBound(to: RowGather.self).pointee
+                        let first = job.count * part / job.parts, end = job.count * (part + 1) / job.parts
+                        if let out = job.out {
+                            axone_gather_scaled_bytes(out + first * job.rowSize, job.source, job.rowSize, job.rows + first, end - first, 255)
+                        } else {
+                            axone_prefetch_rows(job.source, job.rowSize, job.rows + first, end - first)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
