@@ -27,6 +27,9 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     /// For each parameter that gets a gradient, the call whose backward step completes it (the
     /// first call that reads the parameter: the backward pass runs the calls in reverse).
     let gradientCompletion: [Int: Int]
+    /// For each parameter that gets a gradient, the call after whose backward step the pass
+    /// neither reads the parameter nor writes its gradient: from then on it may be updated.
+    let parameterRelease: [Int: Int]
 
     /// Plans `graph` for `shapes` (see ``TracedGraph/shapes(rows:)``); with `training`, the
     /// backward pass too, for the parameters whose variable requires a gradient.
@@ -61,6 +64,15 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
             }
         }
         gradientCompletion = completion
+        // A parameter is read by its calls' backward steps too, differentiable in it or not.
+        var release = completion
+        for (k, call) in calls.enumerated() where runsBackward[k] {
+            for input in call.inputs where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count {
+                let parameter = input - graph.inputCount
+                if let completed = release[parameter] { release[parameter] = Swift.min(completed, k) }
+            }
+        }
+        parameterRelease = release
 
         // Lifetimes over the schedule: forward call k at step k, the loss at step C, backward of call k at 2C − k.
         let c = calls.count, end = 2 * c + 1
