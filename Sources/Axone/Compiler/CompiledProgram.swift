@@ -56,23 +56,17 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         }
         runsBackward = calls.map { receives[$0.output] && needs[$0.output] }
         receivesGradient = zip(needs, receives).map { $0 && $1 }
-        var completion: [Int: Int] = [:]
+        // The backward pass runs the calls in reverse, so each parameter's last entry is its first call.
+        var completion: [Int: Int] = [:], release: [Int: Int] = [:]
         for (k, call) in calls.enumerated().reversed() where runsBackward[k] {
-            for (i, input) in call.inputs.enumerated() where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count
-                && receivesGradient[input] && call.primitive.isDifferentiable(input: i) {
-                completion[input - graph.inputCount] = k
+            for (i, input) in call.inputs.enumerated() where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count {
+                // A backward step reads its parameters, differentiable in them or not.
+                release[input - graph.inputCount] = k
+                if receivesGradient[input] && call.primitive.isDifferentiable(input: i) { completion[input - graph.inputCount] = k }
             }
         }
         gradientCompletion = completion
-        // A parameter is read by its calls' backward steps too, differentiable in it or not.
-        var release = completion
-        for (k, call) in calls.enumerated() where runsBackward[k] {
-            for input in call.inputs where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count {
-                let parameter = input - graph.inputCount
-                if let completed = release[parameter] { release[parameter] = Swift.min(completed, k) }
-            }
-        }
-        parameterRelease = release
+        parameterRelease = release.filter { completion[$0.key] != nil }
 
         // Lifetimes over the schedule: forward call k at step k, the loss at step C, backward of call k at 2C − k.
         let c = calls.count, end = 2 * c + 1

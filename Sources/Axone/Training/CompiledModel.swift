@@ -191,9 +191,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             if !overlapped {
                 if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
                 prepareUpdate(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
-                shardStep.updateOnly = true
-                Parallelism.parallelForStored(updateChunks.count, stepBody!)
-                shardStep.updateOnly = false
+                if updateBody == nil { updateBody = { [unowned self] in self.updateChunk($0) } }
+                Parallelism.parallelForStored(updateChunks.count, updateBody!)
             }
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
@@ -228,21 +227,19 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         var programs: [CompiledProgram<Scalar>] = []
         /// Data-parallel: the buckets the shards report their backward progress to.
         var buckets: GradientBuckets<Scalar>?
-        /// Whether the loop under way runs the update's chunks alone (after the shards' loop).
-        var updateOnly = false
     }
 
     private var shardStep = ShardStep()
-    /// The step loops' body, kept so that the pool runs it without allocating (made in the
-    /// specialised step, so that it calls the specialised ``runStepTask(_:)``).
-    private var stepBody: ((Int) -> Void)?
+    /// The step loop's body and the update loop's (when the update waits for every shard), kept
+    /// so that the pool runs them without allocating (made in the specialised step, so that they
+    /// call the specialised ``runStepTask(_:)`` and ``updateChunk(_:)``).
+    private var stepBody: ((Int) -> Void)?, updateBody: ((Int) -> Void)?
 
-    /// Task `index` of a step loop: shard `index` while there are shards to run, then update chunk
+    /// Task `index` of the step loop: shard `index` while there are shards to run, then update chunk
     /// `index - shards`, once every shard's backward pass has released its parameter.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func runStepTask(_ index: Int) {
-        if shardStep.updateOnly { return updateChunk(index) }
         let shards = shardStep.programs.count
         guard index >= shards else { return runShard(index) }
         let chunk = index - shards, release = updateChunks[chunk].release
