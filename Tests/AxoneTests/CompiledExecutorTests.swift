@@ -205,30 +205,6 @@ import Testing
         }, inputs: [x], targets: [y], batchSize: 32)
     }
 
-    /// The update joins the shards' loop: a chunk of a parameter waits until every shard's backward
-    /// pass is done with that parameter, which for a layer called twice is its first call's backward
-    /// step. Trained in 4 shards (256 rows) and in 1 (64 rows), the graph matches the tape.
-    @Test func updatesOverlappingTheShardsTrainAsOnTheTape() throws {
-        func model() throws -> Model<Double> {
-            let inputs = Input<Double>(shape: [3], seed: 10)
-            let shared = Dense<Double>(3, activation: .tanh, name: "shared")
-            let hidden = try Dense<Double>(8, activation: .relu, name: "hidden")(try shared(try shared(inputs)))
-            let model = try Model(inputs: [inputs], outputs: [try Dense<Double>(3, name: "head")(hidden)])
-            model.compile(optimizer: Adam(learningRate: 0.01), loss: .meanSquaredError)
-            return model
-        }
-        let graph = try TracedGraph<Double>(tracing: try model(), inputShapes: [[2, 3]])
-        let program = CompiledProgram(graph, shapes: graph.shapes(rows: 2), training: true)
-        // Calls: shared, shared again, hidden, head (each a linear map with its activation fused).
-        #expect(graph.calls.count == 4)
-        let release = Dictionary(uniqueKeysWithValues: graph.parameters.indices.map { (graph.parameters[$0].name, program.parameterRelease[$0]) })
-        // Parameters are named by layer path: layers.0 is the shared layer, 1 the hidden one, 2 the head.
-        #expect(release == ["layers.0.weight": 0, "layers.0.bias": 0, "layers.1.weight": 2, "layers.1.bias": 2,
-                            "layers.2.weight": 3, "layers.2.bias": 3])
-        let x = randomTensor([256, 3], seed: 11), y = randomTensor([256, 3], seed: 12)
-        for batchSize in [256, 64] { try expectCompiledMatchesTape(model, inputs: [x], targets: [y], batchSize: batchSize) }
-    }
-
     /// Dense without a bias, a softmax layer, PReLU, and every optimiser, with max-norm.
     @Test(arguments: 0..<8)
     func everyOptimizerTrainsAsOnTheTape(_ optimizer: Int) throws {

@@ -27,9 +27,6 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
     /// For each parameter that gets a gradient, the call whose backward step completes it (the
     /// first call that reads the parameter: the backward pass runs the calls in reverse).
     let gradientCompletion: [Int: Int]
-    /// For each parameter that gets a gradient, the call after whose backward step the pass
-    /// neither reads the parameter nor writes its gradient: from then on it may be updated.
-    let parameterRelease: [Int: Int]
 
     /// Plans `graph` for `shapes` (see ``TracedGraph/shapes(rows:)``); with `training`, the
     /// backward pass too, for the parameters whose variable requires a gradient.
@@ -56,17 +53,14 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         }
         runsBackward = calls.map { receives[$0.output] && needs[$0.output] }
         receivesGradient = zip(needs, receives).map { $0 && $1 }
-        // The backward pass runs the calls in reverse, so each parameter's last entry is its first call.
-        var completion: [Int: Int] = [:], release: [Int: Int] = [:]
+        var completion: [Int: Int] = [:]
         for (k, call) in calls.enumerated().reversed() where runsBackward[k] {
-            for (i, input) in call.inputs.enumerated() where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count {
-                // A backward step reads its parameters, differentiable in them or not.
-                release[input - graph.inputCount] = k
-                if receivesGradient[input] && call.primitive.isDifferentiable(input: i) { completion[input - graph.inputCount] = k }
+            for (i, input) in call.inputs.enumerated() where input >= graph.inputCount && input < graph.inputCount + graph.parameters.count
+                && receivesGradient[input] && call.primitive.isDifferentiable(input: i) {
+                completion[input - graph.inputCount] = k
             }
         }
         gradientCompletion = completion
-        parameterRelease = release.filter { completion[$0.key] != nil }
 
         // Lifetimes over the schedule: forward call k at step k, the loss at step C, backward of call k at 2C − k.
         let c = calls.count, end = 2 * c + 1

@@ -1,5 +1,3 @@
-import CAxoneKernels
-import Foundation
 import Synchronization
 
 /// The compiled executor of a model: its forward pass traced once into primitive calls
@@ -10,10 +8,7 @@ import Synchronization
 /// whole forward and backward pass independently on single-threaded BLAS, spread over the pool
 /// of ``Parallelism``; each shard writes its own parameter gradients, and the update sums them
 /// chunk by chunk, in parallel, applying the optimiser's kernel while the chunk is in cache. The
-/// update's chunks join the shards' loop: a thread that has finished its shard updates the
-/// parameters the other shards' backward passes are done with (the last layers' first) while
-/// they finish. The split depends on the batch size alone, so results are bit-identical whatever
-/// the thread count.
+/// split depends on the batch size alone, so results are bit-identical whatever the thread count.
 ///
 /// **Inference** runs blocks of ``Scalar/productRowBlock`` rows starting at row 0, each through the
 /// whole network in a program of its own taken from a pool, so several threads may infer at once.
@@ -90,17 +85,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// The random tensors of the last step's batch, one per draw of the trace.
     private var randomBuffers: [UnsafeMutableBufferPointer<Scalar>] = []
 
-    /// Each shard's progress through its backward pass in the step under way: the last call it
-    /// finished (calls finish in decreasing order), `Int.max` before the pass, -1 after it.
-    private let shardProgress: UnsafeMutablePointer<Atomic<Int>> = {
-        let progress = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: maximumShards)
-        for shard in 0..<maximumShards { (progress + shard).initialize(to: Atomic(Int.max)) }
-        return progress
-    }()
-
     deinit {
-        shardProgress.deinitialize(count: Self.maximumShards)
-        shardProgress.deallocate()
         penaltyScratch.deallocate()
         shardLosses.deallocate()
         for buffer in randomBuffers { buffer.deallocate() }
@@ -171,13 +156,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             losses.prepare(objectives, targets: targets, sampleWeights: sampleWeights, programs: programs, rows: rows, scale: inverseCount)
-            if stepBody == nil { stepBody = { [unowned self] in self.runStepTask($0) } }
-            // The update joins the shards' loop unless it must wait for all of them: for the
-            // processes' sums (data-parallel) or for the penalty, which reads every weight first.
-            let overlapped = parallel == nil && configuration.regularization == nil
-            if overlapped { prepareUpdate(graph, programs, optimizer: configuration.optimizer) }
-            for shard in 0..<shards { shardProgress[shard].store(Int.max, ordering: .relaxed) }
-            Parallelism.parallelForStored(shards + (overlapped ? updateChunks.count : 0), stepBody!)
+            if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
+            Parallelism.parallelForStored(shards, shardBody!)
             if let parallel { shardStep.buckets!.finish(losses: shardLosses, training: parallel.training) }
             let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
@@ -188,12 +168,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 if objectives.count > 1 { outputLosses.append(Double(sum)) }
                 loss += Scalar(objectives[index].weight) * sum
             }
-            if !overlapped {
-                if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
-                prepareUpdate(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
-                if updateBody == nil { updateBody = { [unowned self] in self.updateChunk($0) } }
-                Parallelism.parallelForStored(updateChunks.count, updateBody!)
-            }
+            if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
+            update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }
@@ -230,44 +206,24 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     private var shardStep = ShardStep()
-    /// The step loop's body and the update loop's (when the update waits for every shard), kept
-    /// so that the pool runs them without allocating (made in the specialised step, so that they
-    /// call the specialised ``runStepTask(_:)`` and ``updateChunk(_:)``).
-    private var stepBody: ((Int) -> Void)?, updateBody: ((Int) -> Void)?
-
-    /// Task `index` of the step loop: shard `index` while there are shards to run, then update chunk
-    /// `index - shards`, once every shard's backward pass has released its parameter.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func runStepTask(_ index: Int) {
-        let shards = shardStep.programs.count
-        guard index >= shards else { return runShard(index) }
-        let chunk = index - shards, release = updateChunks[chunk].release
-        // Every shard was claimed before this task (the pool hands tasks out in order), so each
-        // one is running or done: the wait ends.
-        var polls = 0
-        while !(0..<shards).allSatisfy({ shardProgress[$0].load(ordering: .acquiring) <= release }) {
-            polls += 1
-            if polls & 255 == 0 { sched_yield() } else { axone_spin_pause() }
-        }
-        updateChunk(chunk)
-    }
+    /// The shard loop's body, kept so that the pool runs it without allocating (made in the
+    /// specialised step, so that it calls the specialised ``runShard(_:)``).
+    private var shardBody: ((Int) -> Void)?
 
     /// Shard `shard` of the step: its forward pass, each output's loss and gradient (its loss
-    /// written to ``shardLosses``), and its backward pass, whose progress it publishes (to the
-    /// gradient buckets too in data-parallel training).
+    /// written to ``shardLosses``), and its backward pass (reported to the gradient buckets in
+    /// data-parallel training).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func runShard(_ shard: Int) {
-        let step = shardStep, program = step.programs[shard], progress = shardProgress + shard
+        let step = shardStep, program = step.programs[shard]
         program.forward(.serial)
         losses.run(shard: shard, into: shardLosses)
         if let buckets = step.buckets {
             program.backward(.serial) { buckets.didFinish(call: $0, shard: shard) }
         } else {
-            program.backward(.serial) { progress.pointee.store($0, ordering: .releasing) }
+            program.backward(.serial)
         }
-        progress.pointee.store(-1, ordering: .releasing)
     }
 
     /// Binds every program to the model's parameters (made unique, valid for `body`) and to its rows of the inputs.
@@ -329,22 +285,18 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         return total
     }
 
-    /// One chunk of the update: a range of one parameter, with its gradients from every shard and
-    /// its slots, and the call after whose backward step (in every shard) it may be updated.
+    /// One chunk of the update: a range of one parameter, with its gradients from every shard and its slots.
     private struct UpdateChunk {
         let parameter: UnsafeMutableBufferPointer<Scalar>
         let gradients: [UnsafeMutableBufferPointer<Scalar>]
         let slots: [UnsafeMutableBufferPointer<Scalar>]
-        let release: Int
     }
 
-    /// Begins the optimiser's step and lays out the update of every trainable parameter that gets
-    /// a gradient in chunks of ``updateChunk`` elements (parameters still bound), those the
-    /// backward pass releases first at the front; ``updateChunk(_:)`` then sums a chunk's
-    /// gradients over the shards and applies the step's rule to it.
+    /// Sums the shards' gradients and applies the optimiser to every trainable parameter that got
+    /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func prepareUpdate(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer) {
+    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer) {
         let rule = optimizer.beginStep()
         /// The trainable parameters that got a gradient, by index.
         func isUpdated(_ index: Int) -> Bool {
@@ -364,24 +316,27 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         if candidateSignature != updateSignature {
             swap(&candidateSignature, &updateSignature)
             updateChunks.removeAll()
-            let release = programs[0].parameterRelease
-            for index in graph.parameters.indices.filter(isUpdated).sorted(by: { (release[$0]!, -$0) > (release[$1]!, -$1) }) {
+            for index in graph.parameters.indices where isUpdated(index) {
                 let parameter = boundParameters[index], gradients = programs.map { $0.parameterGradient(index)! }
                 let slots = optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self)
                 for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
                     let range = start..<Swift.min(start + Self.updateChunk, parameter.count)
                     updateChunks.append(UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
                                                     gradients: gradients.map { UnsafeMutableBufferPointer(rebasing: $0[range]) },
-                                                    slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) },
-                                                    release: release[index]!))
+                                                    slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }))
                 }
             }
         }
         updateRule = rule
+        if updateBody == nil { updateBody = { [unowned self] in self.updateChunk($0) } }
+        Parallelism.parallelForStored(updateChunks.count, updateBody!)
     }
 
     /// The update rule of the step in progress, read by ``updateChunk(_:)``.
     private var updateRule: UpdateRule?
+    /// The update loop's body, kept so that the pool runs it without allocating (made in the
+    /// specialised update, so that it calls the specialised ``updateChunk(_:)``).
+    private var updateBody: ((Int) -> Void)?
 
     /// Sums chunk `index`'s gradients over the shards and applies the step's rule to it.
     @_specialize(where Scalar == Float)
