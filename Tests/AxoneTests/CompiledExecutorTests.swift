@@ -39,6 +39,33 @@ import Testing
         }
     }
 
+    /// The first layer's weight gradient is one product over the whole batch, computed by the
+    /// update in one block of rows of `dW` per shard (260 inputs: blocks of 128 and 132 rows at batch
+    /// 150, of 64, 64, 64 and 68 at 300), with and without a bias, with L1/L2 (the penalty's
+    /// gradient written first, the product added on top) and with the layer above frozen. Below 64
+    /// inputs per shard the shards keep their products.
+    @Test(arguments: [true, false])
+    func theFirstWeightGradientOverTheWholeBatchMatchesTheTape(useBias: Bool) throws {
+        let x = randomTensor([390, 260], seed: 21)
+        let y = Tensor<Double>(shape: [390], scalars: (0..<390).map { Double($0 % 3) })
+        for (batchSize, shards, optimizer) in [(150, 2, { Adam(learningRate: 0.01) as Optimizer }), (300, 4, { SGD(learningRate: 0.05, momentum: 0.9) })] {
+            let make = { (inputs: Int) in
+                let model = try Sequential<Double>(inputShape: [inputs], seed: 22) {
+                    Dense(9, activation: .relu, useBias: useBias)
+                    Dense(6, activation: .tanh)
+                    Dense(3)
+                }
+                model[1].isTrainable = false
+                model.compile(optimizer: optimizer(), loss: .categoricalCrossEntropy(),
+                              regularization: try Regularization(l1: 1e-3, l2: 1e-3))
+                return model
+            }
+            #expect(try make(260).executor(training: true)?.deferredWeightName(rows: batchSize) == "layers.0.weight")
+            #expect(try make(64 * shards - 1).executor(training: true)?.deferredWeightName(rows: batchSize) == nil)
+            try expectCompiledMatchesTape({ try make(260) }, inputs: [x], targets: [y], batchSize: batchSize)
+        }
+    }
+
     func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
                                    optimizer: () -> Optimizer = { Adam(learningRate: 0.01) }, frozen: Int? = nil,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {

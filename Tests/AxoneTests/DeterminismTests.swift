@@ -65,9 +65,9 @@ import Testing
         defer { Parallelism.setThreadCount(2) }
         var rng = SeededGenerator(seed: 5)
         let a = Tensor<Float>.randomNormal([517, 300], using: &rng), b = Tensor<Float>.randomNormal([300, 200], using: &rng)
-        let x = Tensor<Float>.randomNormal([256, 100], using: &rng)
+        let x = Tensor<Float>.randomNormal([256, 100], using: &rng), wide = Tensor<Float>.randomNormal([256, 200], using: &rng)
         let y = Tensor<Float>(shape: [256], scalars: (0..<256).map { Float($0 % 3) })
-        var results: [(product: Tensor<Float>, weights: [String: Tensor<Float>])] = []
+        var results: [(product: Tensor<Float>, weights: [String: Tensor<Float>], compiled: [String: Tensor<Float>])] = []
         for threads in [1, 2, 3] {
             Parallelism.setThreadCount(threads)
             #expect(Parallelism.threadCount == threads)
@@ -82,11 +82,20 @@ import Testing
             model.usesCompiledPasses = false
             #expect(model.executor(training: true) == nil)
             try model.fit(x, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 1)
-            results.append((Tensor.matmul(a, b), model.state()))
+            // A compiled one whose first weight's gradient the update computes in two blocks of rows.
+            let compiled = try Sequential<Float>(inputShape: [200], seed: 7) {
+                Dense(64, activation: .relu)
+                Dense(3)
+            }
+            compiled.compile(optimizer: Adam(), loss: .categoricalCrossEntropy())
+            #expect(compiled.executor(training: true)?.deferredWeightName(rows: 128) == "layers.0.weight")
+            try compiled.fit(wide, y, epochs: 2, batchSize: 128, verbose: .silent, seed: 1)
+            results.append((Tensor.matmul(a, b), model.state(), compiled.state()))
         }
         for other in results.dropFirst() {
             #expect(other.product == results[0].product)
             #expect(other.weights == results[0].weights)
+            #expect(other.compiled == results[0].compiled)
         }
     }
 

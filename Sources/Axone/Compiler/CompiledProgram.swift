@@ -237,10 +237,13 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Runs every call backward, from the output gradients written by the caller to the
     /// parameters' gradients (overwritten), calling `afterCall` with each call's index once its
-    /// backward step is done (see ``gradientCompletion``).
+    /// backward step is done (see ``gradientCompletion``). With `deferred`, that call — a
+    /// ``LinearPrimitive`` — leaves its weight gradient alone and writes its `dZ` at `deferred.dz`
+    /// instead (see ``LinearPrimitive/backward(_:output:upstream:into:deferringWeightGradientTo:_:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func backward(_ context: PrimitiveContext, afterCall: (Int) -> Void = { _ in }) {
+    func backward(_ context: PrimitiveContext, deferring deferred: (call: Int, dz: UnsafeMutablePointer<Scalar>)? = nil,
+                  afterCall: (Int) -> Void = { _ in }) {
         let context = PrimitiveContext(pooled: context.pooled, workspace: workspace)
         for k in stride(from: graph.calls.count - 1, through: 0, by: -1) where runsBackward[k] {
             let inputs = graph.calls[k].inputs, output = graph.calls[k].output
@@ -251,8 +254,14 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
                     ?? (receivesGradient[input] && graph.calls[k].primitive.isDifferentiable(input: i) ? gradients[input] : nil)
                 gradientOperands[k][i] = target.map { operand(input, at: $0) }
             }
-            graph.calls[k].primitive.backward(inputOperands[k], output: operand(output), upstream: operand(output, at: gradients[output]),
-                                              into: gradientOperands[k], context)
+            if let deferred, deferred.call == k, let linear = graph.calls[k].primitive as? LinearPrimitive<Scalar> {
+                linear.backward(inputOperands[k], output: operand(output), upstream: operand(output, at: gradients[output]),
+                                into: gradientOperands[k], deferringWeightGradientTo: UnsafeMutableBufferPointer(start: deferred.dz, count: counts[output]),
+                                context)
+            } else {
+                graph.calls[k].primitive.backward(inputOperands[k], output: operand(output), upstream: operand(output, at: gradients[output]),
+                                                  into: gradientOperands[k], context)
+            }
             for i in inputs.indices {
                 guard let accumulator = accumulators[k][i], let gradient = gradients[inputs[i]] else { continue }
                 let count = counts[inputs[i]]

@@ -56,6 +56,32 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
 
     public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
                          into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
+        pullback(inputs, output: output, upstream: upstream, into: gradients, deferringWeightGradientTo: nil, context)
+    }
+
+    /// The pullback without the weight product: writes `dZ = dY ⊙ f′(y)` into `dz` (shaped like the
+    /// output) instead, so that the caller computes `dW` later with ``weightGradient(x:dz:m:k:n:rows:beta:into:_:)``
+    /// over the rows of several calls at once; the other gradients as ``backward(_:output:upstream:into:_:)``.
+    func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
+                  into gradients: [Operand<Scalar>?], deferringWeightGradientTo dz: UnsafeMutableBufferPointer<Scalar>,
+                  _ context: PrimitiveContext) {
+        pullback(inputs, output: output, upstream: upstream, into: gradients, deferringWeightGradientTo: dz, context)
+    }
+
+    /// Rows `rows` of the weight gradient `dW = xᵀ·dZ` (plus `β·dW` there) for `x [m, k]` and
+    /// `dZ [m, n]`, written into the rows of `dw [k, n]`: one GEMM with transpose flags.
+    static func weightGradient(x: UnsafePointer<Scalar>, dz: UnsafePointer<Scalar>, m: Int, k: Int, n: Int, rows: Range<Int>,
+                               beta: Scalar, into dw: UnsafeMutablePointer<Scalar>, _ context: PrimitiveContext) {
+        // The rows of dW are the columns of x.
+        context.gemm(transposeA: true, transposeB: false, m: rows.count, n: n, k: m, alpha: 1, a: x + rows.lowerBound, lda: k,
+                     b: dz, ldb: n, beta: beta, c: dw + rows.lowerBound * n, ldc: n)
+    }
+
+    /// The pullback: `dZ` (into `deferred` when given, else into the workspace, or the upstream
+    /// itself without an activation), then `dx`, `dW` (unless deferred) and `db`.
+    private func pullback(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
+                          into gradients: [Operand<Scalar>?], deferringWeightGradientTo deferred: UnsafeMutableBufferPointer<Scalar>?,
+                          _ context: PrimitiveContext) {
         let (x, w) = (inputs[0], inputs[1])
         let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
         guard upstream.count > 0 else {
@@ -64,19 +90,21 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
             return
         }
         var dz = upstream.elements
-        if let activation {
-            let scratch = context.scratch(output.count, as: Scalar.self)
-            Scalar.applyDerivative(activation.function, x: output.elements, y: output.elements, upstream: upstream.elements, into: scratch)
-            dz = UnsafeBufferPointer(scratch)
+        if activation != nil || deferred != nil {
+            let destination = deferred ?? context.scratch(output.count, as: Scalar.self)
+            if let activation {
+                Scalar.applyDerivative(activation.function, x: output.elements, y: output.elements, upstream: upstream.elements, into: destination)
+            } else {
+                copyElements(from: upstream.pointer, to: destination.baseAddress!, count: upstream.count)
+            }
+            dz = UnsafeBufferPointer(destination)
         }
         if let dx = gradients[0] {
             context.gemm(transposeA: false, transposeB: true, m: m, n: k, k: n, alpha: 1, a: dz.baseAddress!, lda: n,
                          b: w.pointer, ldb: n, beta: 0, c: dx.pointer, ldc: k)
         }
-        if let dw = gradients[1] {
-            // Split over k: the rows of dW are the columns of x.
-            context.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m, alpha: 1, a: x.pointer, lda: k,
-                         b: dz.baseAddress!, ldb: n, beta: 0, c: dw.pointer, ldc: n)
+        if deferred == nil, let dw = gradients[1] {
+            Self.weightGradient(x: x.pointer, dz: dz.baseAddress!, m: m, k: k, n: n, rows: 0..<k, beta: 0, into: dw.pointer, context)
         }
         if gradients.count == 3, let db = gradients[2] {
             Scalar.reduce(.sum, dz, outer: 1, count: m, inner: n, into: db.buffer)

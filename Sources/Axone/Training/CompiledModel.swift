@@ -7,8 +7,11 @@ import Synchronization
 /// **Training.** A batch is split into row shards (64 rows or more each, at most 8) that run the
 /// whole forward and backward pass independently on single-threaded BLAS, spread over the pool
 /// of ``Parallelism``; each shard writes its own parameter gradients, and the update sums them
-/// chunk by chunk, in parallel, applying the optimiser's kernel while the chunk is in cache. The
-/// split depends on the batch size alone, so results are bit-identical whatever the thread count.
+/// chunk by chunk, in parallel, applying the optimiser's kernel while the chunk is in cache. One
+/// weight is handled apart (see ``deferredCall(rows:graph:programs:)``): the largest one a dense call
+/// applies to a model input, whose gradient `xᵀ·dZ` the update computes over the whole batch, in
+/// blocks of its rows, each block updated at once by the thread that computed it. The splits depend
+/// on the batch size alone, so results are bit-identical whatever the thread count.
 ///
 /// **Inference** runs blocks of ``Scalar/productRowBlock`` rows starting at row 0, each through the
 /// whole network in a program of its own taken from a pool, so several threads may infer at once.
@@ -68,6 +71,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     // MARK: Training
 
     private var trainingPrograms: [Int: [CompiledProgram<Scalar>]] = [:]
+    /// Each batch size's deferred call (see ``deferredCall(rows:graph:programs:)``), or `-1` for none.
+    private var deferredCalls: [Int: Int] = [:]
+    /// The deferred call's `dZ` for the whole batch, each shard writing its rows.
+    private var deferredGradients = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private var trainable: [Bool] = []
     /// The loss primitives of the step's objectives, with their prepared targets.
     private let losses = CompiledLosses<Scalar>()
@@ -88,6 +95,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     deinit {
         penaltyScratch.deallocate()
         shardLosses.deallocate()
+        deferredGradients.deallocate()
         for buffer in randomBuffers { buffer.deallocate() }
     }
 
@@ -96,9 +104,14 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// The rows of one shard: boundaries on multiples of 16 rows, set by the batch size and the shard count alone.
     private static func rows(ofShard shard: Int, of shards: Int, rows: Int) -> Range<Int> {
-        let blocks = (rows + 15) / 16
-        func boundary(_ s: Int) -> Int { Swift.min(rows, blocks * s / shards * 16) }
-        return boundary(shard)..<boundary(shard + 1)
+        part(shard, of: shards, splitting: rows, inMultiplesOf: 16)
+    }
+
+    /// Part `index` of `parts` of `0..<count`, cut on multiples of `multiple` as evenly as that allows.
+    private static func part(_ index: Int, of parts: Int, splitting count: Int, inMultiplesOf multiple: Int) -> Range<Int> {
+        let blocks = (count + multiple - 1) / multiple
+        func boundary(_ s: Int) -> Int { Swift.min(count, blocks * s / parts * multiple) }
+        return boundary(index)..<boundary(index + 1)
     }
 
     /// The shard programs for batches of `rows`, made on first use (and again when the set of
@@ -108,6 +121,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             || graph.parameters.indices.contains(where: { graph.parameters[$0].variable.requiresGradient != trainable[$0] }) {
             trainable = graph.parameters.map(\.variable.requiresGradient)
             trainingPrograms.removeAll()
+            deferredCalls.removeAll()
             gradientBuckets.removeAll()
             updateSignature.removeAll()
         }
@@ -118,6 +132,38 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         }
         trainingPrograms[rows] = made
         return made
+    }
+
+    /// The call whose weight gradient the update computes, for batches of `rows`, or `nil`: of the
+    /// ``LinearPrimitive`` calls on a model input (which the shards read as consecutive rows of one
+    /// tensor, so the whole batch's `x` is one matrix) whose weight is trainable and read by no other
+    /// call, the one with the largest weight, if it has at least 64 rows (inputs) per shard; none
+    /// for a batch of one shard. Its `dW = xᵀ·dZ` as one product over the batch (in one block of
+    /// rows of `dW` per shard) replaces one product per shard: twice the inner dimension (64 → 128
+    /// rows at batch 128), a single gradient to clear, write and read instead of one per shard, and
+    /// each block updated by the thread that computed it. The sum over the batch then rounds
+    /// differently from a sum of the shards' products; data-parallel training keeps the shards'
+    /// products, which it sums over the processes.
+    private func deferredCall(rows: Int, graph: TracedGraph<Scalar>, programs: [CompiledProgram<Scalar>]) -> Int? {
+        if let known = deferredCalls[rows] { return known < 0 ? nil : known }
+        var best: (call: Int, size: Int)?
+        for (k, call) in graph.calls.enumerated() where programs.count > 1 && call.primitive is LinearPrimitive<Scalar> && call.inputs[0] < graph.inputCount {
+            let weight = call.inputs[1], shape = programs[0].shapes[weight], size = shape.reduce(1, *)
+            guard shape[0] >= 64 * programs.count,
+                  graph.parameters.indices.contains(weight - graph.inputCount), programs[0].parameterGradient(weight - graph.inputCount) != nil,
+                  graph.calls.lazy.filter({ $0.inputs.contains(weight) }).count == 1, size > best?.size ?? 0 else { continue }
+            best = (k, size)
+        }
+        deferredCalls[rows] = best?.call ?? -1
+        return best?.call
+    }
+
+    /// The name of the weight whose gradient the update computes for batches of `rows` (see
+    /// ``deferredCall(rows:graph:programs:)``), or `nil` when there is none.
+    func deferredWeightName(rows: Int) -> String? {
+        guard case .success(let graph) = trace,
+              let call = deferredCall(rows: rows, graph: graph, programs: programs(rows: rows, graph: graph)) else { return nil }
+        return graph.parameters[graph.calls[call].inputs[1] - graph.inputCount].name
     }
 
     /// One training step, or `nil` when the model or a loss has no compiled form (the caller then
@@ -146,6 +192,15 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let inverseCount = 1 / Scalar(Swift.max(parallel?.rows ?? rows, 1))
         drawRandomTensors(graph, programs: programs, rows: rows)
         shardStep.programs = programs
+        shardStep.deferred = nil
+        if parallel == nil, let call = deferredCall(rows: rows, graph: graph, programs: programs) {
+            let width = programs[0].shapes[graph.calls[call].output][1]
+            if deferredGradients.count < rows * width {
+                deferredGradients.deallocate()
+                deferredGradients = .allocate(capacity: rows * width)
+            }
+            shardStep.deferred = (call, graph.calls[call].inputs[1] - graph.inputCount, rows, width)
+        }
         shardStep.buckets = parallel.map { parallel in
             let bytes = parallel.training.synchronizer.bucketBytes
             let buckets = gradientBuckets[rows].flatMap { $0.bucketBytes == bytes ? $0 : nil }
@@ -168,8 +223,11 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 if objectives.count > 1 { outputLosses.append(Double(sum)) }
                 loss += Scalar(objectives[index].weight) * sum
             }
-            if let regularization = configuration.regularization { loss += addPenalty(regularization, graph, programs[0]) }
-            update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer)
+            if let regularization = configuration.regularization {
+                loss += addPenalty(regularization, graph, programs[0], overwriting: shardStep.deferred?.weight)
+            }
+            update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer,
+                   penalized: configuration.regularization != nil)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }
@@ -201,6 +259,9 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// before they run, read by ``runShard(_:)`` on the pool's threads).
     private struct ShardStep {
         var programs: [CompiledProgram<Scalar>] = []
+        /// The deferred call, its weight (by parameter index), the batch's rows and the call's
+        /// output width (`nil` when none).
+        var deferred: (call: Int, weight: Int, rows: Int, width: Int)?
         /// Data-parallel: the buckets the shards report their backward progress to.
         var buckets: GradientBuckets<Scalar>?
     }
@@ -221,6 +282,9 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         losses.run(shard: shard, into: shardLosses)
         if let buckets = step.buckets {
             program.backward(.serial) { buckets.didFinish(call: $0, shard: shard) }
+        } else if let deferred = step.deferred {
+            let first = Self.rows(ofShard: shard, of: step.programs.count, rows: deferred.rows).lowerBound
+            program.backward(.serial, deferring: (deferred.call, deferredGradients.baseAddress! + first * deferred.width))
         } else {
             program.backward(.serial)
         }
@@ -254,13 +318,20 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         return bindParameters(from: 0)
     }
 
+    /// Whether the penalty applies to parameter `index` (trainable, and a weight by its name).
+    private static func isPenalized(_ index: Int, _ graph: TracedGraph<Scalar>) -> Bool {
+        graph.parameters[index].variable.requiresGradient && Regularization.isPenalized(graph.parameters[index].name)
+    }
+
     /// Adds the penalty's gradient (``PenaltyPrimitive``, the tape's own definition) to the first
-    /// shard's gradients of the penalised trainable parameters; returns the penalty.
-    private func addPenalty(_ regularization: Regularization, _ graph: TracedGraph<Scalar>, _ program: CompiledProgram<Scalar>) -> Scalar {
+    /// shard's gradients of the penalised trainable parameters — written over the gradient of
+    /// parameter `overwritten` instead, the deferred weight, whose product the update adds later;
+    /// returns the penalty.
+    private func addPenalty(_ regularization: Regularization, _ graph: TracedGraph<Scalar>, _ program: CompiledProgram<Scalar>,
+                            overwriting overwritten: Int?) -> Scalar {
         let penalty = PenaltyPrimitive<Scalar>(l1: regularization.l1, l2: regularization.l2)
         var total: Scalar = 0
-        for index in graph.parameters.indices
-        where graph.parameters[index].variable.requiresGradient && Regularization.isPenalized(graph.parameters[index].name) {
+        for index in graph.parameters.indices where Self.isPenalized(index, graph) {
             guard let gradient = program.parameterGradient(index) else { continue }
             if penaltyScratch.count < gradient.count {
                 penaltyScratch.deallocate()
@@ -279,25 +350,50 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                                      into: [Operand(scratch, shape: shape)], .serial)
                 }
             }
-            Scalar.accumulate(UnsafeBufferPointer(scratch), into: gradient)
+            if index == overwritten {
+                copyElements(from: scratch.baseAddress!, to: gradient.baseAddress!, count: gradient.count)
+            } else {
+                Scalar.accumulate(UnsafeBufferPointer(scratch), into: gradient)
+            }
             total += value
         }
         return total
     }
 
-    /// One chunk of the update: a range of one parameter, with its gradients from every shard and its slots.
+    /// One chunk of the update: a range of one parameter, with its gradients from every shard and
+    /// its slots; or a block of rows of the deferred weight, whose gradient the chunk computes first.
     private struct UpdateChunk {
         let parameter: UnsafeMutableBufferPointer<Scalar>
         let gradients: [UnsafeMutableBufferPointer<Scalar>]
         let slots: [UnsafeMutableBufferPointer<Scalar>]
+        /// The deferred weight's rows this chunk covers, or `nil` for an ordinary chunk.
+        var productRows: Range<Int>? = nil
     }
 
+    /// The deferred call's product for the step in progress, read by ``updateChunk(_:)``: the whole
+    /// batch's `x [m, k]` and `dZ [m, n]`, the weight gradient `[k, n]` it writes, and its β (1 when
+    /// the gradient already holds the penalty's).
+    private struct WeightProduct {
+        let x: UnsafePointer<Scalar>, dz: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>
+        let m: Int, k: Int, n: Int, beta: Scalar
+    }
+    private var weightProduct: WeightProduct?
+
     /// Sums the shards' gradients and applies the optimiser to every trainable parameter that got
-    /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound).
+    /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound); the
+    /// deferred weight (``ShardStep/deferred``) in one block of rows per shard, claimed first, each
+    /// computing its rows of the gradient (on top of the penalty's when `penalized`) then updating them.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer) {
+    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer, penalized: Bool) {
         let rule = optimizer.beginStep()
+        let deferredWeight = shardStep.deferred?.weight
+        weightProduct = shardStep.deferred.map { deferred in
+            let call = graph.calls[deferred.call], shape = programs[0].shapes[call.inputs[1]]
+            return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), dz: UnsafePointer(deferredGradients.baseAddress!),
+                                 gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
+                                 k: shape[0], n: shape[1], beta: penalized && Self.isPenalized(deferred.weight, graph) ? 1 : 0)
+        }
         /// The trainable parameters that got a gradient, by index.
         func isUpdated(_ index: Int) -> Bool {
             graph.parameters[index].variable.requiresGradient && programs[0].parameterGradient(index) != nil
@@ -305,6 +401,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         // What the chunks point into: rebuilt only when one of these addresses changes.
         candidateSignature.removeAll(keepingCapacity: true)
         candidateSignature.append(UnsafeMutableRawPointer(bitPattern: programs.count))
+        candidateSignature.append(UnsafeMutableRawPointer(bitPattern: (deferredWeight ?? -1) + 1))
         for index in graph.parameters.indices where isUpdated(index) {
             let parameter = boundParameters[index]
             candidateSignature.append(UnsafeMutableRawPointer(parameter.baseAddress))
@@ -319,6 +416,18 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             for index in graph.parameters.indices where isUpdated(index) {
                 let parameter = boundParameters[index], gradients = programs.map { $0.parameterGradient(index)! }
                 let slots = optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self)
+                if index == deferredWeight, let product = weightProduct {
+                    // First in the list, so that the blocks start first.
+                    // Blocks start on multiples of 64 rows, as the pooled products' row blocks do.
+                    let blocks = (0..<programs.count).map { Self.part($0, of: programs.count, splitting: product.k, inMultiplesOf: 64) }
+                    updateChunks.insert(contentsOf: blocks.filter { !$0.isEmpty }.map { rows in
+                        let range = rows.lowerBound * product.n..<rows.upperBound * product.n
+                        return UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
+                                           gradients: [UnsafeMutableBufferPointer(rebasing: gradients[0][range])],
+                                           slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }, productRows: rows)
+                    }, at: 0)
+                    continue
+                }
                 for start in stride(from: 0, to: parameter.count, by: Self.updateChunk) {
                     let range = start..<Swift.min(start + Self.updateChunk, parameter.count)
                     updateChunks.append(UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
@@ -338,11 +447,16 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// specialised update, so that it calls the specialised ``updateChunk(_:)``).
     private var updateBody: ((Int) -> Void)?
 
-    /// Sums chunk `index`'s gradients over the shards and applies the step's rule to it.
+    /// Sums chunk `index`'s gradients over the shards (or computes its rows of the deferred
+    /// weight's gradient) and applies the step's rule to it.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func updateChunk(_ index: Int) {
         let chunk = updateChunks[index], gradients = chunk.gradients, rule = updateRule!
+        if let rows = chunk.productRows, let product = weightProduct {
+            LinearPrimitive<Scalar>.weightGradient(x: product.x, dz: product.dz, m: product.m, k: product.k, n: product.n, rows: rows,
+                                                   beta: product.beta, into: product.gradient, .serial)
+        }
         guard gradients.count > 1 else {
             return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
         }
