@@ -66,6 +66,26 @@ import Testing
         }
     }
 
+    /// In a graph of two inputs, the wide Dense on the second one is left to the update (the first
+    /// is too narrow); a Dense called on two inputs (one weight, two calls) never is.
+    @Test func theWideDenseOfASecondInputTrainsAsOnTheTape() throws {
+        let narrow = randomTensor([300, 8], seed: 23), wide = randomTensor([300, 200], seed: 24), y = randomTensor([300, 3], seed: 25)
+        let make = {
+            let left = Input<Double>(shape: [8], name: "left", seed: 26), right = Input<Double>(shape: [200], name: "right")
+            let merged = try Concatenate()([Dense(4, activation: .tanh)(left), Dense(6, activation: .relu)(right)])
+            let model = try Model(inputs: [left, right], outputs: [Dense(3)(merged)])
+            model.compile(optimizer: Adam(learningRate: 0.01), loss: .meanSquaredError)
+            return model
+        }
+        #expect(try make().executor(training: true)?.deferredWeightName(rows: 150) == "layers.1.weight")
+        try expectCompiledMatchesTape(make, inputs: [narrow, wide], targets: [y], batchSize: 150)
+
+        let first = Input<Double>(shape: [200]), second = Input<Double>(shape: [200]), shared = Dense<Double>(6)
+        let twice = try Model(inputs: [first, second], outputs: [Add()([shared(first), shared(second)])])
+        twice.compile(optimizer: Adam(), loss: .meanSquaredError)
+        #expect(try #require(twice.executor(training: true)).deferredWeightName(rows: 150) == nil)
+    }
+
     func expectPlanMatchesAutodiff(activation: Activation, examples: Int, batchSize: Int,
                                    optimizer: () -> Optimizer = { Adam(learningRate: 0.01) }, frozen: Int? = nil,
                                    sourceLocation: SourceLocation = #_sourceLocation) throws {
