@@ -89,6 +89,32 @@ final class BackwardProbeLayer<Scalar: TensorScalar>: Layer<Scalar> {
         #expect(synchronizer.sums == 1 + 2 * 4 + 2)
     }
 
+    /// A wide Dense on a model input (200 inputs, batches of 128 rows in 2 shards) has its weight
+    /// gradient computed over the process's whole batch after the shards, before the sums: its
+    /// bucket (80,400 values: the wide branch, between the head's 121,203 and the narrow branch's
+    /// 3,600 with the loss) must wait for that product although the shards pass its call before
+    /// the narrow branch's. The weights are those of a run without a synchronizer, to the bit.
+    @Test func theDeferredWeightsBucketWaitsForItsProduct() throws {
+        var rng = SeededGenerator(seed: 9)
+        let wide = Tensor<Float>.randomUniform([256, 200], in: -1...1, using: &rng)
+        let narrow = Tensor<Float>.randomUniform([256, 8], in: -1...1, using: &rng)
+        let y = Tensor<Float>(shape: [256], scalars: (0..<256).map { Float($0 % 3) })
+        func train(_ synchronizer: RecordingSynchronizer?) throws -> [[Float]] {
+            let a = Input<Float>(shape: [200], seed: 1), b = Input<Float>(shape: [8])
+            let sum = try Add()([Dense(400, activation: .relu)(a), Dense(400, activation: .relu)(b)])
+            let model = try Model(inputs: [a, b], outputs: [Dense(3)(Dense(300, activation: .relu)(sum))])
+            model.compile(optimizer: Adam(learningRate: 1e-3), loss: .categoricalCrossEntropy())
+            #expect(model.executor(training: true)?.deferredWeightName(rows: 128) == "layers.0.weight")
+            model.gradientSynchronizer = synchronizer
+            try model.fit([wide, narrow], [y], epochs: 1, batchSize: 128, verbose: .silent, seed: 3)
+            return model.namedParameters().map(\.variable.value.scalars)
+        }
+        let synchronizer = RecordingSynchronizer()
+        #expect(try train(synchronizer) == train(nil))
+        let starts = synchronizer.log.events.filter { $0.hasPrefix("start") }
+        #expect(starts == Array(repeating: ["start 121203", "start 80400", "start 3602"], count: 2).flatMap { $0 })
+    }
+
     /// The compiled step sums its gradients in buckets of about 256 KiB, started in the order the
     /// backward pass completes them: for 8-300-300-3 in Float, the last two layers (900 + 3 +
     /// 90,000 + 300 values, 364 KB) start before the backward pass reaches the probe between the

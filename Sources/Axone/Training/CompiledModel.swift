@@ -142,8 +142,8 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// rows of `dW` per shard) replaces one product per shard: twice the inner dimension (64 → 128
     /// rows at batch 128), a single gradient to clear, write and read instead of one per shard, and
     /// each block updated by the thread that computed it. The sum over the batch then rounds
-    /// differently from a sum of the shards' products; data-parallel training keeps the shards'
-    /// products, which it sums over the processes.
+    /// differently from a sum of the shards' products. In data-parallel training the blocks run
+    /// after the shards, over this process's rows, before the sums over the processes.
     private func deferredCall(rows: Int, graph: TracedGraph<Scalar>, programs: [CompiledProgram<Scalar>]) -> Int? {
         if let known = deferredCalls[rows] { return known < 0 ? nil : known }
         var best: (call: Int, size: Int)?
@@ -193,7 +193,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         drawRandomTensors(graph, programs: programs, rows: rows)
         shardStep.programs = programs
         shardStep.deferred = nil
-        if parallel == nil, let call = deferredCall(rows: rows, graph: graph, programs: programs) {
+        if let call = deferredCall(rows: rows, graph: graph, programs: programs) {
             let width = programs[0].shapes[graph.calls[call].output][1]
             if deferredGradients.count < rows * width {
                 deferredGradients.deallocate()
@@ -204,7 +204,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         shardStep.buckets = parallel.map { parallel in
             let bytes = parallel.training.synchronizer.bucketBytes
             let buckets = gradientBuckets[rows].flatMap { $0.bucketBytes == bytes ? $0 : nil }
-                ?? GradientBuckets(programs, outputCount: objectives.count, bucketBytes: bytes)
+                ?? GradientBuckets(programs, outputCount: objectives.count, bucketBytes: bytes, summedApart: shardStep.deferred?.weight)
             gradientBuckets[rows] = buckets
             buckets.begin(parallel.training.synchronizer)
             return buckets
@@ -213,7 +213,21 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             losses.prepare(objectives, targets: targets, sampleWeights: sampleWeights, programs: programs, rows: rows, scale: inverseCount)
             if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
             Parallelism.parallelForStored(shards, shardBody!)
-            if let parallel { shardStep.buckets!.finish(losses: shardLosses, training: parallel.training) }
+            weightProduct = shardStep.deferred.map { deferred in
+                let call = graph.calls[deferred.call], shape = programs[0].shapes[call.inputs[1]]
+                let penalized = parallel == nil && configuration.regularization != nil && Self.isPenalized(deferred.weight, graph)
+                return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), dz: UnsafePointer(deferredGradients.baseAddress!),
+                                     gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
+                                     k: shape[0], n: shape[1], beta: penalized ? 1 : 0)
+            }
+            if let parallel {
+                // The deferred weight's gradient, whole, before the buckets that carry it start.
+                if shardStep.deferred != nil {
+                    if productBody == nil { productBody = { [unowned self] in self.computeWeightBlock($0) } }
+                    Parallelism.parallelForStored(shards, productBody!)
+                }
+                shardStep.buckets!.finish(losses: shardLosses, training: parallel.training)
+            }
             let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
             var loss: Scalar = 0
@@ -224,10 +238,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 loss += Scalar(objectives[index].weight) * sum
             }
             if let regularization = configuration.regularization {
-                loss += addPenalty(regularization, graph, programs[0], overwriting: shardStep.deferred?.weight)
+                loss += addPenalty(regularization, graph, programs[0], overwriting: parallel == nil ? shardStep.deferred?.weight : nil)
             }
             update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer,
-                   penalized: configuration.regularization != nil)
+                   deferredWeight: parallel == nil ? shardStep.deferred?.weight : nil)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }
@@ -280,13 +294,13 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let step = shardStep, program = step.programs[shard]
         program.forward(.serial)
         losses.run(shard: shard, into: shardLosses)
+        let deferring = step.deferred.map { deferred in
+            (deferred.call, deferredGradients.baseAddress! + Self.rows(ofShard: shard, of: step.programs.count, rows: deferred.rows).lowerBound * deferred.width)
+        }
         if let buckets = step.buckets {
-            program.backward(.serial) { buckets.didFinish(call: $0, shard: shard) }
-        } else if let deferred = step.deferred {
-            let first = Self.rows(ofShard: shard, of: step.programs.count, rows: deferred.rows).lowerBound
-            program.backward(.serial, deferring: (deferred.call, deferredGradients.baseAddress! + first * deferred.width))
+            program.backward(.serial, deferring: deferring) { buckets.didFinish(call: $0, shard: shard) }
         } else {
-            program.backward(.serial)
+            program.backward(.serial, deferring: deferring)
         }
     }
 
@@ -366,34 +380,45 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         let parameter: UnsafeMutableBufferPointer<Scalar>
         let gradients: [UnsafeMutableBufferPointer<Scalar>]
         let slots: [UnsafeMutableBufferPointer<Scalar>]
-        /// The deferred weight's rows this chunk covers, or `nil` for an ordinary chunk.
-        var productRows: Range<Int>? = nil
+        /// The block of the deferred weight this chunk covers, or `nil` for an ordinary chunk.
+        var productBlock: Int? = nil
     }
 
-    /// The deferred call's product for the step in progress, read by ``updateChunk(_:)``: the whole
-    /// batch's `x [m, k]` and `dZ [m, n]`, the weight gradient `[k, n]` it writes, and its β (1 when
-    /// the gradient already holds the penalty's).
+    /// The deferred call's product for the step in progress, read by ``computeWeightBlock(_:)``: the
+    /// whole batch's `x [m, k]` and `dZ [m, n]`, the weight gradient `[k, n]` it writes, and its β
+    /// (1 when the gradient already holds the penalty's).
     private struct WeightProduct {
         let x: UnsafePointer<Scalar>, dz: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>
         let m: Int, k: Int, n: Int, beta: Scalar
     }
     private var weightProduct: WeightProduct?
+    /// The data-parallel step's loop over the deferred weight's blocks, kept so that the pool runs
+    /// it without allocating.
+    private var productBody: ((Int) -> Void)?
+
+    /// The rows of block `index` of the deferred weight (one block per shard, on multiples of 64 rows,
+    /// as the pooled products' row blocks).
+    private func weightBlock(_ index: Int, of product: WeightProduct) -> Range<Int> {
+        Self.part(index, of: shardStep.programs.count, splitting: product.k, inMultiplesOf: 64)
+    }
+
+    /// Computes block `index` of the deferred weight's gradient (see ``weightProduct``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func computeWeightBlock(_ index: Int) {
+        guard let product = weightProduct else { return }
+        LinearPrimitive<Scalar>.weightGradient(x: product.x, dz: product.dz, m: product.m, k: product.k, n: product.n,
+                                               rows: weightBlock(index, of: product), beta: product.beta, into: product.gradient, .serial)
+    }
 
     /// Sums the shards' gradients and applies the optimiser to every trainable parameter that got
     /// a gradient, in parallel chunks of ``updateChunk`` elements (parameters still bound); the
-    /// deferred weight (``ShardStep/deferred``) in one block of rows per shard, claimed first, each
-    /// computing its rows of the gradient (on top of the penalty's when `penalized`) then updating them.
+    /// weight `deferredWeight` (by parameter index) in one block of rows per shard, claimed first,
+    /// each computing its rows of the gradient (``computeWeightBlock(_:)``) then updating them.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer, penalized: Bool) {
+    private func update(_ graph: TracedGraph<Scalar>, _ programs: [CompiledProgram<Scalar>], optimizer: Optimizer, deferredWeight: Int?) {
         let rule = optimizer.beginStep()
-        let deferredWeight = shardStep.deferred?.weight
-        weightProduct = shardStep.deferred.map { deferred in
-            let call = graph.calls[deferred.call], shape = programs[0].shapes[call.inputs[1]]
-            return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), dz: UnsafePointer(deferredGradients.baseAddress!),
-                                 gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
-                                 k: shape[0], n: shape[1], beta: penalized && Self.isPenalized(deferred.weight, graph) ? 1 : 0)
-        }
         /// The trainable parameters that got a gradient, by index.
         func isUpdated(_ index: Int) -> Bool {
             graph.parameters[index].variable.requiresGradient && programs[0].parameterGradient(index) != nil
@@ -418,13 +443,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 let slots = optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self)
                 if index == deferredWeight, let product = weightProduct {
                     // First in the list, so that the blocks start first.
-                    // Blocks start on multiples of 64 rows, as the pooled products' row blocks do.
-                    let blocks = (0..<programs.count).map { Self.part($0, of: programs.count, splitting: product.k, inMultiplesOf: 64) }
-                    updateChunks.insert(contentsOf: blocks.filter { !$0.isEmpty }.map { rows in
+                    let blocks = programs.indices.map { weightBlock($0, of: product) }
+                    updateChunks.insert(contentsOf: blocks.enumerated().filter { !$0.element.isEmpty }.map { block, rows in
                         let range = rows.lowerBound * product.n..<rows.upperBound * product.n
                         return UpdateChunk(parameter: UnsafeMutableBufferPointer(rebasing: parameter[range]),
                                            gradients: [UnsafeMutableBufferPointer(rebasing: gradients[0][range])],
-                                           slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }, productRows: rows)
+                                           slots: slots.map { UnsafeMutableBufferPointer(rebasing: $0[range]) }, productBlock: block)
                     }, at: 0)
                     continue
                 }
@@ -453,10 +477,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     @_specialize(where Scalar == Double)
     private func updateChunk(_ index: Int) {
         let chunk = updateChunks[index], gradients = chunk.gradients, rule = updateRule!
-        if let rows = chunk.productRows, let product = weightProduct {
-            LinearPrimitive<Scalar>.weightGradient(x: product.x, dz: product.dz, m: product.m, k: product.k, n: product.n, rows: rows,
-                                                   beta: product.beta, into: product.gradient, .serial)
-        }
+        if let block = chunk.productBlock { computeWeightBlock(block) }
         guard gradients.count > 1 else {
             return Scalar.update(rule, parameter: chunk.parameter, gradient: UnsafeBufferPointer(gradients[0]), slots: chunk.slots)
         }

@@ -16,6 +16,10 @@ import Synchronization
 /// and the stop flag. ``finish(losses:outputs:)`` waits for the sums and copies them back into
 /// shard 0's gradients.
 ///
+/// A weight whose gradient the step computes over all its shards' rows after the backward pass
+/// (the compiled step's deferred weight: `summedApart`) is already whole in shard 0's gradient: its
+/// bucket adds no other shard's and starts only from ``finish(losses:training:)``.
+///
 /// Every process sums the same values in the same buckets, so the result does not depend on the
 /// bucket size; it is the same as one sum of everything whenever the synchronizer's sum is exact per
 /// element (Open MPI with two processes: a + b = b + a).
@@ -30,6 +34,8 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
 
     private let programs: [CompiledProgram<Scalar>]
     private let buckets: [Bucket]
+    /// The parameter whose gradient shard 0 holds whole (see the type's description).
+    private let summedApart: Int?
     private let outputCount: Int
     /// The size at which the buckets close.
     let bucketBytes: Int
@@ -40,9 +46,11 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
     private var synchronizer: GradientSynchronizer?
     private var stepThread = pthread_self()
 
-    /// Buckets closing at `bucketBytes` for the shards `programs` of a step with `outputCount` losses.
-    init(_ programs: [CompiledProgram<Scalar>], outputCount: Int, bucketBytes: Int) {
+    /// Buckets closing at `bucketBytes` for the shards `programs` of a step with `outputCount` losses,
+    /// parameter `summedApart` (if any) whole in shard 0's gradient after the backward pass.
+    init(_ programs: [CompiledProgram<Scalar>], outputCount: Int, bucketBytes: Int, summedApart: Int? = nil) {
         self.programs = programs
+        self.summedApart = summedApart
         self.outputCount = outputCount
         self.bucketBytes = bucketBytes
         let completion = programs[0].gradientCompletion
@@ -60,8 +68,9 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
         buckets = groups.indices.map { index in
             let parameters = groups[index], isLast = index == groups.count - 1
             let count = parameters.reduce(isLast ? outputCount + 1 : 0) { $0 + programs[0].parameterGradient($1)!.count }
-            return Bucket(parameters: parameters, completedBy: parameters.map { completion[$0]! }.min() ?? -1,
-                          buffer: .allocate(capacity: count))
+            // −1: after the backward pass (from `finish`), when a parameter is summed apart.
+            let completedBy = parameters.contains { $0 == summedApart } ? -1 : parameters.map { completion[$0]! }.min() ?? -1
+            return Bucket(parameters: parameters, completedBy: completedBy, buffer: .allocate(capacity: count))
         }
         progress = Mutex([Int](repeating: .max, count: programs.count))
     }
@@ -126,7 +135,9 @@ final class GradientBuckets<Scalar: TensorScalar>: @unchecked Sendable {
                 let first = programs[0].parameterGradient(parameter)!
                 let total = UnsafeMutableBufferPointer(rebasing: bucket.buffer[offset..<(offset + first.count)])
                 _ = total.update(fromContentsOf: first)
-                for program in programs.dropFirst() { Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(parameter)!), into: total) }
+                for program in programs.dropFirst() where parameter != summedApart {
+                    Scalar.accumulate(UnsafeBufferPointer(program.parameterGradient(parameter)!), into: total)
+                }
                 offset += total.count
             }
             if isLast, let losses {
