@@ -33,8 +33,9 @@ playground:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(PLAYGROUND_PACKAGES)"
 	$(SWIFT) run -c release axone-playground
 
-# The CLI tests run the built `axone`, so build it first. The determinism tests run again under two
-# other OpenBLAS kernels (AVX2 `Haswell`, AVX `Sandybridge`), then the whole suite on the native one.
+# The CLI tests run the built `axone`, so build it first. The determinism tests and the kernel's
+# choice run again under two other OpenBLAS kernels (AVX2 `Haswell`, AVX `Sandybridge`), then the
+# whole suite on the native one.
 DETERMINISM_CORES := Haswell Sandybridge
 test:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_PACKAGES)"
@@ -43,6 +44,7 @@ test:
 	@for core in $(DETERMINISM_CORES); do \
 		echo "== DeterminismTests with OPENBLAS_CORETYPE=$$core"; \
 		OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build --filter DeterminismTests || exit 1; \
+		OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build --filter BLASKernelTests || exit 1; \
 	done
 	$(SWIFT) test --skip-build
 

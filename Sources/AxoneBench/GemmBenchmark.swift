@@ -42,7 +42,7 @@ struct GemmBenchmark: ParsableCommand {
 
         // Axone keeps OpenBLAS single-threaded; give it the threads back for this part.
         openblas_set_num_threads(Int32(options.threads))
-        print("OpenBLAS, \(options.threads) threads per product")
+        print("OpenBLAS (kernel \(BLASKernel.name)\(BLASKernel.wasChosenByAxone ? ", chosen by Axone" : "")), \(options.threads) threads per product")
         print("shape (m×k · k×n)                      flags  GFLOP/s   ms")
         Self.time(Self.peakProduct, repeats: options.repeats)
         let products = stepProducts(rows: batch)

@@ -37,6 +37,7 @@ func timedInference(_ model: Model<Float>, images: Tensor<Float>, labels: [Int])
 /// Prints the peers' RESULT columns for one run (`bench/peers/fmnist.py` prints the same).
 func printResult(name: String = "axone", threads: Int, medianEpoch: Double, trainCount: Int, accuracy: Double,
                  inferenceSeconds: Double, testCount: Int) {
+    print("OpenBLAS kernel: \(BLASKernel.name)\(BLASKernel.wasChosenByAxone ? " (chosen by Axone)" : "")")
     print("framework,threads,median_epoch_s,samples_per_s,test_acc_pct,infer_samples_per_s,peak_rss_mib")
     print(String(format: "RESULT,%@,%d,%.4f,%.0f,%.2f,%.0f,%.0f", name, threads, medianEpoch, Double(trainCount) / medianEpoch,
                  accuracy * 100, Double(testCount) / inferenceSeconds, peakResidentMiB()))

@@ -68,6 +68,7 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         Parallelism.setThreadCount(threads)
+        print("\(threads) threads, OpenBLAS kernel \(BLASKernel.name)\(BLASKernel.wasChosenByAxone ? " (chosen by Axone from the CPU's features)" : "").")
         switch (dataset, model) {
         case (.fashionMNIST, .mlp): try fashionMNIST()
         case (.fashionMNIST, .cnn): try convolutional(.twoConv)

@@ -100,4 +100,12 @@ static inline void axone_spin_pause(void) {
 #endif
 }
 
+/// The name of the OpenBLAS kernel in use (`SkylakeX`, `Haswell`, `Zen`, …), or "unknown" when
+/// OpenBLAS does not say.
+const char *axone_blas_kernel(void);
+
+/// 1 when Axone made OpenBLAS choose its kernel again at load time (OpenBLAS had fallen back to its
+/// generic `Prescott` kernel on a CPU it does not know; see blas_kernel.c), 0 otherwise.
+int axone_blas_kernel_was_reselected(void);
+
 #endif
