@@ -42,7 +42,7 @@ test:
 	$(SWIFT) build
 	$(SWIFT) build --build-tests
 	@for core in $(DETERMINISM_CORES); do \
-		echo "== DeterminismTests with OPENBLAS_CORETYPE=$$core"; \
+		echo "== DeterminismTests and BLASKernelTests with OPENBLAS_CORETYPE=$$core"; \
 		OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build --filter DeterminismTests || exit 1; \
 		OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build --filter BLASKernelTests || exit 1; \
 	done
