@@ -223,15 +223,21 @@ final class CompiledProgram<Scalar: TensorScalar>: @unchecked Sendable {
         Operand(UnsafeMutableBufferPointer(start: pointer, count: counts[value]), shape: shapes[value])
     }
 
-    /// Runs every call forward.
+    /// Runs every call forward. With `summed`, that call — a ``LinearPrimitive`` — sums the
+    /// partial products of `x·W` computed by the caller instead of computing the product (see
+    /// ``LinearPrimitive/forward(_:summing:into:_:)``).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func forward(_ context: PrimitiveContext) {
+    func forward(_ context: PrimitiveContext, summing summed: (call: Int, partials: PartialProducts<Scalar>)? = nil) {
         let context = PrimitiveContext(pooled: context.pooled, workspace: workspace)
         for k in graph.calls.indices {
             let inputs = graph.calls[k].inputs
             for i in inputs.indices { inputOperands[k][i] = operand(inputs[i]) }
-            graph.calls[k].primitive.forward(inputOperands[k], into: operand(graph.calls[k].output), context)
+            if let summed, summed.call == k, let linear = graph.calls[k].primitive as? LinearPrimitive<Scalar> {
+                linear.forward(inputOperands[k], summing: summed.partials, into: operand(graph.calls[k].output), context)
+            } else {
+                graph.calls[k].primitive.forward(inputOperands[k], into: operand(graph.calls[k].output), context)
+            }
         }
     }
 

@@ -54,6 +54,32 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
         if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
     }
 
+    /// The forward pass from products computed elsewhere: `y = f(b + P₀ + P₁ + …)` for `x·W` split
+    /// into the partial products `partials` (shaped like the output, this call's rows of each),
+    /// added in order onto the bias rows. `inputs` are the call's; `x` and `W` are not read.
+    func forward(_ inputs: [Operand<Scalar>], summing partials: PartialProducts<Scalar>, into output: Operand<Scalar>,
+                 _ context: PrimitiveContext) {
+        let (m, n) = (output.shape[0], output.shape[1])
+        let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
+        if inputs.count == 3 {
+            fillRows(z.baseAddress!, rows: m, columns: n, with: inputs[2].pointer)
+        } else {
+            Scalar.fill(0, into: z)
+        }
+        for index in 0..<partials.count {
+            Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride, count: output.count), into: z)
+        }
+        if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
+    }
+
+    /// The partial product `x[:, rows]·W[rows, :]` (`[m, n]`, for `x [m, k]` and `W [k, n]`) written
+    /// at `product`: the share of the inputs `rows` in `x·W`, one GEMM with β = 0.
+    static func partialProduct(x: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, m: Int, k: Int, n: Int, rows: Range<Int>,
+                               into product: UnsafeMutablePointer<Scalar>, _ context: PrimitiveContext) {
+        context.gemm(transposeA: false, transposeB: false, m: m, n: n, k: rows.count, alpha: 1, a: x + rows.lowerBound, lda: k,
+                     b: w + rows.lowerBound * n, ldb: n, beta: 0, c: product, ldc: n)
+    }
+
     public func backward(_ inputs: [Operand<Scalar>], output: Operand<Scalar>, upstream: Operand<Scalar>,
                          into gradients: [Operand<Scalar>?], _ context: PrimitiveContext) {
         pullback(inputs, output: output, upstream: upstream, into: gradients, deferringWeightGradientTo: nil, context)
@@ -114,4 +140,12 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
     public var backwardReadsOutput: Bool { activation != nil }
 
     public var onnx: ONNXOperator? { activation == nil ? ONNXOperator("Gemm") : nil }
+}
+
+/// Partial products of a ``LinearPrimitive`` call computed before its program runs: `count`
+/// matrices shaped like the call's output, the first at `base`, each `stride` elements after the last.
+struct PartialProducts<Scalar> {
+    let base: UnsafePointer<Scalar>
+    let count: Int
+    let stride: Int
 }

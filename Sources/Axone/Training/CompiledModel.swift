@@ -75,6 +75,9 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     private var deferredCalls: [Int: Int] = [:]
     /// The deferred call's `dZ` for the whole batch, each shard writing its rows.
     private var deferredGradients = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
+    /// The deferred call's partial products `x[:, block]·W[block, :]` for the whole batch, one per
+    /// block of the weight's rows, each shard summing its rows of them.
+    private var partialProducts = UnsafeMutableBufferPointer<Scalar>(start: nil, count: 0)
     private var trainable: [Bool] = []
     /// The loss primitives of the step's objectives, with their prepared targets.
     private let losses = CompiledLosses<Scalar>()
@@ -96,6 +99,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         penaltyScratch.deallocate()
         shardLosses.deallocate()
         deferredGradients.deallocate()
+        partialProducts.deallocate()
         for buffer in randomBuffers { buffer.deallocate() }
     }
 
@@ -141,9 +145,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// for a batch of one shard. Its `dW = xᵀ·dZ` as one product over the batch (in one block of
     /// rows of `dW` per shard) replaces one product per shard: twice the inner dimension (64 → 128
     /// rows at batch 128), a single gradient to clear, write and read instead of one per shard, and
-    /// each block updated by the thread that computed it. The sum over the batch then rounds
-    /// differently from a sum of the shards' products. In data-parallel training the blocks run
-    /// after the shards, over this process's rows, before the sums over the processes.
+    /// each block updated by the thread that computed it. Its forward product `x·W` runs the same
+    /// way before the shards: one partial product `x[:, block]·W[block, :]` over the whole batch per
+    /// block of W's rows, each shard adding its rows of them onto the bias, so that each thread
+    /// packs only its block of W instead of all of it. Both sums round differently from the
+    /// shards' own products. In data-parallel training the gradient's blocks run after the shards,
+    /// over this process's rows, before the sums over the processes.
     private func deferredCall(rows: Int, graph: TracedGraph<Scalar>, programs: [CompiledProgram<Scalar>]) -> Int? {
         if let known = deferredCalls[rows] { return known < 0 ? nil : known }
         var best: (call: Int, size: Int)?
@@ -199,6 +206,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 deferredGradients.deallocate()
                 deferredGradients = .allocate(capacity: rows * width)
             }
+            if partialProducts.count < shards * rows * width {
+                partialProducts.deallocate()
+                partialProducts = .allocate(capacity: shards * rows * width)
+            }
             shardStep.deferred = (call, graph.calls[call].inputs[1] - graph.inputCount, rows, width)
         }
         shardStep.buckets = parallel.map { parallel in
@@ -211,15 +222,21 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             losses.prepare(objectives, targets: targets, sampleWeights: sampleWeights, programs: programs, rows: rows, scale: inverseCount)
-            if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
-            Parallelism.parallelForStored(shards, shardBody!)
             weightProduct = shardStep.deferred.map { deferred in
                 let call = graph.calls[deferred.call], shape = programs[0].shapes[call.inputs[1]]
                 let penalized = parallel == nil && configuration.regularization != nil && Self.isPenalized(deferred.weight, graph)
-                return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), dz: UnsafePointer(deferredGradients.baseAddress!),
+                return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), w: UnsafePointer(programs[0].values[call.inputs[1]]!),
+                                     partials: partialProducts.baseAddress!, dz: UnsafePointer(deferredGradients.baseAddress!),
                                      gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
                                      k: shape[0], n: shape[1], beta: penalized ? 1 : 0)
             }
+            if weightProduct != nil {
+                // x·W for the whole batch, one partial product per block of W's rows.
+                if partialBody == nil { partialBody = { [unowned self] in self.computePartialProduct($0) } }
+                Parallelism.parallelForStored(shards, partialBody!)
+            }
+            if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
+            Parallelism.parallelForStored(shards, shardBody!)
             if let parallel {
                 // The deferred weight's gradient, whole, before the buckets that carry it start.
                 if shardStep.deferred != nil {
@@ -292,11 +309,13 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     @_specialize(where Scalar == Double)
     private func runShard(_ shard: Int) {
         let step = shardStep, program = step.programs[shard]
-        program.forward(.serial)
+        let first = step.deferred.map { Self.rows(ofShard: shard, of: step.programs.count, rows: $0.rows).lowerBound } ?? 0
+        program.forward(.serial, summing: step.deferred.map { deferred in
+            (deferred.call, PartialProducts(base: UnsafePointer(partialProducts.baseAddress! + first * deferred.width),
+                                            count: step.programs.count, stride: deferred.rows * deferred.width))
+        })
         losses.run(shard: shard, into: shardLosses)
-        let deferring = step.deferred.map { deferred in
-            (deferred.call, deferredGradients.baseAddress! + Self.rows(ofShard: shard, of: step.programs.count, rows: deferred.rows).lowerBound * deferred.width)
-        }
+        let deferring = step.deferred.map { deferred in (deferred.call, deferredGradients.baseAddress! + first * deferred.width) }
         if let buckets = step.buckets {
             program.backward(.serial, deferring: deferring) { buckets.didFinish(call: $0, shard: shard) }
         } else {
@@ -384,22 +403,33 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         var productBlock: Int? = nil
     }
 
-    /// The deferred call's product for the step in progress, read by ``computeWeightBlock(_:)``: the
-    /// whole batch's `x [m, k]` and `dZ [m, n]`, the weight gradient `[k, n]` it writes, and its β
-    /// (1 when the gradient already holds the penalty's).
+    /// The deferred call's products for the step in progress, read by ``computePartialProduct(_:)``
+    /// and ``computeWeightBlock(_:)``: the whole batch's `x [m, k]`, the weight `W [k, n]`, the
+    /// partial products of `x·W` (one `[m, n]` per block), `dZ [m, n]`, the weight gradient `[k, n]`
+    /// and its β (1 when the gradient already holds the penalty's).
     private struct WeightProduct {
-        let x: UnsafePointer<Scalar>, dz: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>
+        let x: UnsafePointer<Scalar>, w: UnsafePointer<Scalar>, partials: UnsafeMutablePointer<Scalar>
+        let dz: UnsafePointer<Scalar>, gradient: UnsafeMutablePointer<Scalar>
         let m: Int, k: Int, n: Int, beta: Scalar
     }
     private var weightProduct: WeightProduct?
-    /// The data-parallel step's loop over the deferred weight's blocks, kept so that the pool runs
-    /// it without allocating.
-    private var productBody: ((Int) -> Void)?
+    /// The data-parallel step's loop over the deferred weight's blocks, and the loop over its
+    /// partial products, kept so that the pool runs them without allocating.
+    private var productBody: ((Int) -> Void)?, partialBody: ((Int) -> Void)?
 
     /// The rows of block `index` of the deferred weight (one block per shard, on multiples of 64 rows,
     /// as the pooled products' row blocks).
     private func weightBlock(_ index: Int, of product: WeightProduct) -> Range<Int> {
         Self.part(index, of: shardStep.programs.count, splitting: product.k, inMultiplesOf: 64)
+    }
+
+    /// Computes the partial product of block `index` of the deferred weight's rows (see ``weightProduct``).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func computePartialProduct(_ index: Int) {
+        guard let product = weightProduct else { return }
+        LinearPrimitive<Scalar>.partialProduct(x: product.x, w: product.w, m: product.m, k: product.k, n: product.n,
+                                               rows: weightBlock(index, of: product), into: product.partials + index * product.m * product.n, .serial)
     }
 
     /// Computes block `index` of the deferred weight's gradient (see ``weightProduct``).
