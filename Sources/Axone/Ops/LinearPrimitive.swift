@@ -41,17 +41,12 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
     public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
         let (x, w) = (inputs[0], inputs[1])
         let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
-        let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
-        if inputs.count == 3 {
-            fillRows(z.baseAddress!, rows: m, columns: n, with: inputs[2].pointer)
-        } else {
-            Scalar.fill(0, into: z)
+        affine(inputs, into: output, context) { z in
+            if m > 0 && n > 0 && k > 0 {
+                context.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: x.pointer, lda: k,
+                             b: w.pointer, ldb: n, beta: 1, c: z.baseAddress!, ldc: n)
+            }
         }
-        if m > 0 && n > 0 && k > 0 {
-            context.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: x.pointer, lda: k,
-                         b: w.pointer, ldb: n, beta: 1, c: z.baseAddress!, ldc: n)
-        }
-        if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
     }
 
     /// The forward pass from products computed elsewhere: `y = f(b + P₀ + P₁ + …)` for `x·W` split
@@ -59,16 +54,24 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
     /// added in order onto the bias rows. `inputs` are the call's; `x` and `W` are not read.
     func forward(_ inputs: [Operand<Scalar>], summing partials: PartialProducts<Scalar>, into output: Operand<Scalar>,
                  _ context: PrimitiveContext) {
-        let (m, n) = (output.shape[0], output.shape[1])
+        affine(inputs, into: output, context) { z in
+            for index in 0..<partials.count {
+                Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride, count: output.count), into: z)
+            }
+        }
+    }
+
+    /// `y = f(z)` where `z` starts as the bias rows (or zeros without a bias) and `addProduct` adds
+    /// `x·W` to it; `z` is the output itself without an activation, else the workspace.
+    private func affine(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext,
+                        addProduct: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
         let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
         if inputs.count == 3 {
-            fillRows(z.baseAddress!, rows: m, columns: n, with: inputs[2].pointer)
+            fillRows(z.baseAddress!, rows: output.shape[0], columns: output.shape[1], with: inputs[2].pointer)
         } else {
             Scalar.fill(0, into: z)
         }
-        for index in 0..<partials.count {
-            Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride, count: output.count), into: z)
-        }
+        addProduct(z)
         if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
     }
 
