@@ -222,9 +222,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         }
         return withBoundStorage(graph, inputs: inputs, programs: programs, rows: rows) {
             losses.prepare(objectives, targets: targets, sampleWeights: sampleWeights, programs: programs, rows: rows, scale: inverseCount)
+            // Without data parallelism the update computes the deferred weight's gradient, on top of
+            // the penalty's; with it, the blocks run before the sums and the penalty comes after them.
+            let updatedByBlocks = parallel == nil ? shardStep.deferred?.weight : nil
             weightProduct = shardStep.deferred.map { deferred in
                 let call = graph.calls[deferred.call], shape = programs[0].shapes[call.inputs[1]]
-                let penalized = parallel == nil && configuration.regularization != nil && Self.isPenalized(deferred.weight, graph)
+                let penalized = updatedByBlocks != nil && configuration.regularization != nil && Self.isPenalized(deferred.weight, graph)
                 return WeightProduct(x: UnsafePointer(programs[0].values[call.inputs[0]]!), w: UnsafePointer(programs[0].values[call.inputs[1]]!),
                                      partials: partialProducts.baseAddress!, dz: UnsafePointer(deferredGradients.baseAddress!),
                                      gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
@@ -255,10 +258,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                 loss += Scalar(objectives[index].weight) * sum
             }
             if let regularization = configuration.regularization {
-                loss += addPenalty(regularization, graph, programs[0], overwriting: parallel == nil ? shardStep.deferred?.weight : nil)
+                loss += addPenalty(regularization, graph, programs[0], overwriting: updatedByBlocks)
             }
             update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer,
-                   deferredWeight: parallel == nil ? shardStep.deferred?.weight : nil)
+                   deferredWeight: updatedByBlocks)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }
