@@ -420,10 +420,11 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// partial products, kept so that the pool runs them without allocating.
     private var productBody: ((Int) -> Void)?, partialBody: ((Int) -> Void)?
 
-    /// The rows of block `index` of the deferred weight (one block per shard, on multiples of 64 rows,
-    /// as the pooled products' row blocks).
+    /// The rows of block `index` of the deferred weight: one block per shard, on multiples of 8 rows
+    /// (equal halves of a 784-row weight at two shards, so that neither thread waits for the other;
+    /// multiples of 64 gave 384 and 400 rows).
     private func weightBlock(_ index: Int, of product: WeightProduct) -> Range<Int> {
-        Self.part(index, of: shardStep.programs.count, splitting: product.k, inMultiplesOf: 64)
+        Self.part(index, of: shardStep.programs.count, splitting: product.k, inMultiplesOf: 8)
     }
 
     /// Computes the partial product of block `index` of the deferred weight's rows (see ``weightProduct``).
