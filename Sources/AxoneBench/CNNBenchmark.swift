@@ -120,7 +120,7 @@ struct CNNBenchmark: ParsableCommand {
         let (backward, dense) = Self.stepProducts(images: images)
         func rate(_ products: [GemmBenchmark.Product]) -> (flops: Double, perSecond: Double) {
             let flops = Double(shards) * products.map(\.flops).reduce(0, +)
-            return (flops, flops / GemmBenchmark.shardedSeconds(products, shards: shards, repeats: options.repeats * 5))
+            return (flops, flops / GemmBenchmark.shardedSeconds([Array(repeating: products, count: shards)], repeats: options.repeats * 5))
         }
         let forwardFlops = Double(shards) * Self.convolutions.map { $0.flops(images: images) }.reduce(0, +)
         let forward = (flops: forwardFlops, perSecond: forwardFlops / (try forwardSeconds(images: images, shards: shards)))

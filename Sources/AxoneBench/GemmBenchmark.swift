@@ -3,8 +3,8 @@ import Axone
 import COpenBLAS
 
 /// sgemm GFLOP/s on a square product and on every GEMM of one MLP training step, run two ways:
-/// by OpenBLAS's own threads, and the way Axone's compiled step runs them (row shards side by side
-/// on the worker pool, each a single-threaded call). The faster way gives the epoch's GEMM floor.
+/// by OpenBLAS's own threads, and with the call shapes of Axone's compiled step (side by side on the
+/// worker pool, each a single-threaded call). The faster way gives the epoch's GEMM floor.
 struct GemmBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm", abstract: "sgemm GFLOP/s: 1024³ and the GEMMs of a 784-256-128-10 MLP step.")
@@ -52,11 +52,31 @@ struct GemmBenchmark: ParsableCommand {
         print(String(format: "one step: %.3f ms, %.1f GFLOP/s; epoch floor %.3f s", threaded * 1e3, flops / threaded / 1e9, threaded * steps))
 
         let shards = max(1, min(8, batch / 64))
-        let sharded = Self.shardedSeconds(stepProducts(rows: batch / shards), shards: shards, repeats: options.repeats * 20)
-        print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product): "
+        let sharded = Self.shardedSeconds(executorPhases(shards: shards), repeats: options.repeats * 20)
+        print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product%@): "
                      + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
-                     shards, batch / shards, Parallelism.threadCount, sharded * 1e3, flops / sharded / 1e9, sharded * steps))
+                     shards, batch / shards, Parallelism.threadCount, shards > 1 ? ", W₁ in blocks of rows" : "",
+                     sharded * 1e3, flops / sharded / 1e9, sharded * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
+    }
+
+    /// The step's products with the call shapes of Axone's compiled step at `shards` shards, as
+    /// phases (each a meeting point of the threads) of one list of products per shard. With more than
+    /// one shard, the first layer's forward product and weight gradient run over the whole batch, in
+    /// one block of W₁'s rows per shard (on multiples of 8 rows, as `CompiledModel` splits it): the
+    /// partial products `x[:, block]·W₁[block, :]` before the shards, `dW₁[block, :] = x[:, block]ᵀ·dZ₁`
+    /// after them; the shards run the rest on their own rows. The operands are contiguous (in the
+    /// step, `x[:, block]` is a column block of the batch).
+    func executorPhases(shards: Int) -> [[[Product]]] {
+        let rows = batch / shards, perShard = stepProducts(rows: rows)
+        guard shards > 1 else { return [[perShard]] }
+        let (inputs, width) = (784, 256), blocks = (inputs + 7) / 8
+        func boundary(_ s: Int) -> Int { min(inputs, blocks * s / shards * 8) }
+        let block = (0..<shards).map { boundary($0 + 1) - boundary($0) }
+        let forward = block.map { k in [Product(label: "fwd₁ block", m: batch, n: width, k: k, transposeA: false, transposeB: false)] }
+        let gradient = block.map { k in [Product(label: "dW₁ block", m: k, n: width, k: batch, transposeA: true, transposeB: false)] }
+        let firstLayer = perShard.prefix(2).map(\.label)
+        return [forward, Array(repeating: perShard.filter { !firstLayer.contains($0.label) }, count: shards), gradient]
     }
 
     /// The square product whose GFLOP/s on OpenBLAS's own threads is the sgemm peak.
@@ -70,13 +90,16 @@ struct GemmBenchmark: ParsableCommand {
         return peakProduct.flops / time(peakProduct, repeats: repeats)
     }
 
-    /// Median seconds of `products` run as Axone's compiled step runs them: `shards` row shards side
-    /// by side on the worker pool, each product a single-threaded call on the shard's own operands.
-    static func shardedSeconds(_ products: [Product], shards: Int, repeats: Int) -> Double {
-        let operands = products.map { Operands($0, copies: shards) }
+    /// Median seconds of `phases` (see ``executorPhases(shards:)``) run as Axone's compiled step runs
+    /// them: each phase's shards side by side on the worker pool, each product a single-threaded call
+    /// on the shard's own operands, the next phase after the last shard of this one.
+    static func shardedSeconds(_ phases: [[[Product]]], repeats: Int) -> Double {
+        let operands = phases.map { shards in shards.map { products in products.map { Operands($0) } } }
         return medianSeconds(repeats: repeats) {
-            Parallelism.parallelFor(shards) { shard in
-                for (product, operand) in zip(products, operands) { operand.multiply(product, copy: shard) }
+            for (phase, phaseOperands) in zip(phases, operands) {
+                Parallelism.parallelFor(phase.count) { shard in
+                    for (product, operand) in zip(phase[shard], phaseOperands[shard]) { operand.multiply(product) }
+                }
             }
         }
     }
@@ -84,9 +107,9 @@ struct GemmBenchmark: ParsableCommand {
     /// Times one product (median of `repeats`, 20 times more for small ones) and prints its line.
     @discardableResult
     static func time(_ product: Product, repeats: Int) -> Double {
-        let operands = Operands(product, copies: 1)
+        let operands = Operands(product)
         let seconds = medianSeconds(repeats: repeats * (product.m * product.n * product.k < 1 << 24 ? 20 : 1)) {
-            operands.multiply(product, copy: 0)
+            operands.multiply(product)
         }
         let flags = "\(product.transposeA ? "T" : "N")\(product.transposeB ? "T" : "N")"
         print(product.label.padding(toLength: 38, withPad: " ", startingAt: 0), " \(flags)  ",
@@ -95,27 +118,25 @@ struct GemmBenchmark: ParsableCommand {
     }
 }
 
-/// Random operands for `copies` independent instances of one product (one per shard).
+/// Random operands of one product, its own (each shard gets its own).
 final class Operands {
-    let a: [UnsafeMutableBufferPointer<Float>], b: [UnsafeMutableBufferPointer<Float>], c: [UnsafeMutableBufferPointer<Float>]
+    let a: UnsafeMutableBufferPointer<Float>, b: UnsafeMutableBufferPointer<Float>, c: UnsafeMutableBufferPointer<Float>
 
-    init(_ product: GemmBenchmark.Product, copies: Int) {
+    init(_ product: GemmBenchmark.Product) {
         var rng = SeededGenerator(seed: 1)
         func random(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
             let buffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: count)
             for i in buffer.indices { buffer[i] = Float.random(in: -1...1, using: &rng) }
             return buffer
         }
-        a = (0..<copies).map { _ in random(product.m * product.k) }
-        b = (0..<copies).map { _ in random(product.k * product.n) }
-        c = (0..<copies).map { _ in random(product.m * product.n) }
+        (a, b, c) = (random(product.m * product.k), random(product.k * product.n), random(product.m * product.n))
     }
 
-    deinit { for buffer in a + b + c { buffer.deallocate() } }
+    deinit { for buffer in [a, b, c] { buffer.deallocate() } }
 
-    func multiply(_ p: GemmBenchmark.Product, copy: Int) {
+    func multiply(_ p: GemmBenchmark.Product) {
         Float.gemm(transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: 1,
-                   a: a[copy].baseAddress!, lda: p.transposeA ? p.m : p.k, b: b[copy].baseAddress!, ldb: p.transposeB ? p.k : p.n,
-                   beta: 0, c: c[copy].baseAddress!, ldc: p.n)
+                   a: a.baseAddress!, lda: p.transposeA ? p.m : p.k, b: b.baseAddress!, ldb: p.transposeB ? p.k : p.n,
+                   beta: 0, c: c.baseAddress!, ldc: p.n)
     }
 }
