@@ -75,8 +75,8 @@ struct GemmBenchmark: ParsableCommand {
         let block = (0..<shards).map { boundary($0 + 1) - boundary($0) }
         let forward = block.map { k in [Product(label: "fwd₁ block", m: batch, n: width, k: k, transposeA: false, transposeB: false)] }
         let gradient = block.map { k in [Product(label: "dW₁ block", m: k, n: width, k: batch, transposeA: true, transposeB: false)] }
-        let firstLayer = perShard.prefix(2).map(\.label)
-        return [forward, Array(repeating: perShard.filter { !firstLayer.contains($0.label) }, count: shards), gradient]
+        // `stepProducts` lists the first layer's two products first.
+        return [forward, Array(repeating: Array(perShard.dropFirst(2)), count: shards), gradient]
     }
 
     /// The square product whose GFLOP/s on OpenBLAS's own threads is the sgemm peak.
@@ -118,7 +118,7 @@ struct GemmBenchmark: ParsableCommand {
     }
 }
 
-/// Random operands of one product, its own (each shard gets its own).
+/// Random operands for one call of a product (each shard's call has its own).
 final class Operands {
     let a: UnsafeMutableBufferPointer<Float>, b: UnsafeMutableBufferPointer<Float>, c: UnsafeMutableBufferPointer<Float>
 
