@@ -70,12 +70,13 @@ struct GemmBenchmark: ParsableCommand {
     func executorPhases(shards: Int) -> [[[Product]]] {
         let rows = batch / shards, perShard = stepProducts(rows: rows)
         guard shards > 1 else { return [[perShard]] }
-        let (inputs, width) = (784, 256), blocks = (inputs + 7) / 8
+        // `stepProducts` lists the first layer's two products first: its forward product gives the
+        // layer's inputs (k) and width (n).
+        let (inputs, width) = (perShard[0].k, perShard[0].n), blocks = (inputs + 7) / 8
         func boundary(_ s: Int) -> Int { min(inputs, blocks * s / shards * 8) }
         let block = (0..<shards).map { boundary($0 + 1) - boundary($0) }
         let forward = block.map { k in [Product(label: "fwd₁ block", m: batch, n: width, k: k, transposeA: false, transposeB: false)] }
         let gradient = block.map { k in [Product(label: "dW₁ block", m: k, n: width, k: batch, transposeA: true, transposeB: false)] }
-        // `stepProducts` lists the first layer's two products first.
         return [forward, Array(repeating: Array(perShard.dropFirst(2)), count: shards), gradient]
     }
 
