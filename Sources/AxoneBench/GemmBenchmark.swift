@@ -51,13 +51,20 @@ struct GemmBenchmark: ParsableCommand {
         let flops = products.map(\.flops).reduce(0, +)
         print(String(format: "one step: %.3f ms, %.1f GFLOP/s; epoch floor %.3f s", threaded * 1e3, flops / threaded / 1e9, threaded * steps))
 
-        let shards = max(1, min(8, batch / 64))
-        let sharded = Self.shardedSeconds(executorPhases(shards: shards), repeats: options.repeats * 20)
+        let shards = max(1, min(8, batch / 64)), phases = executorPhases(shards: shards)
+        let sharded = Self.shardedSeconds(phases, repeats: options.repeats * 20)
         print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product%@): "
                      + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
                      shards, batch / shards, Parallelism.threadCount, shards > 1 ? ", W₁ in blocks of rows" : "",
                      sharded * 1e3, flops / sharded / 1e9, sharded * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
+        if phases.count == 3 {
+            // The same phases one at a time, named as `AxoneBench mlp --profile` names the step's.
+            let names = ["deferred product", "forward/backward", "update"]
+            print("floor by phase, as Axone runs it (ms per epoch): " + zip(names, phases).map { name, phase in
+                "\(name) " + String(format: "%.1f", Self.shardedSeconds([phase], repeats: options.repeats * 20) * steps * 1e3)
+            }.joined(separator: ", "))
+        }
     }
 
     /// The step's products with the call shapes of Axone's compiled step at `shards` shards, as

@@ -23,6 +23,8 @@ struct MLPBenchmark: ParsableCommand {
     @OptionGroup var cluster: DistributedOptions
     @Option(help: "Heads on the 784-256-128 trunk: 1 (the peers' MLP) or 2 (seed 000's multi-task graph: classes and groups).")
     var heads = 1
+    @Flag(help: "After each epoch, print its training steps' time by phase (TrainingProfiler), to set beside `AxoneBench gemm`'s floor by phase.")
+    var profile = false
 
     func validate() throws {
         guard heads == 1 || heads == 2 else { throw ValidationError("--heads must be 1 or 2") }
@@ -39,9 +41,9 @@ struct MLPBenchmark: ParsableCommand {
         let model = try makeModel()
         job?.synchronize(model)
         let epochSeconds = heads == 1
-            ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints)
+            ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints, profiles: profile)
             : try timedFit(model, on: try MultiTensorDataset(inputs: [train.allImages()], targets: try Self.multiTaskTargets(train)),
-                           epochs: epochs, batchSize: batch, seed: seed, prints: prints)
+                           epochs: epochs, batchSize: batch, seed: seed, prints: prints, profiles: profile)
         if let job {
             job.reportAllReduce(of: model, steps: epochs * ((train.count + batch - 1) / batch))
             guard prints else { return }

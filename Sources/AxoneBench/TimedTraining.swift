@@ -2,16 +2,28 @@ import Axone
 import Foundation
 
 /// Trains `model` on `data` with Adam 1e-3 and softmax cross-entropy (the peers' task), timing each
-/// epoch and printing its line when `prints`. Returns the seconds of each epoch.
+/// epoch and printing its line when `prints`; with `profiles`, each epoch's line is followed by its
+/// steps' phases (see ``TrainingProfiler``) in milliseconds per epoch. Returns the seconds of each epoch.
 func timedFit<Data: BatchProvider>(_ model: Model<Float>, on data: Data, epochs: Int, batchSize: Int, seed: UInt64,
-                                   prints: Bool = true) throws -> [Double] where Data.Scalar == Float {
+                                   prints: Bool = true, profiles: Bool = false) throws -> [Double] where Data.Scalar == Float {
     var epochSeconds: [Double] = []
     var last = DispatchTime.now()
-    let timer = LambdaCallback<Float>(onEpochStart: { _, _ in last = DispatchTime.now() }) { epoch, logs, _ in
+    let profiler = profiles ? TrainingProfiler() : nil
+    model.trainingProfiler = profiler
+    defer { model.trainingProfiler = nil }
+    let timer = LambdaCallback<Float>(onEpochStart: { _, _ in
+        profiler?.reset()
+        last = DispatchTime.now()
+    }) { epoch, logs, _ in
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
         epochSeconds.append(seconds)
         guard prints else { return }
         print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
+        if let profiler {
+            print("  phases (ms per epoch): " + TrainingProfiler.Phase.allCases.map {
+                "\($0) \(String(format: "%.1f", profiler.seconds(in: $0) * 1e3))"
+            }.joined(separator: ", ") + String(format: "; steps %.1f of %.1f", profiler.totalSeconds * 1e3, seconds * 1e3))
+        }
     }
     try model.fit(data, epochs: epochs, batchSize: batchSize, callbacks: [timer], verbose: .silent, seed: seed)
     return epochSeconds

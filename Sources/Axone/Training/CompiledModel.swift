@@ -179,12 +179,13 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     ///
     /// In data-parallel training the rows are this process's share of a global batch of
     /// `parallel.rows`: the losses and gradients are scaled by that batch's size, and the shards'
-    /// sums, summed over all processes, update the parameters.
+    /// sums, summed over all processes, update the parameters. With `profiler`, the step's phases
+    /// are timed there (its clock started by the caller).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                    configuration: TrainingConfiguration, parallel: (rows: Int, training: DataParallelTraining<Scalar>)? = nil,
-                   outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
+                   profiler: TrainingProfiler? = nil, outputLosses: inout [Double]) -> (loss: Scalar, outputs: [Tensor<Scalar>])? {
         guard case .success(let graph) = trace else { return nil }
         let objectives = configuration.objectives
         guard losses.setUp(objectives) else { return nil }
@@ -233,13 +234,16 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                                      gradient: programs[0].parameterGradient(deferred.weight)!.baseAddress!, m: deferred.rows,
                                      k: shape[0], n: shape[1], beta: penalized ? 1 : 0)
             }
+            profiler?.lap(.bookkeeping)
             if weightProduct != nil {
                 // x·W for the whole batch, one partial product per block of W's rows.
                 if partialBody == nil { partialBody = { [unowned self] in self.computePartialProduct($0) } }
                 Parallelism.parallelForStored(shards, partialBody!)
+                profiler?.lap(.deferredProduct)
             }
             if shardBody == nil { shardBody = { [unowned self] in self.runShard($0) } }
             Parallelism.parallelForStored(shards, shardBody!)
+            profiler?.lap(.forwardBackward)
             if let parallel {
                 // The deferred weight's gradient, whole, before the buckets that carry it start.
                 if shardStep.deferred != nil {
@@ -247,6 +251,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
                     Parallelism.parallelForStored(shards, productBody!)
                 }
                 shardStep.buckets!.finish(losses: shardLosses, training: parallel.training)
+                profiler?.lap(.update)
             }
             let summedShards = parallel == nil ? shards : 1
             outputLosses.removeAll(keepingCapacity: true)
@@ -260,8 +265,10 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
             if let regularization = configuration.regularization {
                 loss += addPenalty(regularization, graph, programs[0], overwriting: updatedByBlocks)
             }
+            profiler?.lap(.bookkeeping)
             update(graph, parallel == nil ? programs : [programs[0]], optimizer: configuration.optimizer,
                    deferredWeight: updatedByBlocks)
+            profiler?.lap(.update)
             gatherOutputs(programs, rows: rows)
             return (loss, outputs)
         }

@@ -176,6 +176,8 @@ extension Model {
                 parallel?.keepRestoredMetricsOnProcessZero(&totals)
             }
             for (step, positions) in batches.enumerated().dropFirst(resumed?.step ?? 0) {
+                let profiler = trainingProfiler
+                profiler?.beginStep()
                 select(positions, into: &batch)
                 data.batch(batch[...], inputs: &inputs, targets: &targets)
                 // The next batch is announced while this one trains (its examples may be read meanwhile).
@@ -183,11 +185,12 @@ extension Model {
                     select(batches[step + 1], into: &nextBatch)
                     data.prefetch(nextBatch[...])
                 }
+                profiler?.lap(.batch)
                 let weights = classWeight.map { Model.sampleWeights(for: targets[0], classWeight: $0) }
                 if let parallel { parallel.stopRequested = usage.takeInterruption() }
                 let loss = try trainStep(inputs, targets, sampleWeights: weights, executor: executor, configuration: configuration,
                                          parameters: parameters, parallel: parallel.map { (rows: positions.count, training: $0) },
-                                         outputs: &outputs, outputLosses: &outputLosses)
+                                         profiler: profiler, outputs: &outputs, outputLosses: &outputLosses)
                 configuration.maxNorm?.apply(to: parameters)
                 let value = Double(loss)
                 if let warning = divergence.check(loss: value, epoch: epoch, step: step,
@@ -204,6 +207,7 @@ extension Model {
                     try checkParametersAfterCallbacks()
                 }
                 display.batchDidEnd(epoch: epoch, step: step, loss: totals.meanLoss)
+                profiler?.endStep()
                 if parallel?.stopAgreed ?? usage.takeInterruption() {
                     parallel?.sumMetrics(&totals)
                     throw TrainingError.interrupted(EpochProgress(epoch: epoch, step: step + 1, totals: totals))
@@ -245,11 +249,11 @@ extension Model {
     private func trainStep(_ inputs: [Tensor<Scalar>], _ targets: [Tensor<Scalar>], sampleWeights: Tensor<Scalar>?,
                            executor: CompiledModel<Scalar>?, configuration: TrainingConfiguration,
                            parameters: [(name: String, variable: Variable<Scalar>)],
-                           parallel: (rows: Int, training: DataParallelTraining<Scalar>)?,
+                           parallel: (rows: Int, training: DataParallelTraining<Scalar>)?, profiler: TrainingProfiler?,
                            outputs: inout [Tensor<Scalar>], outputLosses: inout [Double]) throws -> Scalar {
         if let executor, let (loss, results) = executor.trainStep(inputs, targets, sampleWeights: sampleWeights,
                                                                   configuration: configuration, parallel: parallel,
-                                                                  outputLosses: &outputLosses) {
+                                                                  profiler: profiler, outputLosses: &outputLosses) {
             outputs.append(contentsOf: results)
             return loss
         }
@@ -265,9 +269,11 @@ extension Model {
         if let penalty = configuration.regularization?.penalty(parameters) { loss = loss + (share.map { penalty * $0 } ?? penalty) }
         zeroGradients()
         try loss.backward()
+        profiler?.lap(.forwardBackward)
         var values = [loss.value.scalar] + (objectives.count == 1 ? [] : losses.map { $0.value.scalar })
         parallel?.training.exchange(parameters, &values)
         configuration.optimizer.step(parameters)
+        profiler?.lap(.update)
         outputs.append(contentsOf: results.lazy.map(\.value))
         outputLosses = values.dropFirst().map { Double($0) }
         return values[0]

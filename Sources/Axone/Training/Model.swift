@@ -68,6 +68,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// Makes `fit` train data-parallel with the other processes it connects (see ``GradientSynchronizer``).
     public var gradientSynchronizer: GradientSynchronizer?
 
+    /// Set to a ``TrainingProfiler`` to have `fit` record where its training steps' time goes;
+    /// `nil` (the default) records nothing.
+    public var trainingProfiler: TrainingProfiler?
+
     /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
     let graph: LayerGraph<Scalar>?
 
