@@ -41,7 +41,7 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
     public func forward(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext) {
         let (x, w) = (inputs[0], inputs[1])
         let (m, k, n) = (x.shape[0], x.shape[1], w.shape[1])
-        affine(inputs, into: output, context) { z in
+        affine(bias: Self.bias(inputs), into: output.buffer, columns: n, context) { z in
             if m > 0 && n > 0 && k > 0 {
                 context.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: x.pointer, lda: k,
                              b: w.pointer, ldb: n, beta: 1, c: z.baseAddress!, ldc: n)
@@ -51,28 +51,43 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
 
     /// The forward pass from products computed elsewhere: `y = f(b + P₀ + P₁ + …)` for `x·W` split
     /// into the partial products `partials` (shaped like the output, this call's rows of each),
-    /// added in order onto the bias rows. `inputs` are the call's; `x` and `W` are not read.
+    /// added in order onto the bias rows. `inputs` are the call's; `x` and `W` are not read. Runs
+    /// in tiles of rows of ``sumTileElements`` elements or fewer, each finished while it is in the
+    /// L1 cache (the same sums as over the whole output at once).
     func forward(_ inputs: [Operand<Scalar>], summing partials: PartialProducts<Scalar>, into output: Operand<Scalar>,
                  _ context: PrimitiveContext) {
-        affine(inputs, into: output, context) { z in
-            for index in 0..<partials.count {
-                Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride, count: output.count), into: z)
+        let (m, n) = (output.shape[0], output.shape[1]), tileRows = Swift.max(1, Self.sumTileElements / Swift.max(n, 1))
+        for first in stride(from: 0, to: m, by: tileRows) {
+            let tile = UnsafeMutableBufferPointer(rebasing: output.buffer[first * n..<Swift.min(m, first + tileRows) * n])
+            affine(bias: Self.bias(inputs), into: tile, columns: n, context) { z in
+                for index in 0..<partials.count {
+                    Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride + first * n, count: z.count), into: z)
+                }
             }
         }
     }
 
-    /// `y = f(z)` where `z` starts as the bias rows (or zeros without a bias) and `addProduct` adds
-    /// `x·W` to it; `z` is the output itself without an activation, else the workspace.
-    private func affine(_ inputs: [Operand<Scalar>], into output: Operand<Scalar>, _ context: PrimitiveContext,
-                        addProduct: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
-        let z = activation == nil ? output.buffer : context.scratch(output.count, as: Scalar.self)
-        if inputs.count == 3 {
-            fillRows(z.baseAddress!, rows: output.shape[0], columns: output.shape[1], with: inputs[2].pointer)
+    /// The most elements in a tile of rows of ``forward(_:summing:into:_:)`` (16 KiB of `Float`).
+    static var sumTileElements: Int { 4096 }
+
+    /// The bias among a call's inputs, if it has one.
+    private static func bias(_ inputs: [Operand<Scalar>]) -> UnsafePointer<Scalar>? {
+        inputs.count == 3 ? UnsafePointer(inputs[2].pointer) : nil
+    }
+
+    /// `y = f(z)` for rows `y` of the output (`columns` wide), where `z` starts as the bias rows (or
+    /// zeros without a bias) and `addProduct` adds `x·W` to it; `z` is `y` itself without an
+    /// activation, else the workspace.
+    private func affine(bias: UnsafePointer<Scalar>?, into y: UnsafeMutableBufferPointer<Scalar>, columns: Int,
+                        _ context: PrimitiveContext, addProduct: (UnsafeMutableBufferPointer<Scalar>) -> Void) {
+        let z = activation == nil ? y : context.scratch(y.count, as: Scalar.self)
+        if let bias, !z.isEmpty {
+            fillRows(z.baseAddress!, rows: z.count / columns, columns: columns, with: bias)
         } else {
             Scalar.fill(0, into: z)
         }
         addProduct(z)
-        if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: output.buffer) }
+        if let activation { Scalar.apply(activation.function, UnsafeBufferPointer(z), into: y) }
     }
 
     /// The partial product `x[:, rows]·W[rows, :]` (`[m, n]`, for `x [m, k]` and `W [k, n]`) written
