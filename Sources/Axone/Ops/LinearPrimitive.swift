@@ -57,9 +57,10 @@ public struct LinearPrimitive<Scalar: TensorScalar>: Primitive {
     func forward(_ inputs: [Operand<Scalar>], summing partials: PartialProducts<Scalar>, into output: Operand<Scalar>,
                  _ context: PrimitiveContext) {
         let (m, n) = (output.shape[0], output.shape[1]), tileRows = Swift.max(1, Self.sumTileElements / Swift.max(n, 1))
+        let bias = Self.bias(inputs)
         for first in stride(from: 0, to: m, by: tileRows) {
             let tile = UnsafeMutableBufferPointer(rebasing: output.buffer[first * n..<Swift.min(m, first + tileRows) * n])
-            affine(bias: Self.bias(inputs), into: tile, columns: n, context) { z in
+            affine(bias: bias, into: tile, columns: n, context) { z in
                 for index in 0..<partials.count {
                     Scalar.accumulate(UnsafeBufferPointer(start: partials.base + index * partials.stride + first * n, count: z.count), into: z)
                 }

@@ -3,7 +3,8 @@ import Foundation
 /// Splits the wall-clock time of `fit`'s training steps among their phases, so that one can see
 /// where a step goes (for instance against the GEMM floor that `AxoneBench gemm` prints by phase).
 ///
-/// Give one to a model (``Model/trainingProfiler``) and read it after, or during, `fit`:
+/// Give one to a model (``Model/trainingProfiler``) and read it after `fit`, or from a callback
+/// during it (callbacks run on `fit`'s thread; one `fit` at a time may use a profiler):
 /// ```swift
 /// let profiler = TrainingProfiler()
 /// model.trainingProfiler = profiler
@@ -13,7 +14,7 @@ import Foundation
 /// Recording reads the clock a few times per step; without a profiler (the default) `fit` reads
 /// none. Validation and evaluation are not recorded. Each phase is timed on the thread that runs
 /// `fit`: a parallel phase counts from its start to its last thread's end.
-public final class TrainingProfiler: CustomStringConvertible, @unchecked Sendable {
+public final class TrainingProfiler: CustomStringConvertible {
     /// A part of a training step.
     public enum Phase: Int, CaseIterable, Sendable, CustomStringConvertible {
         /// Gathering the batch from the data set, and announcing the next one.
