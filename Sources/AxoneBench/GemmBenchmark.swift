@@ -59,8 +59,8 @@ struct GemmBenchmark: ParsableCommand {
                      sharded * 1e3, flops / sharded / 1e9, sharded * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
         if phases.count == 3 {
-            // The same phases one at a time, named as `AxoneBench mlp --profile` names the step's.
-            let names = ["deferred product", "forward/backward", "update"]
+            // The same phases one at a time, named by the profiler's phases (`AxoneBench mlp --profile`).
+            let names: [TrainingProfiler.Phase] = [.deferredProduct, .forwardBackward, .update]
             print("floor by phase, as Axone runs it (ms per epoch): " + zip(names, phases).map { name, phase in
                 "\(name) " + String(format: "%.1f", Self.shardedSeconds([phase], repeats: options.repeats * 20) * steps * 1e3)
             }.joined(separator: ", "))
