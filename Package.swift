@@ -56,6 +56,7 @@ let package = Package(
             name: "AxoneBench",
             dependencies: ["Axone", "AxoneDistributed", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneTutorials"]),
+        // The tests also call the C kernels directly, to compare the clones built for each x86-64 level.
+        .testTarget(name: "AxoneTests", dependencies: ["Axone", "AxoneONNX", "AxonePlayground", "AxoneTutorials", "CAxoneKernels"]),
     ]
 )

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #define AXONE_ADAM_LOOP(T, MIN, GRADIENT)                                                             \
+    AXONE_WIDE_LOOP(T)                                                                               \
     for (long i = 0; i < n; i++) {                                                                   \
         T gi = GRADIENT + coupled * p[i];                                                            \
         T mi = beta1 * m[i] + (1 - beta1) * gi;                                                      \
@@ -16,15 +17,19 @@
     }
 
 #define AXONE_ADAM(NAME, T, MIN)                                                                     \
-    AXONE_MULTIVERSION void NAME(T *restrict p, const T *restrict g, const T *restrict g2,           \
-                                 T *restrict m, T *restrict v, long n, T beta1, T beta2,             \
-                                 T step_size, T root_correction, T epsilon, T coupled, T shrink) {   \
+    static inline AXONE_INLINE void NAME##_body(T *restrict p, const T *restrict g, const T *restrict g2, \
+                                                T *restrict m, T *restrict v, long n, T beta1, T beta2, \
+                                                T step_size, T root_correction, T epsilon, T coupled, T shrink) { \
         if (g2) {                                                                                    \
             AXONE_ADAM_LOOP(T, MIN, (g[i] + g2[i]))                                                  \
         } else {                                                                                     \
             AXONE_ADAM_LOOP(T, MIN, g[i])                                                            \
         }                                                                                            \
-    }
+    }                                                                                                \
+    AXONE_WIDE_KERNEL(NAME,                                                                          \
+                      (T *restrict p, const T *restrict g, const T *restrict g2, T *restrict m, T *restrict v, \
+                       long n, T beta1, T beta2, T step_size, T root_correction, T epsilon, T coupled, T shrink), \
+                      (p, g, g2, m, v, n, beta1, beta2, step_size, root_correction, epsilon, coupled, shrink))
 
 AXONE_ADAM(axone_adam_f32, float, FLT_MIN)
 AXONE_ADAM(axone_adam_f64, double, DBL_MIN)
@@ -43,12 +48,19 @@ void axone_prefetch_rows(const unsigned char *bytes, long row_size, const long *
     for (long r = 0; r < count; r++) axone_prefetch_row(bytes + rows[r] * row_size, row_size);
 }
 
-AXONE_MULTIVERSION void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
-                                                  const long *restrict rows, long count, float divisor) {
+static inline AXONE_INLINE void axone_gather_scaled_bytes_body(float *restrict out, const unsigned char *restrict bytes,
+                                                               long row_size, const long *restrict rows, long count,
+                                                               float divisor) {
     for (long r = 0; r < count; r++) {
         if (r + AXONE_GATHER_PREFETCH_ROWS < count) axone_prefetch_row(bytes + rows[r + AXONE_GATHER_PREFETCH_ROWS] * row_size, row_size);
         const unsigned char *row = bytes + rows[r] * row_size;
         float *destination = out + r * row_size;
+        AXONE_WIDE_LOOP(float)
         for (long i = 0; i < row_size; i++) destination[i] = (float)row[i] / divisor;
     }
 }
+
+AXONE_WIDE_KERNEL(axone_gather_scaled_bytes,
+                  (float *restrict out, const unsigned char *restrict bytes, long row_size, const long *restrict rows,
+                   long count, float divisor),
+                  (out, bytes, row_size, rows, count, divisor))

@@ -15,18 +15,29 @@
 /// below 1e-30, is lost to rounding anyway.
 /// The gradient is `g`, or `g + g2` when `g2` is not null (two shards' gradients summed in the same
 /// pass, saving a pass over memory).
-void axone_adam_f32(float *restrict p, const float *restrict g, const float *restrict g2, float *restrict m,
-                    float *restrict v, long n, float beta1, float beta2, float step_size, float root_correction,
-                    float epsilon, float coupled, float shrink);
-void axone_adam_f64(double *restrict p, const double *restrict g, const double *restrict g2, double *restrict m,
-                    double *restrict v, long n, double beta1, double beta2, double step_size, double root_correction,
-                    double epsilon, double coupled, double shrink);
+typedef void axone_adam_f32_function(float *restrict p, const float *restrict g, const float *restrict g2,
+                                     float *restrict m, float *restrict v, long n, float beta1, float beta2,
+                                     float step_size, float root_correction, float epsilon, float coupled, float shrink);
+typedef void axone_adam_f64_function(double *restrict p, const double *restrict g, const double *restrict g2,
+                                     double *restrict m, double *restrict v, long n, double beta1, double beta2,
+                                     double step_size, double root_correction, double epsilon, double coupled,
+                                     double shrink);
+axone_adam_f32_function axone_adam_f32;
+axone_adam_f64_function axone_adam_f64;
 
 /// Row `r` of `out` (`row_size` floats) is row `rows[r]` of `bytes` divided by `divisor`, for r <
 /// `count` (pixels to floats). The rows of a shuffled batch are far apart in memory, so each row's
 /// cache lines are prefetched a few rows ahead of their conversion.
-void axone_gather_scaled_bytes(float *restrict out, const unsigned char *restrict bytes, long row_size,
-                               const long *restrict rows, long count, float divisor);
+typedef void axone_gather_scaled_bytes_function(float *restrict out, const unsigned char *restrict bytes, long row_size,
+                                                const long *restrict rows, long count, float divisor);
+axone_gather_scaled_bytes_function axone_gather_scaled_bytes;
+
+/// The clone of a kernel above compiled for x86-64 level `level`: 4 (AVX-512, 512-bit registers),
+/// 3 (AVX2 + FMA) or 0 (the baseline); NULL when this CPU cannot run it. The loader picks the
+/// highest for the kernel itself; these let the tests check that the clones agree.
+axone_adam_f32_function *axone_adam_f32_variant(int level);
+axone_adam_f64_function *axone_adam_f64_variant(int level);
+axone_gather_scaled_bytes_function *axone_gather_scaled_bytes_variant(int level);
 
 /// Requests the cache lines of rows `rows[0..<count]` of `bytes` (`row_size` bytes each), without
 /// waiting for them: a hint that the rows are read soon.

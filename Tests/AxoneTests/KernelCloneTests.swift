@@ -1,0 +1,110 @@
+import CAxoneKernels
+import Testing
+@testable import Axone
+
+/// The C kernels cloned for each x86-64 level (`AXONE_WIDE_KERNEL` in `multiversion.h`): the loader
+/// runs the highest this CPU has, so these tests call every clone the CPU can run and compare
+/// them. AVX-512 (512-bit registers) and AVX2 (256-bit, both with FMA) must give the same bits:
+/// each element is computed alone, whatever the vector width. The baseline has no FMA, so its
+/// moments round differently; it must agree within a few units in the last place.
+@Suite struct KernelCloneTests {
+    /// The levels whose clones this CPU can run, baseline first (always there).
+    static let levels = [0, 3, 4]
+    #if arch(x86_64)
+    /// The baseline and at least the AVX2 clone: every x86-64 host of this project has AVX2 and FMA.
+    static let leastClones = 2
+    #else
+    static let leastClones = 1
+    #endif
+
+    /// Buffers for one Adam step of `count` elements, from `seed`: parameters, two gradients and
+    /// both moments, with every 7th gradient 0 and every 5th moment tiny (so that the flush of
+    /// subnormal moments to zero runs too).
+    static func adamOperands<T: BinaryFloatingPoint>(_ count: Int, seed: UInt64, as: T.Type) -> [[T]] {
+        var generator = SeededGenerator(seed: seed)
+        func values(_ scale: Double, zeroEvery: Int? = nil) -> [T] {
+            (0..<count).map { index in
+                if let zeroEvery, index % zeroEvery == 0 { return 0 }
+                return T(scale * (2 * generator.nextUnit() - 1))
+            }
+        }
+        let tiny = T.leastNormalMagnitude * 2
+        var m = values(1e-2), v = values(1e-4).map { abs($0) }
+        for index in stride(from: 0, to: count, by: 5) { (m[index], v[index]) = (tiny, tiny) }
+        return [values(1), values(1e-1, zeroEvery: 7), values(1e-1, zeroEvery: 7), m, v]
+    }
+
+    /// Runs `kernel` on a copy of `operands` (p, g, g2, m, v), with `g2` or without, and returns p, m and v.
+    static func step<T>(_ operands: [[T]], addsSecondGradient: Bool,
+                        _ kernel: (UnsafeMutablePointer<T>, UnsafePointer<T>, UnsafePointer<T>?, UnsafeMutablePointer<T>,
+                                   UnsafeMutablePointer<T>, Int) -> Void) -> [[T]] {
+        var (p, m, v) = (operands[0], operands[3], operands[4])
+        operands[1].withUnsafeBufferPointer { g in
+            operands[2].withUnsafeBufferPointer { g2 in
+                kernel(&p, g.baseAddress!, addsSecondGradient ? g2.baseAddress! : nil, &m, &v, p.count)
+            }
+        }
+        return [p, m, v]
+    }
+
+    /// The largest difference between corresponding buffers of `a` and `b`, each relative to the
+    /// largest magnitude in its buffer (a moment near 0 is a difference of two terms, so an
+    /// element's own magnitude is no scale for its rounding).
+    static func largestRelativeDifference<T: BinaryFloatingPoint>(_ a: [[T]], _ b: [[T]]) -> T {
+        zip(a, b).map { x, y in
+            let scale = x.map { abs($0) }.max() ?? 1
+            return zip(x, y).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+        }.max() ?? 0
+    }
+
+    /// Adam (PyTorch's form, with both weight decays at once) in Float: AVX-512 and AVX2 clones
+    /// bit-identical; the baseline within 1e-6 of each buffer's largest magnitude (Float, p, m and v).
+    @Test(arguments: [false, true]) func adamClonesAgreeInFloat(addsSecondGradient: Bool) throws {
+        let operands = Self.adamOperands(1_037, seed: 11, as: Float.self)
+        let results = Self.levels.compactMap { level in
+            axone_adam_f32_variant(Int32(level)).map { kernel in
+                Self.step(operands, addsSecondGradient: addsSecondGradient) { p, g, g2, m, v, n in
+                    kernel(p, g, g2, m, v, n, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999)
+                }
+            }
+        }
+        try #require(results.count >= Self.leastClones)
+        #expect(results[0] != [operands[0], operands[3], operands[4]], "the step changed nothing")
+        for result in results.dropFirst(2) { #expect(result == results[1]) }
+        #expect(Self.largestRelativeDifference(results[0], results[1]) <= 1e-6)
+    }
+
+    /// The same in Double: AVX-512 and AVX2 bit-identical; the baseline within 1e-15 of each buffer's largest magnitude.
+    @Test func adamClonesAgreeInDouble() throws {
+        let operands = Self.adamOperands(1_037, seed: 12, as: Double.self)
+        let results = Self.levels.compactMap { level in
+            axone_adam_f64_variant(Int32(level)).map { kernel in
+                Self.step(operands, addsSecondGradient: true) { p, g, g2, m, v, n in
+                    kernel(p, g, g2, m, v, n, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999)
+                }
+            }
+        }
+        try #require(results.count >= Self.leastClones)
+        for result in results.dropFirst(2) { #expect(result == results[1]) }
+        #expect(Self.largestRelativeDifference(results[0], results[1]) <= 1e-15)
+    }
+
+    /// Pixels to floats: every clone gives `Float(byte) / 255` exactly (a correctly rounded
+    /// division, no FMA involved), rows gathered in the order asked, over rows whose length is
+    /// not a multiple of the vector width.
+    @Test func gatherClonesGiveTheSameBits() throws {
+        let rowSize = 787, rowCount = 9
+        let bytes = (0..<rowSize * rowCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 / 255) }
+        let rows = [8, 0, 3, 3, 7, 1]
+        let expected = rows.flatMap { row in (0..<rowSize).map { Float(bytes[row * rowSize + $0]) / 255 } }
+        var clones = 0
+        for level in Self.levels {
+            guard let kernel = axone_gather_scaled_bytes_variant(Int32(level)) else { continue }
+            var out = [Float](repeating: .nan, count: rows.count * rowSize)
+            kernel(&out, bytes, rowSize, rows, rows.count, 255)
+            #expect(out == expected, "level \(level)")
+            clones += 1
+        }
+        #expect(clones >= Self.leastClones)
+    }
+}
