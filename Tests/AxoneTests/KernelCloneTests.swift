@@ -107,4 +107,74 @@ import Testing
         }
         #expect(clones >= Self.leastClones)
     }
+
+    /// Values for the streaming kernels: random of both signs, with −0, +0, ±∞, NaN, subnormals
+    /// and the largest finite value among them; `count` is not a multiple of any vector width.
+    static func streamingValues<T: BinaryFloatingPoint>(_ count: Int, seed: UInt64, as: T.Type) -> [T] {
+        var generator = SeededGenerator(seed: seed)
+        let special: [T] = [-0.0, 0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        return (0..<count).map { index in index % 9 == 4 ? special[(index / 9) % special.count] : T(2 * generator.nextUnit() - 1) }
+    }
+
+    /// Whether `a` and `b` hold the same bits (NaN included).
+    static func sameBits<T: BinaryFloatingPoint>(_ a: [T], _ b: [T]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0 == $1 ? $0.sign == $1.sign : ($0.isNaN && $1.isNaN) }
+    }
+
+    /// One level's clones of the streaming kernels, called through Swift closures.
+    struct StreamingClones<T> {
+        let accumulate: (UnsafeMutablePointer<T>, UnsafePointer<T>, Int) -> Void
+        let relu: (UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void
+        let reluDerivative: (UnsafePointer<T>, UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void
+        let sumRows: (UnsafePointer<T>, Int, Int, UnsafeMutablePointer<T>) -> Void
+    }
+
+    /// Every clone of the streaming kernels (sum, ReLU, ReLU's pullback, column sums) gives what
+    /// the Swift loops they replace give, to the bit (−0 → +0 and NaN → 0 under ReLU included).
+    @Test func streamingClonesMatchTheSwiftLoopsInFloat() {
+        checkStreamingClones(Float.self) { level in
+            guard let a = axone_accumulate_f32_variant(level), let r = axone_relu_f32_variant(level),
+                  let d = axone_relu_derivative_f32_variant(level), let s = axone_sum_rows_f32_variant(level) else { return nil }
+            return StreamingClones(accumulate: { a($0, $1, $2) }, relu: { r($0, $1, $2) }, reluDerivative: { d($0, $1, $2, $3) },
+                                   sumRows: { s($0, $1, $2, $3) })
+        }
+    }
+
+    /// The same in Double.
+    @Test func streamingClonesMatchTheSwiftLoopsInDouble() {
+        checkStreamingClones(Double.self) { level in
+            guard let a = axone_accumulate_f64_variant(level), let r = axone_relu_f64_variant(level),
+                  let d = axone_relu_derivative_f64_variant(level), let s = axone_sum_rows_f64_variant(level) else { return nil }
+            return StreamingClones(accumulate: { a($0, $1, $2) }, relu: { r($0, $1, $2) }, reluDerivative: { d($0, $1, $2, $3) },
+                                   sumRows: { s($0, $1, $2, $3) })
+        }
+    }
+
+    /// Runs the clones of every level this CPU has (`clones(level)`, nil when it has not) against the Swift loops.
+    func checkStreamingClones<T: BinaryFloatingPoint>(_: T.Type, _ clones: (Int32) -> StreamingClones<T>?) {
+        let (rows, columns) = (7, 45)
+        let x = Self.streamingValues(rows * columns, seed: 21, as: T.self), dy = Self.streamingValues(rows * columns, seed: 22, as: T.self)
+        let sum = zip(x, dy).map { $0 + $1 }
+        let relued = x.map { $0 > 0 ? $0 : 0 }
+        let pulledBack = zip(x, dy).map { $0 > 0 ? $1 : 0 }
+        var columnSums = Array(x[0..<columns])
+        for row in 1..<rows { for column in 0..<columns { columnSums[column] += x[row * columns + column] } }
+        var count = 0
+        for level in Self.levels.map(Int32.init) {
+            guard let kernels = clones(level) else { continue }
+            var y = dy
+            kernels.accumulate(&y, x, x.count)
+            #expect(Self.sameBits(y, sum), "accumulate, level \(level)")
+            y = dy
+            kernels.relu(x, &y, x.count)
+            #expect(Self.sameBits(y, relued), "ReLU, level \(level)")
+            kernels.reluDerivative(x, dy, &y, x.count)
+            #expect(Self.sameBits(y, pulledBack), "ReLU's pullback, level \(level)")
+            var sums = [T](repeating: .nan, count: columns)
+            kernels.sumRows(x, rows, columns, &sums)
+            #expect(Self.sameBits(sums, columnSums), "column sums, level \(level)")
+            count += 1
+        }
+        #expect(count >= Self.leastClones)
+    }
 }

@@ -33,6 +33,16 @@ import Testing
         #expect(Tensor<Double>.ones([4, 2, 3]).summed(toShape: [2, 1]).scalars == [12, 12])
     }
 
+    /// The arg-max of each row: the first of equal largest values, all-negative rows, the largest
+    /// at either end, and a NaN never chosen over a number before it (a NaN first stays chosen:
+    /// no number compares larger), in Float and Double.
+    @Test func argmaxRowsPicksTheFirstLargest() {
+        let scalars: [Double] = [3, 1, 3, 0, -5, -2, -9, -2, .nan, 1, 2, 0, 0, 1, .nan, 7, -1, -1, -1, -1]
+        #expect(Tensor<Double>(shape: [5, 4], scalars: scalars).argmaxRows() == [0, 1, 0, 3, 0])
+        #expect(Tensor<Float>(shape: [5, 4], scalars: scalars.map { Float($0) }).argmaxRows() == [0, 1, 0, 3, 0])
+        #expect(Tensor<Float>(shape: [2, 1], scalars: [4, -4]).argmaxRows() == [0, 0])
+    }
+
     /// SPEC §8 (seed 003:1004-1057): softmax of equal logits is 1/K even for huge logits.
     @Test func softmaxIsStableForHugeLogits() {
         let x = Tensor<Float>(shape: [2, 4], repeating: 1e30)

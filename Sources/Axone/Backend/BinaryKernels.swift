@@ -1,3 +1,5 @@
+import CAxoneKernels
+
 /// An element-wise binary arithmetic operator.
 public enum BinaryOperator: Sendable, Hashable {
     /// `a + b`, `a − b`, `a · b`, `a / b`, `max(a, b)` and `min(a, b)`.
@@ -32,6 +34,9 @@ extension TensorScalar {
     public static func accumulate(_ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>) {
         precondition(x.count == y.count, "accumulate: \(x.count) values into \(y.count)")
         guard let px = x.baseAddress, let py = y.baseAddress else { return }
+        // The C kernels run in 256- or 512-bit registers where the CPU has them (same sums).
+        if Self.self == Float.self { return axone_accumulate_f32(py.rebound(to: Float.self), px.rebound(to: Float.self), x.count) }
+        if Self.self == Double.self { return axone_accumulate_f64(py.rebound(to: Double.self), px.rebound(to: Double.self), x.count) }
         for i in 0..<x.count { py[i] += px[i] }
     }
 

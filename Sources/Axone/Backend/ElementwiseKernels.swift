@@ -1,3 +1,5 @@
+import CAxoneKernels
+
 /// A scalar function applied element by element, with its derivative rule.
 ///
 /// The derivative of `step` and `sign` is zero almost everywhere (their true derivative is a
@@ -79,7 +81,13 @@ extension TensorScalar {
         case .sign: for i in 0..<n { y[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
         case .sigmoid: for i in 0..<n { y[i] = stableSigmoid(x[i]) }
         case .tanh: for i in 0..<n { y[i] = .tanh(x[i]) }
-        case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .relu:
+            // The C kernels run in 256- or 512-bit registers where the CPU has them (same results).
+            if let px = x.baseAddress, let py = y.baseAddress {
+                if Self.self == Float.self { return axone_relu_f32(px.rebound(to: Float.self), py.rebound(to: Float.self), n) }
+                if Self.self == Double.self { return axone_relu_f64(px.rebound(to: Double.self), py.rebound(to: Double.self), n) }
+            }
+            for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
         case .leakyRelu(let a): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : a * x[i] }
         case .elu(let a): for i in 0..<n { y[i] = x[i] > 0 ? x[i] : a * .expMinusOne(x[i]) }
         case .selu:
@@ -111,7 +119,16 @@ extension TensorScalar {
         case .step, .sign: for i in 0..<n { dx[i] = 0 }
         case .sigmoid: for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
-        case .relu: for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : 0 }
+        case .relu:
+            if let px = x.baseAddress, let pdy = dy.baseAddress, let pdx = dx.baseAddress {
+                if Self.self == Float.self {
+                    return axone_relu_derivative_f32(px.rebound(to: Float.self), pdy.rebound(to: Float.self), pdx.rebound(to: Float.self), n)
+                }
+                if Self.self == Double.self {
+                    return axone_relu_derivative_f64(px.rebound(to: Double.self), pdy.rebound(to: Double.self), pdx.rebound(to: Double.self), n)
+                }
+            }
+            for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : 0 }
         case .leakyRelu(let a): for i in 0..<n { let g = dy[i]; dx[i] = x[i] > 0 ? g : a * g }
         case .elu(let a): for i in 0..<n { let g = dy[i], v = y[i]; dx[i] = x[i] > 0 ? g : g * (v + a) }
         case .selu:

@@ -1,3 +1,5 @@
+import CAxoneKernels
+
 /// How a reduction combines the elements along an axis.
 public enum ReductionOperator: Sendable, Hashable {
     /// The sum, the largest or the smallest of the elements.
@@ -14,6 +16,15 @@ extension TensorScalar {
             let src = px + o * count * inner, dst = po + o * inner
             if count == 0 {
                 for i in 0..<inner { dst[i] = op == .sum ? 0 : .nan }
+                continue
+            }
+            // Sums in the C kernels, in 256- or 512-bit registers where the CPU has them (same order, same bits).
+            if op == .sum, Self.self == Float.self {
+                axone_sum_rows_f32(src.rebound(to: Float.self), count, inner, dst.rebound(to: Float.self))
+                continue
+            }
+            if op == .sum, Self.self == Double.self {
+                axone_sum_rows_f64(src.rebound(to: Double.self), count, inner, dst.rebound(to: Double.self))
                 continue
             }
             for i in 0..<inner { dst[i] = src[i] }
@@ -35,8 +46,13 @@ extension TensorScalar {
         guard let base = x.baseAddress else { return }
         for r in 0..<rows {
             let row = base + r * columns
-            var best = 0
-            for j in 1..<Swift.max(columns, 1) where row[j] > row[best] { best = j }
+            // Selects instead of a branch on each comparison, which a network's outputs make unpredictable.
+            var best = 0, largest = columns > 0 ? row[0] : 0
+            for j in 1..<Swift.max(columns, 1) {
+                let value = row[j], larger = value > largest
+                best = larger ? j : best
+                largest = larger ? value : largest
+            }
             indices[r] = best
         }
     }

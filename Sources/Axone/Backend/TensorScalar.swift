@@ -78,6 +78,16 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, LosslessStrin
 }
 
 extension TensorScalar {
+    /// The value rounded toward zero, as `Int(_:)` gives it, through `Float`'s or `Double`'s own
+    /// conversion: `Int(_:)` on a generic floating-point value takes the standard library's generic
+    /// path, which costs about as much as the rest of a batch's metrics.
+    /// - Precondition: the value is finite and within `Int`'s range.
+    var truncatedInt: Int {
+        if Self.self == Float.self { return Int(unsafeBitCast(self, to: Float.self)) }
+        if Self.self == Double.self { return Int(unsafeBitCast(self, to: Double.self)) }
+        return Int(self)
+    }
+
     /// The multiply-adds (`m·n·k`) up to which ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
     /// runs Axone's own kernel instead of BLAS: a 16×32×64 product, where BLAS's call and packing
     /// cost about as much as the arithmetic.

@@ -45,7 +45,7 @@ extension Loss {
             if targets.rank == 1 {
                 Scalar.fill(off, into: distribution)
                 for i in 0..<t.count {
-                    let label = t[i], k = Int(label)
+                    let label = t[i], k = label.truncatedInt
                     precondition(Scalar(k) == label && k >= 0 && k < classes, "loss: label \(label) is not a class index in 0..<\(classes)")
                     distribution[i * classes + k] = on
                 }

@@ -39,7 +39,12 @@ open class Optimizer {
     /// The number of steps taken so far (t in the bias corrections).
     public internal(set) var iterations = 0
     /// Per-parameter slots, keyed by parameter name: a `SlotStorage<Scalar>` each, stored type-erased.
-    private var slots: [String: Any] = [:]
+    private var slots: [String: Any] = [:] {
+        didSet { slotsVersion &+= 1 }
+    }
+    /// Changes whenever slots are created, restored or forgotten: a caller that keeps the buffers
+    /// of ``slotBuffers(for:size:rule:as:)`` (the compiled step) asks again only then.
+    private(set) var slotsVersion = 0
 
     /// Creates an optimiser with step size `learningRate`; ``validate()`` checks it.
     public init(learningRate: Double) {

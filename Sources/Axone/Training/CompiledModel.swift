@@ -468,13 +468,13 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         candidateSignature.removeAll(keepingCapacity: true)
         candidateSignature.append(UnsafeMutableRawPointer(bitPattern: programs.count))
         candidateSignature.append(UnsafeMutableRawPointer(bitPattern: (deferredWeight ?? -1) + 1))
+        // The slots' buffers keep their addresses until the optimiser's slots change (its version).
+        candidateSignature.append(Unmanaged.passUnretained(optimizer).toOpaque())
+        candidateSignature.append(UnsafeMutableRawPointer(bitPattern: optimizer.slotsVersion &+ 1))
+        candidateSignature.append(UnsafeMutableRawPointer(bitPattern: rule.slotCount + 1))
         for index in graph.parameters.indices where isUpdated(index) {
-            let parameter = boundParameters[index]
-            candidateSignature.append(UnsafeMutableRawPointer(parameter.baseAddress))
+            candidateSignature.append(UnsafeMutableRawPointer(boundParameters[index].baseAddress))
             for program in programs { candidateSignature.append(UnsafeMutableRawPointer(program.parameterGradient(index)!.baseAddress)) }
-            for slot in optimizer.slotBuffers(for: graph.parameters[index].name, size: parameter.count, rule: rule, as: Scalar.self) {
-                candidateSignature.append(UnsafeMutableRawPointer(slot.baseAddress))
-            }
         }
         if candidateSignature != updateSignature {
             swap(&candidateSignature, &updateSignature)

@@ -160,7 +160,7 @@ public struct MetricAccumulator: Sendable {
         if outputs.rank == 2 && outputs.shape[1] == 1 {
             labels.append(contentsOf: targets.scalars.lazy.map { $0 > 0 ? 1 : 0 })
         } else {
-            labels.append(contentsOf: targets.scalars.lazy.map { Int($0) })
+            labels.append(contentsOf: targets.scalars.lazy.map { $0.truncatedInt })
         }
     }
 

@@ -1,9 +1,11 @@
 #ifndef AXONE_KERNELS_H
 #define AXONE_KERNELS_H
 
-/// Kernels whose loops the Swift compiler does not vectorise: Swift lowers `squareRoot()` to a
-/// libm call, which blocks LLVM's loop vectoriser, while clang's `__builtin_elementwise_sqrt`
-/// becomes `sqrtps`. Each function is one pass over its buffers; pointers must not alias.
+/// Kernels whose loops the Swift compiler does not vectorise, or vectorises only for the x86-64
+/// baseline (SSE, four floats per instruction): Swift lowers `squareRoot()` to a libm call, which
+/// blocks LLVM's loop vectoriser, while clang's `__builtin_elementwise_sqrt` becomes `sqrtps`; and
+/// these are compiled for AVX2 and AVX-512 too (`multiversion.h`). Each function is one pass over
+/// its buffers; pointers must not alias.
 
 /// Adam / AdamW step (PyTorch form) with the bias corrections folded into `step_size` = η/(1 − β₁ᵗ)
 /// and `root_correction` = 1/√(1 − β₂ᵗ); `coupled` adds λ·θ to the gradient (Adam's weight decay),
@@ -32,12 +34,45 @@ typedef void axone_gather_scaled_bytes_function(float *restrict out, const unsig
                                                 const long *restrict rows, long count, float divisor);
 axone_gather_scaled_bytes_function axone_gather_scaled_bytes;
 
+/// `y[i] += x[i]` for i < n.
+typedef void axone_accumulate_f32_function(float *restrict y, const float *restrict x, long n);
+typedef void axone_accumulate_f64_function(double *restrict y, const double *restrict x, long n);
+axone_accumulate_f32_function axone_accumulate_f32;
+axone_accumulate_f64_function axone_accumulate_f64;
+
+/// ReLU: `y[i] = x[i] > 0 ? x[i] : 0` (so −0 and NaN give +0) for i < n.
+typedef void axone_relu_f32_function(const float *restrict x, float *restrict y, long n);
+typedef void axone_relu_f64_function(const double *restrict x, double *restrict y, long n);
+axone_relu_f32_function axone_relu_f32;
+axone_relu_f64_function axone_relu_f64;
+
+/// ReLU's pullback: `dx[i] = x[i] > 0 ? dy[i] : 0` for i < n (`x` may be ReLU's input or its output).
+typedef void axone_relu_derivative_f32_function(const float *restrict x, const float *restrict dy, float *restrict dx, long n);
+typedef void axone_relu_derivative_f64_function(const double *restrict x, const double *restrict dy, double *restrict dx,
+                                                long n);
+axone_relu_derivative_f32_function axone_relu_derivative_f32;
+axone_relu_derivative_f64_function axone_relu_derivative_f64;
+
+/// The column sums of a row-major `rows × columns` matrix (rows ≥ 1), each summed from row 0 down.
+typedef void axone_sum_rows_f32_function(const float *restrict x, long rows, long columns, float *restrict sum);
+typedef void axone_sum_rows_f64_function(const double *restrict x, long rows, long columns, double *restrict sum);
+axone_sum_rows_f32_function axone_sum_rows_f32;
+axone_sum_rows_f64_function axone_sum_rows_f64;
+
 /// The clone of a kernel above compiled for x86-64 level `level`: 4 (AVX-512, 512-bit registers),
 /// 3 (AVX2 + FMA) or 0 (the baseline); NULL when this CPU cannot run it. The loader picks the
 /// highest for the kernel itself; these let the tests check that the clones agree.
 axone_adam_f32_function *axone_adam_f32_variant(int level);
 axone_adam_f64_function *axone_adam_f64_variant(int level);
 axone_gather_scaled_bytes_function *axone_gather_scaled_bytes_variant(int level);
+axone_accumulate_f32_function *axone_accumulate_f32_variant(int level);
+axone_accumulate_f64_function *axone_accumulate_f64_variant(int level);
+axone_relu_f32_function *axone_relu_f32_variant(int level);
+axone_relu_f64_function *axone_relu_f64_variant(int level);
+axone_relu_derivative_f32_function *axone_relu_derivative_f32_variant(int level);
+axone_relu_derivative_f64_function *axone_relu_derivative_f64_variant(int level);
+axone_sum_rows_f32_function *axone_sum_rows_f32_variant(int level);
+axone_sum_rows_f64_function *axone_sum_rows_f64_variant(int level);
 
 /// Requests the cache lines of rows `rows[0..<count]` of `bytes` (`row_size` bytes each), without
 /// waiting for them: a hint that the rows are read soon.
