@@ -148,7 +148,8 @@ extension Model {
         /// training, this process's share of it).
         func select(_ positions: ArraySlice<Int>, into indices: inout [Int]) {
             indices.removeAll(keepingCapacity: true)
-            for position in parallel.map({ $0.share(of: positions) }) ?? positions { indices.append(trainIndices[position]) }
+            // One append of the whole batch, not a uniqueness and capacity check per element.
+            indices.append(contentsOf: (parallel.map { $0.share(of: positions) } ?? positions).lazy.map { trainIndices[$0] })
         }
         var batchLogs = Logs([("loss", 0)])
         var history = History()
