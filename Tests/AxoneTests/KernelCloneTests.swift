@@ -60,33 +60,34 @@ import Testing
     /// Adam (PyTorch's form, with both weight decays at once) in Float: AVX-512 and AVX2 clones
     /// bit-identical; the baseline within 1e-6 of each buffer's largest magnitude (Float, p, m and v).
     @Test(arguments: [false, true]) func adamClonesAgreeInFloat(addsSecondGradient: Bool) throws {
-        let operands = Self.adamOperands(1_037, seed: 11, as: Float.self)
-        let results = Self.levels.compactMap { level in
-            axone_adam_f32_variant(Int32(level)).map { kernel in
-                Self.step(operands, addsSecondGradient: addsSecondGradient) { p, g, g2, m, v, n in
-                    kernel(p, g, g2, m, v, n, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999)
-                }
-            }
+        try checkAdamClones(seed: 11, addsSecondGradient: addsSecondGradient, baselineTolerance: Float(1e-6)) { level in
+            axone_adam_f32_variant(level).map { kernel in { kernel($0, $1, $2, $3, $4, $5, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999) } }
         }
-        try #require(results.count >= Self.leastClones)
-        #expect(results[0] != [operands[0], operands[3], operands[4]], "the step changed nothing")
-        for result in results.dropFirst(2) { #expect(result == results[1]) }
-        #expect(Self.largestRelativeDifference(results[0], results[1]) <= 1e-6)
     }
 
     /// The same in Double: AVX-512 and AVX2 bit-identical; the baseline within 1e-15 of each buffer's largest magnitude.
     @Test func adamClonesAgreeInDouble() throws {
-        let operands = Self.adamOperands(1_037, seed: 12, as: Double.self)
+        try checkAdamClones(seed: 12, addsSecondGradient: true, baselineTolerance: 1e-15) { level in
+            axone_adam_f64_variant(level).map { kernel in { kernel($0, $1, $2, $3, $4, $5, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999) } }
+        }
+    }
+
+    /// Runs Adam's clone of every level this CPU has (`clone(level)`, nil when it has not) on the
+    /// same operands: the AVX-512 and AVX2 clones must agree to the bit, the baseline within
+    /// `baselineTolerance` of each buffer's largest magnitude.
+    func checkAdamClones<T: BinaryFloatingPoint>(
+        seed: UInt64, addsSecondGradient: Bool, baselineTolerance: T,
+        _ clone: (Int32) -> ((UnsafeMutablePointer<T>, UnsafePointer<T>, UnsafePointer<T>?, UnsafeMutablePointer<T>,
+                              UnsafeMutablePointer<T>, Int) -> Void)?
+    ) throws {
+        let operands = Self.adamOperands(1_037, seed: seed, as: T.self)
         let results = Self.levels.compactMap { level in
-            axone_adam_f64_variant(Int32(level)).map { kernel in
-                Self.step(operands, addsSecondGradient: true) { p, g, g2, m, v, n in
-                    kernel(p, g, g2, m, v, n, 0.9, 0.999, 1e-3, 1.02, 1e-7, 1e-2, 0.999)
-                }
-            }
+            clone(Int32(level)).map { Self.step(operands, addsSecondGradient: addsSecondGradient, $0) }
         }
         try #require(results.count >= Self.leastClones)
+        #expect(results[0] != [operands[0], operands[3], operands[4]], "the step changed nothing")
         for result in results.dropFirst(2) { #expect(result == results[1]) }
-        #expect(Self.largestRelativeDifference(results[0], results[1]) <= 1e-15)
+        #expect(Self.largestRelativeDifference(results[0], results[1]) <= baselineTolerance)
     }
 
     /// Pixels to floats: every clone gives `Float(byte) / 255` exactly (a correctly rounded
