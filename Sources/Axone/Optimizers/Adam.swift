@@ -94,12 +94,8 @@ extension TensorScalar {
                          v: UnsafeMutableBufferPointer<Self>, beta1: Self, beta2: Self, stepSize: Self,
                          rootCorrection: Self, epsilon: Self, coupled: Self, shrink: Self) {
         precondition(addedGradient.map { $0.count == gradient.count } ?? true, "adamStep: gradients of different sizes")
-        func mutable<T>(_ buffer: UnsafeMutableBufferPointer<Self>) -> UnsafeMutablePointer<T>? {
-            UnsafeMutableRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: T.self)
-        }
-        func readOnly<T>(_ buffer: UnsafeBufferPointer<Self>?) -> UnsafePointer<T>? {
-            UnsafeRawPointer(buffer?.baseAddress)?.assumingMemoryBound(to: T.self)
-        }
+        func mutable<T>(_ buffer: UnsafeMutableBufferPointer<Self>) -> UnsafeMutablePointer<T>? { buffer.baseAddress?.rebound(to: T.self) }
+        func readOnly<T>(_ buffer: UnsafeBufferPointer<Self>?) -> UnsafePointer<T>? { buffer?.baseAddress?.rebound(to: T.self) }
         if Self.self == Float.self {
             axone_adam_f32(mutable(parameter), readOnly(gradient), readOnly(addedGradient), mutable(m), mutable(v), parameter.count,
                            Float(beta1), Float(beta2), Float(stepSize), Float(rootCorrection), Float(epsilon), Float(coupled), Float(shrink))
