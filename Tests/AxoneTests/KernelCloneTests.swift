@@ -109,6 +109,37 @@ import Testing
         #expect(clones >= Self.leastClones)
     }
 
+    /// Inputs for eˣ: every 4,099th bit pattern of the 2³² floats (both signs, every exponent,
+    /// NaNs included), then the ends of the fast range and their neighbours, the two inputs on
+    /// which glibc's `expf` rounds differently without FMA, ±0, ±∞ and the smallest subnormals.
+    static let exponentInputs: [Float] = {
+        var inputs = stride(from: UInt32(0), to: UInt32.max - 4_099, by: 4_099).map { Float(bitPattern: $0) }
+        for edge: Float in [0x1.62e42ep6, -0x1.9fe368p6, -0x1.9d1d9ep6, 88, -88, 0x1.04845ep+5, -0x1.f8cbb2p+5] {
+            inputs += [edge.nextDown, edge, edge.nextUp]
+        }
+        return inputs + [0, -0.0, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
+    }()
+
+    /// eˣ in Float: the AVX-512 and AVX2 clones give the bits of libm's `expf` (what `Float.exp`
+    /// calls, and what the loops they replace called) on every input above, and the baseline the
+    /// same bits as them (it keeps their fused multiply-adds); in place too.
+    @Test func expClonesGiveLibmBits() throws {
+        let inputs = Self.exponentInputs, expected = inputs.map { Float.exp($0) }
+        var results: [[Float]] = []
+        for level in Self.levels {
+            guard let kernel = axone_exp_f32_variant(Int32(level)) else { continue }
+            var out = [Float](repeating: 7, count: inputs.count)
+            kernel(inputs, &out, inputs.count)
+            if level > 0 { #expect(Self.sameBits(out, expected), "level \(level) against libm") }
+            var inPlace = inputs
+            inPlace.withUnsafeMutableBufferPointer { kernel($0.baseAddress!, $0.baseAddress!, $0.count) }
+            #expect(Self.sameBits(inPlace, out), "level \(level) in place")
+            results.append(out)
+        }
+        try #require(results.count >= Self.leastClones)
+        for result in results.dropFirst() { #expect(Self.sameBits(result, results[0]), "baseline against the vector clones") }
+    }
+
     /// Values for the streaming kernels: random of both signs, with −0, +0, ±∞, NaN, subnormals
     /// and the largest finite value among them; `count` is not a multiple of any vector width.
     static func streamingValues<T: BinaryFloatingPoint>(_ count: Int, seed: UInt64, as: T.Type) -> [T] {

@@ -71,7 +71,13 @@ extension TensorScalar {
         switch function {
         case .identity: for i in 0..<n { y[i] = x[i] }
         case .negate: for i in 0..<n { y[i] = -x[i] }
-        case .exp: for i in 0..<n { y[i] = .exp(x[i]) }
+        case .exp:
+            // Float's in vector registers, to the bits of libm's `expf` (see `axone_exp_f32`); `x`
+            // may be `y`.
+            if Self.self == Float.self, let px = x.baseAddress, let py = y.baseAddress {
+                return axone_exp_f32(px.rebound(to: Float.self), py.rebound(to: Float.self), n)
+            }
+            for i in 0..<n { y[i] = .exp(x[i]) }
         case .log: for i in 0..<n { y[i] = .log(x[i]) }
         case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
         case .square: for i in 0..<n { y[i] = x[i] * x[i] }

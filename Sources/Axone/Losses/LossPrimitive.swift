@@ -63,6 +63,11 @@ public struct LossPrimitive<Scalar: TensorScalar>: Primitive {
         let predictions = inputs[0], rows = predictions.shape[0], width = rows == 0 ? 0 : predictions.count / rows
         let weights = inputs.count > 2 ? inputs[2].elements : nil
         guard width > 0 else { return 0 }
+        if case .categoricalCrossEntropy(fromLogits: true, _) = loss {
+            // All rows in one call, which takes their exponentials together.
+            return Scalar.softmaxCrossEntropy(logits: predictions.elements, targets: inputs[1].elements, weights: weights,
+                                              rows: rows, columns: width, gradientScale: gradientScale, gradient: gradient)
+        }
         let rowLoss = LossRow<Scalar>(loss: loss, width: width)
         var total: Scalar = 0
         for i in 0..<rows {

@@ -40,10 +40,6 @@ struct LossRow<Scalar: TensorScalar> {
                 let margin = 1 - t * s
                 return margin > 0 ? (margin, -t) : (0, 0)
             }
-        case .categoricalCrossEntropy(fromLogits: true, _):
-            return Scalar.softmaxCrossEntropy(logits: UnsafeBufferPointer(start: p, count: width), targets: UnsafeBufferPointer(start: t, count: width),
-                                              weights: nil, rows: 1, columns: width, gradientScale: scale,
-                                              gradient: gradient.map { UnsafeMutableBufferPointer(start: $0, count: width) })
         case .categoricalCrossEntropy(fromLogits: false, _):
             // −Σₖ yₖ·log pₖ (clipped), slope −yₖ/pₖ.
             var total: Scalar = 0
@@ -71,6 +67,8 @@ struct LossRow<Scalar: TensorScalar> {
                 for k in 0..<width { gradient[k] = scale * ((p[k] == top ? 1 / ties : 0) - t[k]) }
             }
             return top - correct
+        case .categoricalCrossEntropy(fromLogits: true, _):
+            preconditionFailure("LossRow: softmax cross-entropy runs over whole batches (TensorScalar.softmaxCrossEntropy)")
         case .custom:
             preconditionFailure("LossRow: a custom loss runs as tape operations")
         }

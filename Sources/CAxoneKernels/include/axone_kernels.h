@@ -59,6 +59,11 @@ typedef void axone_sum_rows_f64_function(const double *restrict x, long rows, lo
 axone_sum_rows_f32_function axone_sum_rows_f32;
 axone_sum_rows_f64_function axone_sum_rows_f64;
 
+/// `y[i] = eˣ⁽ⁱ⁾` for i < n, with the bits of glibc's `expf` on CPUs with FMA (see `exponential.c`);
+/// `y` may be `x` (in place), but the buffers must not overlap otherwise.
+typedef void axone_exp_f32_function(const float *x, float *y, long n);
+axone_exp_f32_function axone_exp_f32;
+
 /// The clone of a kernel above compiled for x86-64 level `level`: 4 (AVX-512, 512-bit registers),
 /// 3 (AVX2 + FMA) or 0 (the baseline); NULL when this CPU cannot run it. The loader picks the
 /// highest for the kernel itself; these let the tests check that the clones agree.
@@ -73,6 +78,7 @@ axone_relu_derivative_f32_function *axone_relu_derivative_f32_variant(int level)
 axone_relu_derivative_f64_function *axone_relu_derivative_f64_variant(int level);
 axone_sum_rows_f32_function *axone_sum_rows_f32_variant(int level);
 axone_sum_rows_f64_function *axone_sum_rows_f64_variant(int level);
+axone_exp_f32_function *axone_exp_f32_variant(int level);
 
 /// Requests the cache lines of rows `rows[0..<count]` of `bytes` (`row_size` bytes each), without
 /// waiting for them: a hint that the rows are read soon.
