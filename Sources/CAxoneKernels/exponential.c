@@ -31,7 +31,8 @@ static const uint64_t axone_exp2_table[32] = {
 static inline AXONE_INLINE void axone_exp_f32_body(const float *x, float *y, long n) {
     const double scale = 0x1.71547652b82fep+0 * 32;   // 32 / ln 2
     const double shift = 0x1.8p+52;                     // adding it rounds to an integer, ties to even
-    // 2^(r/32) ≈ 1 + c2·r + c1·r² + c0·r³ (a minimax cubic for 2^t on t in [−½, ½], scaled by 1/32ᵖ).
+    // 2^(r/32) ≈ 1 + c2·r + c1·r² + c0·r³: glibc's minimax cubic for 2^t on t in [−½, ½], scaled by
+    // 1/32ᵖ (its coefficients decide the bits).
     const double c0 = 0x1.c6af84b912394p-5 / (32.0 * 32.0 * 32.0), c1 = 0x1.ebfce50fac4f3p-3 / (32.0 * 32.0),
                  c2 = 0x1.62e42ff0c52d6p-1 / 32;
     const float highest = 0x1.62e42ep6f;    // above: e^x overflows to +∞
