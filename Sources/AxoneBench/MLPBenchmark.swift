@@ -48,7 +48,9 @@ struct MLPBenchmark: ParsableCommand {
             job.reportAllReduce(of: model, steps: epochs * ((train.count + batch - 1) / batch))
             guard prints else { return }
         }
-        let (accuracy, inference) = timedInference(model, images: test.allImages(), labels: test.labels)
+        let images = test.allImages()
+        let (accuracy, inference) = timedInference(model, images: images, labels: test.labels)
+        printPredictLatency(model, images: images)
         printResult(name: heads == 1 ? "axone" : "axone_2heads", threads: threads, medianEpoch: medianEpoch(epochSeconds), trainCount: train.count, accuracy: accuracy,
                     inferenceSeconds: inference, testCount: test.count)
     }

@@ -46,6 +46,15 @@ func timedInference(_ model: Model<Float>, images: Tensor<Float>, labels: [Int])
     return (accuracy, seconds)
 }
 
+/// Prints the median latency of `predict` on one example and on 64: what a call costs beyond its
+/// arithmetic (checking the parameters, finding the executor) shows at these sizes.
+func printPredictLatency(_ model: Model<Float>, images: Tensor<Float>) {
+    let one = images.rows(0..<1), block = images.rows(0..<Swift.min(64, images.shape[0]))
+    let single = medianSeconds(repeats: 2_000) { _ = try? model.predict([one], batchSize: 1) }
+    let small = medianSeconds(repeats: 500) { _ = try? model.predict([block], batchSize: 64) }
+    print(String(format: "predict latency (median): 1 example %.1f µs, %d examples %.1f µs", single * 1e6, block.shape[0], small * 1e6))
+}
+
 /// Prints the peers' RESULT columns for one run (`bench/peers/fmnist.py` prints the same).
 func printResult(name: String = "axone", threads: Int, medianEpoch: Double, trainCount: Int, accuracy: Double,
                  inferenceSeconds: Double, testCount: Int) {

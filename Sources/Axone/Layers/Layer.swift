@@ -100,12 +100,24 @@ open class Layer<Scalar: TensorScalar> {
 
     // MARK: Reflection
 
-    /// Every stored property of this layer (including those of superclasses) with its label.
+    /// The classes whose own stored properties reflection skips, because they never hold a layer,
+    /// a parameter or a buffer: `Layer` itself, and `Model`, which adds itself. Reflection is slow
+    /// (each visit of a field looks its type up by name), and `predict` walks the layers several
+    /// times per call, so skipping a model's twenty or so bookkeeping fields pays. A class listed
+    /// here must not declare a `Layer`, `[Layer]`, `Variable` or `Buffer` property
+    /// (`LayerReflectionTests` checks `Layer` and `Model`); subclasses are reflected as usual.
+    class var classesWithoutReflectedProperties: [AnyClass] { [Layer<Scalar>.self] }
+
+    /// Every stored property of this layer (including those of superclasses, but for the classes
+    /// of ``classesWithoutReflectedProperties``) with its label.
     private var storedProperties: [(label: String, value: Any)] {
+        let skipped = type(of: self).classesWithoutReflectedProperties.map(ObjectIdentifier.init)
         var result: [(String, Any)] = []
         var mirror: Mirror? = Mirror(reflecting: self)
         while let m = mirror {
-            for child in m.children { if let label = child.label { result.append((label, child.value)) } }
+            if !skipped.contains(ObjectIdentifier(m.subjectType)) {
+                for child in m.children { if let label = child.label { result.append((label, child.value)) } }
+            }
             mirror = m.superclassMirror
         }
         return result

@@ -75,6 +75,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
     let graph: LayerGraph<Scalar>?
 
+    /// A model's own stored properties are bookkeeping (its layers are found through ``graph`` or
+    /// a subclass's properties), so reflection skips them.
+    override class var classesWithoutReflectedProperties: [AnyClass] { super.classesWithoutReflectedProperties + [Model<Scalar>.self] }
+
     /// Creates a model without a graph, for subclasses that define ``forward(_:)->Variable<Scalar>`` themselves.
     public override init(name: String? = nil) {
         graph = nil
