@@ -1,10 +1,11 @@
 import Testing
 @testable import Axone
 
-/// Parameters, buffers and sub-layers are found by reflection, which skips the stored properties
-/// of `Layer` and `Model` themselves (``Layer/classesWithoutReflectedProperties``): these tests
-/// check that those classes declare nothing reflection looks for, and that a model's subclass is
-/// still reflected in full.
+/// Parameters, buffers and sub-layers are found by reflection, which reads only the stored
+/// properties whose declared types can hold one (``ReflectionPlan``). These tests check that the
+/// plan finds what a walk over every property finds, in the library's layers and in layers of
+/// one's own whose properties are declared loosely (`Any`, a protocol, optionals, empty arrays)
+/// and filled after the plan was made; and that it skips the bookkeeping.
 @Suite struct LayerReflectionTests {
     /// A model of one's own: a parameter and a sub-layer declared as properties of a `Model` subclass.
     final class ScaledTower: Model<Double> {
@@ -15,6 +16,66 @@ import Testing
         override func forward(_ input: Variable<Double>) -> Variable<Double> { inner(input) * scale }
     }
 
+    /// A protocol some layers of one's own conform to.
+    protocol Block: AnyObject {}
+    /// A layer of one's own that conforms to ``Block``.
+    final class Scale: Layer<Double>, Block {
+        let factor = Variable(Tensor<Double>(shape: [1], scalars: [3]), requiresGradient: true)
+    }
+
+    /// A layer whose properties are declared as loosely as Swift allows, all empty or holding
+    /// something else at first.
+    final class LooseLayer: Layer<Double> {
+        var anything: Any = 0
+        var block: (any Block)?
+        var maybeLayer: Dense<Double>?
+        var maybeParameter: Variable<Double>?
+        var layers: [Layer<Double>] = []
+        var hashable: AnyHashable = 1
+        var counts: [Int] = [1, 2]
+        var label = "loose"
+        var nested: Dense<Double>?? = .some(nil)
+    }
+
+    /// `layer`'s parameters, buffers and children as a walk over every stored property finds them
+    /// (the reflection before ``ReflectionPlan``), recursively, named by property path.
+    static func referenceNames(_ layer: Layer<Double>, prefix: String = "") -> (parameters: [String], buffers: [String], children: [String]) {
+        var parameters: [String] = [], buffers: [String] = [], children: [(String, Layer<Double>)] = []
+        var mirror: Mirror? = Mirror(reflecting: layer)
+        while let level = mirror {
+            for child in level.children {
+                guard let label = child.label else { continue }
+                if let sub = child.value as? Layer<Double> { children.append((label, sub)) }
+                if let subs = child.value as? [Layer<Double>] {
+                    children += subs.enumerated().map { ("\(label).\($0.offset)", $0.element) }
+                }
+                if child.value is Variable<Double> { parameters.append(prefix + label) }
+                if child.value is Buffer<Double> { buffers.append(prefix + label) }
+            }
+            mirror = level.superclassMirror
+        }
+        if let model = layer as? Model<Double>, let graph = model.graph {
+            children = graph.layers.enumerated().map { ("layers.\($0.offset)", $0.element) }
+        }
+        var childNames = children.map { prefix + $0.0 }
+        for (label, child) in children {
+            let below = referenceNames(child, prefix: prefix + label + ".")
+            parameters += below.parameters
+            buffers += below.buffers
+            childNames += below.children
+        }
+        return (parameters, buffers, childNames)
+    }
+
+    /// The names the library finds, recursively, in the order of ``referenceNames(_:prefix:)``.
+    static func libraryNames(_ layer: Layer<Double>, prefix: String = "") -> (parameters: [String], buffers: [String], children: [String]) {
+        var result = (parameters: [String](), buffers: [String](), children: layer.namedChildren.map { prefix + $0.name })
+        result.parameters = layer.namedParameters().map { prefix + $0.name }
+        result.buffers = layer.namedBuffers().map { prefix + $0.name }
+        for (name, child) in layer.namedChildren { result.children += libraryNames(child, prefix: prefix + name + ".").children }
+        return result
+    }
+
     @Test func aModelSubclassKeepsItsParametersBuffersAndLayers() {
         let tower = ScaledTower()
         #expect(tower.namedParameters().map(\.name) == ["scale", "inner.weight", "inner.bias"])
@@ -23,56 +84,99 @@ import Testing
         #expect(tower.trainableParameterCount == 3 + 2 * 3 + 3)
     }
 
-    /// The declared type of a stored property, seen through optionals and arrays.
-    static func innermostType(_ type: Any.Type) -> Any.Type {
-        if let optional = type as? any OptionalType.Type { return innermostType(optional.wrappedType) }
-        if let array = type as? any ArrayType.Type { return innermostType(array.elementType) }
-        return type
-    }
-
-    /// Whether a stored property of declared type `type` may hold what reflection looks for.
-    static func mayHoldReflectedValues(_ type: Any.Type) -> Bool {
-        let inner = innermostType(type)
-        return inner is Layer<Double>.Type || inner is Variable<Double>.Type || inner is Buffer<Double>.Type
-    }
-
-    /// Every stored property declared by `Layer` or `Model` themselves, in a trained Sequential and
-    /// in a graph model: none is (or wraps) a layer, a variable or a buffer, even when empty.
-    @Test func layerAndModelDeclareNothingReflectionLooksFor() throws {
-        let chain = try Sequential<Double>(inputShape: [3], seed: 2) {
-            Dense(4, activation: .relu)
+    /// Every layer type of the library, in a chain, nested chains, a graph and a model subclass:
+    /// the planned reflection finds the names a full walk finds (as sets: the library lists a
+    /// layer's own parameters before its children's).
+    @Test func thePlanFindsWhatAFullWalkFinds() throws {
+        let convolutional = try Sequential<Double>(inputShape: [6, 6, 2], seed: 3) {
+            ZeroPadding2D(padding: 1)
+            Conv2D(filters: 3, kernelSize: 3)
+            try BatchNormalization()
+            try SpatialDropout2D(rate: 0.2)
+            MaxPooling2D()
+            GlobalAveragePooling2D()
+            Dense(4)
+        }
+        let dense = try Sequential<Double>(inputShape: [5], seed: 4) {
+            Dense(6, activation: .relu)
+            try BatchNormalization()
+            try Dropout(rate: 0.3)
+            try GaussianNoise(standardDeviation: 0.1)
+            PReLU()
+            try Maxout(3, pieces: 2)
             Dense(2)
         }
-        chain.compile(optimizer: SGD(learningRate: 0.01), loss: .meanSquaredError)
-        _ = try chain.fit(Tensor(shape: [4, 3], scalars: (0..<12).map { Double($0) / 10 }), Tensor(shape: [4, 2], repeating: 1),
-                          epochs: 1, batchSize: 2, verbose: .silent)
-        let input = Input<Double>(shape: [3], seed: 4)
-        let graphModel = try Model(inputs: [input], outputs: [Dense(2)(input)])
-        var checked = 0
-        for model in [chain as Model<Double>, graphModel] {
-            var mirror: Mirror? = Mirror(reflecting: model)
-            while let level = mirror {
-                if level.subjectType == Model<Double>.self || level.subjectType == Layer<Double>.self {
-                    for field in level.children {
-                        #expect(!Self.mayHoldReflectedValues(type(of: field.value)), "\(level.subjectType).\(field.label ?? "?")")
-                        checked += 1
-                    }
-                }
-                mirror = level.superclassMirror
-            }
+        let nested = try Sequential<Double>(inputShape: [5], seed: 5) {
+            dense
+            Dense(2)
         }
-        #expect(checked > 10, "too few fields checked: \(checked)")
-        // The check itself sees through optionals and arrays.
-        #expect(Self.mayHoldReflectedValues(Optional<Dense<Double>>.self))
-        #expect(Self.mayHoldReflectedValues([Layer<Double>].self))
-        #expect(!Self.mayHoldReflectedValues(Optional<[Int]>.self))
+        let input = Input<Double>(shape: [5], seed: 6)
+        let trunk = try Dense<Double>(4, activation: .tanh)(input)
+        let graph = try Model(inputs: [input], outputs: [Dense(2)(trunk), Concatenate()([trunk, Dense(3)(trunk)])])
+        for layer in [convolutional, dense, nested, graph, ScaledTower()] as [Layer<Double>] {
+            let planned = Self.libraryNames(layer), reference = Self.referenceNames(layer)
+            #expect(Set(planned.parameters) == Set(reference.parameters), "\(layer.displayName)")
+            #expect(Set(planned.buffers) == Set(reference.buffers), "\(layer.displayName)")
+            #expect(Set(planned.children) == Set(reference.children), "\(layer.displayName)")
+            #expect(!reference.parameters.isEmpty)
+        }
+        #expect(Set(Self.libraryNames(convolutional).buffers).count == 2)   // BatchNorm's running statistics
+    }
+
+    /// Properties declared `Any`, as a protocol, as optionals, as `AnyHashable` or as an empty
+    /// array are found once they hold a layer or a parameter, though the plan was made while they
+    /// held none; the other properties are never read.
+    @Test func looselyDeclaredPropertiesAreFoundWhenFilledLater() throws {
+        let loose = LooseLayer()
+        #expect(loose.namedParameters().isEmpty && loose.namedChildren.isEmpty)   // the plan is made now
+        loose.anything = Dense<Double>(2, inputSize: 1, seed: 1)
+        loose.block = Scale()
+        loose.maybeLayer = Dense<Double>(2, inputSize: 1, seed: 3)
+        loose.maybeParameter = Variable(Tensor<Double>(shape: [1], scalars: [1]), requiresGradient: true)
+        loose.layers = [Dense<Double>(2, inputSize: 1, seed: 4)]
+        loose.hashable = AnyHashable(5)
+        loose.nested = .some(Dense<Double>(2, inputSize: 1, seed: 5))
+        #expect(loose.namedChildren.map(\.name) == ["anything", "block", "maybeLayer", "layers.0", "nested"])
+        #expect(Set(loose.namedParameters().map(\.name)) == ["maybeParameter", "anything.weight", "anything.bias", "block.factor",
+                                                             "maybeLayer.weight", "maybeLayer.bias", "layers.0.weight", "layers.0.bias",
+                                                             "nested.weight", "nested.bias"])
+        let reference = Self.referenceNames(loose), planned = Self.libraryNames(loose)
+        #expect(Set(planned.parameters) == Set(reference.parameters))
+        #expect(Set(planned.children) == Set(reference.children))
+
+        let plan = try #require(ReflectionPlan.of(loose))
+        let labels = Mirror(reflecting: loose).children.map(\.label)
+        let read = plan.levels.first.flatMap { $0 }?.map { labels[$0.index] ?? "?" }
+        #expect(read == ["anything", "block", "maybeLayer", "maybeParameter", "layers", "hashable", "nested"])
+        // `Layer`'s own properties (name, flags) hold nothing reflection looks for.
+        #expect(plan.levels.count == 1)
+    }
+
+    /// The library's own bookkeeping is skipped: a `Dense` reads its weight and bias; a graph model
+    /// (its layers come from its graph) reads only its gradient synchroniser, declared as a
+    /// protocol type, which a layer could conform to.
+    @Test func thePlanSkipsBookkeeping() throws {
+        let dense = Dense<Double>(2, inputSize: 3, seed: 1)
+        let plan = try #require(ReflectionPlan.of(dense))
+        let labels = Mirror(reflecting: dense).children.map(\.label)
+        #expect(plan.levels.count == 1)
+        #expect(plan.levels[0]?.map { labels[$0.index] ?? "?" } == ["weight", "bias"])
+        let input = Input<Double>(shape: [3], seed: 2)
+        let graph = try Model(inputs: [input], outputs: [Dense(2)(input)])
+        let graphPlan = try #require(ReflectionPlan.of(graph))
+        let modelLabels = Mirror(reflecting: graph).children.map(\.label)
+        #expect(graphPlan.levels.count == 1)
+        #expect(graphPlan.levels.first??.map { "\(modelLabels[$0.index] ?? "?") \($0.role)" } == ["gradientSynchronizer any"])
+    }
+
+    /// A layer with a mirror of its own is reflected through that mirror, whole.
+    @Test func aCustomMirrorIsReadWhole() {
+        final class Mirrored: Layer<Double>, CustomReflectable {
+            let hidden = Variable(Tensor<Double>(shape: [1], scalars: [2]), requiresGradient: true)
+            var customMirror: Mirror { Mirror(self, children: ["shown": hidden]) }
+        }
+        let layer = Mirrored()
+        #expect(ReflectionPlan.of(layer) == nil)
+        #expect(layer.namedParameters().map(\.name) == ["shown"])
     }
 }
-
-/// An optional's wrapped type, for ``LayerReflectionTests``.
-protocol OptionalType { static var wrappedType: Any.Type { get } }
-extension Optional: OptionalType { static var wrappedType: Any.Type { Wrapped.self } }
-
-/// An array's element type, for ``LayerReflectionTests``.
-protocol ArrayType { static var elementType: Any.Type { get } }
-extension Array: ArrayType { static var elementType: Any.Type { Element.self } }

@@ -100,40 +100,64 @@ open class Layer<Scalar: TensorScalar> {
 
     // MARK: Reflection
 
-    /// The classes whose own stored properties reflection skips, because they never hold a layer,
-    /// a parameter or a buffer: `Layer` itself, and `Model`, which adds itself. Reflection is slow
-    /// (each visit of a field looks its type up by name), and `predict` walks the layers several
-    /// times per call, so skipping a model's twenty or so bookkeeping fields pays. A class listed
-    /// here must not declare a `Layer`, `[Layer]`, `Variable` or `Buffer` property
-    /// (`LayerReflectionTests` checks `Layer` and `Model`); subclasses are reflected as usual.
-    class var classesWithoutReflectedProperties: [AnyClass] { [Layer<Scalar>.self] }
-
-    /// Every stored property of this layer (including those of superclasses, but for the classes
-    /// of ``classesWithoutReflectedProperties``) with its label.
-    private var storedProperties: [(label: String, value: Any)] {
-        let skipped = type(of: self).classesWithoutReflectedProperties.map(ObjectIdentifier.init)
-        var result: [(String, Any)] = []
+    /// The stored properties of this layer (and of its superclasses) that hold a sub-layer, a list
+    /// of sub-layers, a parameter or a buffer, with their labels, the class's own first. Only the
+    /// properties whose declared types can hold one are read (see ``ReflectionPlan``).
+    private var reflectedValues: [(label: String, value: ReflectedValue<Scalar>)] {
+        var result: [(String, ReflectedValue<Scalar>)] = []
+        func append(_ label: String?, _ value: Any, _ role: FieldRole) {
+            guard let label, let reflected = Self.reflect(value, as: role) else { return }
+            result.append((label, reflected))
+        }
+        let plan = ReflectionPlan.of(self)
+        if plan?.levels.isEmpty == true { return result }
         var mirror: Mirror? = Mirror(reflecting: self)
-        while let m = mirror {
-            if !skipped.contains(ObjectIdentifier(m.subjectType)) {
-                for child in m.children { if let label = child.label { result.append((label, child.value)) } }
+        guard let plan else {
+            while let level = mirror {
+                for child in level.children { append(child.label, child.value, .any) }
+                mirror = level.superclassMirror
             }
-            mirror = m.superclassMirror
+            return result
+        }
+        for fields in plan.levels {
+            guard let level = mirror else { break }
+            let children = level.children
+            if let fields {
+                for (index, role) in fields {
+                    let child = children[children.index(children.startIndex, offsetBy: index)]
+                    append(child.label, child.value, role)
+                }
+            } else {
+                for child in children { append(child.label, child.value, .any) }
+            }
+            mirror = level.superclassMirror
         }
         return result
     }
 
+    /// `value` cast to what a property of `role` can hold. An array is cast to `[Layer]` before
+    /// anything is cast to a class: the other way, a failed cast would bridge it to an `NSArray`.
+    /// A dynamic cast unwraps optionals, so `Layer?` and `Layer` properties are found alike.
+    private static func reflect(_ value: Any, as role: FieldRole) -> ReflectedValue<Scalar>? {
+        if role == .layers || role == .any, let layers = value as? [Layer] { return .layers(layers) }
+        if role == .layer || role == .any, let layer = value as? Layer { return .layer(layer) }
+        if role == .parameter || role == .any, let variable = value as? Variable<Scalar> { return .parameter(variable) }
+        if role == .buffer || role == .any, let buffer = value as? Buffer<Scalar> { return .buffer(buffer) }
+        return nil
+    }
+
     /// The direct sub-layers, named by property (`layers.0` for an array element).
     open var namedChildren: [(name: String, layer: Layer)] {
-        storedProperties.flatMap { label, value -> [(String, Layer)] in
-            // A dynamic cast unwraps an optional, so `Layer?` and `Layer` properties are found alike.
-            if let layer = value as? Layer { return [(label, layer)] }
-            if let layers = value as? [Layer] { return layers.enumerated().map { ("\(label).\($0.offset)", $0.element) } }
-            return []
+        reflectedValues.flatMap { label, value -> [(String, Layer)] in
+            switch value {
+            case .layer(let layer): [(label, layer)]
+            case .layers(let layers): layers.enumerated().map { ("\(label).\($0.offset)", $0.element) }
+            case .parameter, .buffer: []
+            }
         }
     }
 
-    var children: [Layer] { namedChildren.map(\.layer) }
+    var children: [Layer] { namedChildren.map { $0.layer } }
 
     /// This layer and every layer below it.
     public var allLayers: [Layer<Scalar>] {
@@ -148,8 +172,8 @@ open class Layer<Scalar: TensorScalar> {
 
     /// Parameters declared by this layer itself (not its sub-layers).
     private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
-        storedProperties.compactMap { label, value in
-            (value as? Variable<Scalar>).map { (label, $0) }
+        reflectedValues.compactMap { label, value in
+            if case .parameter(let variable) = value { (label, variable) } else { nil }
         }
     }
 
@@ -186,9 +210,8 @@ open class Layer<Scalar: TensorScalar> {
 
     /// ``namedBuffers()`` with repeats.
     private func allNamedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
-        var result: [(String, Buffer<Scalar>)] = []
-        for (label, value) in storedProperties {
-            if let b = value as? Buffer<Scalar> { result.append((label, b)) }
+        var result: [(String, Buffer<Scalar>)] = reflectedValues.compactMap { label, value in
+            if case .buffer(let buffer) = value { (label, buffer) } else { nil }
         }
         for (prefix, child) in namedChildren {
             result += child.allNamedBuffers().map { ("\(prefix).\($0.name)", $0.buffer) }

@@ -567,7 +567,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
         guard case .success(let graph) = trace, graph.randomDraws.isEmpty else { return nil }
         let rows = inputs[0].shape.first ?? 0, block = Scalar.productRowBlock, blocks = (rows + block - 1) / block
         let shapes = graph.shapes(rows: rows)
-        let parameters = graph.parameters.map(\.variable.value)
+        let parameters = graph.parameters.map { $0.variable.value }
         let results = withOperands(parameters) { parameterOperands in
             withOperands(inputs) { inputOperands in
                 makingTensors(graph.outputs.map { shapes[$0] }) { (destinations: [Operand<Scalar>?]) in

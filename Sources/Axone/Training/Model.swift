@@ -75,10 +75,6 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The graph of layer calls of a model made with ``init(inputs:outputs:name:)``.
     let graph: LayerGraph<Scalar>?
 
-    /// A model's own stored properties are bookkeeping (its layers are found through ``graph`` or
-    /// a subclass's properties), so reflection skips them.
-    override class var classesWithoutReflectedProperties: [AnyClass] { super.classesWithoutReflectedProperties + [Model<Scalar>.self] }
-
     /// Creates a model without a graph, for subclasses that define ``forward(_:)->Variable<Scalar>`` themselves.
     public override init(name: String? = nil) {
         graph = nil
@@ -213,7 +209,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The batch size a layer of the model requires (see ``Layer/requiredBatchSize``), if any:
     /// `predict` and `evaluate` then feed batches of exactly that size, without the compiled
     /// executor (which splits batches into row blocks), and `fit` takes only that batch size.
-    open override var requiredBatchSize: Int? { children.lazy.compactMap(\.requiredBatchSize).first }
+    open override var requiredBatchSize: Int? { children.lazy.compactMap { $0.requiredBatchSize }.first }
 
     /// The rows of each inference batch for `count` examples: whole row blocks of about
     /// `batchSize` (see ``inferenceBatchRows(_:)``), or the required batch size, which must divide `count`.
@@ -311,9 +307,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     }
 
     /// The shape of one example of each input, once known.
-    var exampleInputShapes: [[Int]]? { graph.map { $0.inputs.map(\.shape) } ?? inputShape.map { [$0] } }
+    var exampleInputShapes: [[Int]]? { graph.map { $0.inputs.map { $0.shape } } ?? inputShape.map { [$0] } }
     /// The shape of one example of each output, once known.
-    var exampleOutputShapes: [[Int]]? { graph.map { $0.outputs.map(\.shape) } ?? outputShape.map { [$0] } }
+    var exampleOutputShapes: [[Int]]? { graph.map { $0.outputs.map { $0.shape } } ?? outputShape.map { [$0] } }
 
     /// Checks that a data source fits this model and its losses; the messages say what to change.
     func validate<Data: BatchProvider>(_ data: Data, what: String) throws where Data.Scalar == Scalar {

@@ -1,0 +1,147 @@
+@_spi(Reflection) import Swift
+import Synchronization
+
+/// What a layer's stored property can hold of what reflection looks for, judged from its declared
+/// type (see ``ReflectionPlan``).
+enum FieldRole: Sendable {
+    /// A sub-layer (declared as `Layer` or a subclass, possibly optional).
+    case layer
+    /// Sub-layers (declared as an array of layers, or of values of an existential type).
+    case layers
+    /// A parameter (`Variable`, possibly optional).
+    case parameter
+    /// A buffer (`Buffer`, possibly optional).
+    case buffer
+    /// Anything (an existential such as `Any` or a protocol type, `AnyHashable`, a type the
+    /// runtime cannot describe): every cast is tried.
+    case any
+}
+
+/// A stored property's value as reflection finds it.
+enum ReflectedValue<Scalar: TensorScalar> {
+    case layer(Layer<Scalar>)
+    case layers([Layer<Scalar>])
+    case parameter(Variable<Scalar>)
+    case buffer(Buffer<Scalar>)
+}
+
+/// Which stored properties of a layer class can hold a sub-layer, a list of sub-layers, a parameter
+/// or a buffer, by `Mirror` level (the class first, then its superclasses), each with its
+/// ``FieldRole``. Computed once per class from the properties' declared types, so that reflection
+/// reads only those properties, and casts each only to what it can hold.
+///
+/// Reflection is slow: each `Mirror` child looks its field's type up by its mangled name, and a
+/// failed cast of an array to a class bridges it to an `NSArray` first. `predict` walks the layer
+/// tree several times per call, and most of a layer's properties are bookkeeping (a `Dense` has
+/// two parameters among a dozen properties; a `Model` has some twenty fields and no layer in them).
+///
+/// Declared types are read with the standard library's `_forEachField` (an SPI, the one way to see
+/// a property declared `Any` that holds an `Int` today and may hold a layer tomorrow). Where it
+/// fails, or where a level's labels do not match the fields it lists, that level is read whole,
+/// as is every layer with a custom mirror.
+struct ReflectionPlan: Sendable {
+    /// For each `Mirror` level, from the class down to the deepest level with a planned field: the
+    /// planned fields' indices among the level's children (`nil`: read every child), with their roles.
+    let levels: [[(index: Int, role: FieldRole)]?]
+
+    /// The plan for `layer`'s class, made on first use from `layer`; `nil` for a layer with a
+    /// custom mirror (its children need not be its stored properties).
+    static func of<Scalar>(_ layer: Layer<Scalar>) -> ReflectionPlan? {
+        if layer is CustomReflectable { return nil }
+        let key = ObjectIdentifier(type(of: layer))
+        if let plan = plans.withLock({ $0[key] }) { return plan }
+        let plan = ReflectionPlan(layer)
+        plans.withLock { $0[key] = plan }
+        return plan
+    }
+
+    private init<Scalar>(_ layer: Layer<Scalar>) {
+        var levels: [[(index: Int, role: FieldRole)]?] = []
+        var mirror: Mirror? = Mirror(reflecting: layer)
+        while let level = mirror {
+            levels.append(Self.plannedFields(level, of: Scalar.self))
+            mirror = level.superclassMirror
+        }
+        while let last = levels.last, last?.isEmpty == true { levels.removeLast() }
+        self.levels = levels
+    }
+
+    /// The planned fields of one `Mirror` level, or `nil` when its declared types are unknown.
+    private static func plannedFields<Scalar: TensorScalar>(_ level: Mirror, of _: Scalar.Type) -> [(index: Int, role: FieldRole)]? {
+        guard let fields = declaredFields(of: level.subjectType) else { return nil }
+        let labels = level.children.map(\.label)
+        // A class's mirror lists its own fields, which `_forEachField` lists after its superclasses'.
+        guard fields.count >= labels.count else { return nil }
+        let own = fields.suffix(labels.count)
+        guard zip(own, labels).allSatisfy({ $0.name == $1 }) else { return nil }
+        return own.enumerated().compactMap { index, field in
+            role(of: field.type, kind: field.kind, scalar: Scalar.self).map { (index, $0) }
+        }
+    }
+
+    /// Every stored field of class `type` (its superclasses' first), or `nil` if the runtime cannot list them.
+    private static func declaredFields(of type: Any.Type) -> [(name: String, type: Any.Type, kind: _MetadataKind)]? {
+        var fields: [(name: String, type: Any.Type, kind: _MetadataKind)] = []
+        // `.classType`, spelled by its value: it is a `static var`, which strict concurrency rejects.
+        let complete = _forEachField(of: type, options: _EachFieldOptions(rawValue: 1 << 0)) { name, _, type, kind in
+            fields.append((String(cString: name), type, kind))
+            return true
+        }
+        return complete ? fields : nil
+    }
+
+    /// The role of a field declared of type `type` (of metadata kind `kind`), or `nil` when it can
+    /// hold nothing reflection looks for.
+    private static func role<Scalar: TensorScalar>(of type: Any.Type, kind: _MetadataKind, scalar: Scalar.Type) -> FieldRole? {
+        switch kind {
+        case .optional:
+            guard let optional = type as? any OptionalField.Type else { return .any }
+            return role(of: optional.wrappedType, kind: metadataKind(optional.wrappedType), scalar: scalar)
+        case .class:
+            if type is Layer<Scalar>.Type { return .layer }
+            if type == Variable<Scalar>.self { return .parameter }
+            if type == Buffer<Scalar>.self { return .buffer }
+            return nil
+        case .struct:
+            if type == AnyHashable.self { return .any }
+            guard let array = type as? any ArrayField.Type else { return nil }
+            // Only a whole array of layers is discovered (as `[Layer]`), as before.
+            switch role(of: array.elementType, kind: metadataKind(array.elementType), scalar: scalar) {
+            case .layer?, .any?: return .layers
+            default: return nil
+            }
+        case .enum, .tuple, .function, .metatype, .existentialMetatype:
+            return nil
+        default:
+            // Existentials (`Any`, protocol types, `AnyObject`), and kinds this does not know.
+            return .any
+        }
+    }
+
+    /// The metadata kind of `type`, read as the kind of a one-field struct's field.
+    private static func metadataKind(_ type: Any.Type) -> _MetadataKind {
+        func kind<T>(_: T.Type) -> _MetadataKind {
+            var kind = _MetadataKind.unknown
+            _ = _forEachField(of: FieldBox<T>.self, options: []) { _, _, _, fieldKind in
+                kind = fieldKind
+                return false
+            }
+            return kind
+        }
+        return kind(type)
+    }
+
+    /// The plans made so far, by class.
+    private static let plans = Mutex<[ObjectIdentifier: ReflectionPlan]>([:])
+}
+
+/// A struct of one field, whose field's metadata kind `_forEachField` reports.
+private struct FieldBox<T> { var value: T }
+
+/// An optional's wrapped type, for ``ReflectionPlan``.
+private protocol OptionalField { static var wrappedType: Any.Type { get } }
+extension Optional: OptionalField { fileprivate static var wrappedType: Any.Type { Wrapped.self } }
+
+/// An array's element type, for ``ReflectionPlan``.
+private protocol ArrayField { static var elementType: Any.Type { get } }
+extension Array: ArrayField { fileprivate static var elementType: Any.Type { Element.self } }
