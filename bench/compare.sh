@@ -12,14 +12,16 @@
 # created on first use: torch (the local CPU wheel in /opt/wheels when pip finds one, else PyPI),
 # jax + optax from PyPI. Every run waits for a quiet machine first (bench/peers/wait_quiet.py).
 # Prints each run's RESULT line, then one table of medians with Axone / peer ratios, and Axone's
-# epoch time against the GEMM floor (`AxoneBench gemm` once per round; for the CNN, the floor `AxoneBench cnn` prints).
+# epoch time against the GEMM floor: for the MLP, the floor timed in Axone's own run before each
+# epoch (`AxoneBench mlp --floor`, see Sources/AxoneBench/EpochFloor.swift); for the CNN, the
+# floor `AxoneBench cnn` prints (the step's FLOPs at the sgemm peak).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 MODEL=${MODEL:-mlp}
 case $MODEL in
-    mlp) EPOCHS=${EPOCHS:-10} ;;
-    cnn) EPOCHS=${EPOCHS:-3} ;;
+    mlp) EPOCHS=${EPOCHS:-10}; FLOOR_FLAG=--floor ;;
+    cnn) EPOCHS=${EPOCHS:-3}; FLOOR_FLAG= ;;
     *) echo "unknown MODEL '$MODEL' (known: mlp cnn)" >&2; exit 2 ;;
 esac
 THREADS=${THREADS:-2}
@@ -48,17 +50,13 @@ run() {  # name, command…
     local name=$1; shift
     "$VENV/bin/python" bench/peers/wait_quiet.py "$QUIET_WAIT" 0.05 2 >&2
     echo "# round $round: $name" >&2
-    "$@" | tee -a "$LOG" | grep '^RESULT' || { echo "$name failed" >&2; exit 1; }
+    "$@" | tee -a "$LOG" | grep -E '^(RESULT|FLOOR)' || { echo "$name failed" >&2; exit 1; }
 }
 
 export EPOCHS
 for round in $(seq 1 "$ROUNDS"); do
-    "$VENV/bin/python" bench/peers/wait_quiet.py "$QUIET_WAIT" 0.05 2 >&2
-    # The MLP's GEMM floor comes from `AxoneBench gemm`; `AxoneBench cnn` prints its own.
-    if [ "$MODEL" = mlp ]; then
-        .build/release/AxoneBench gemm --threads "$THREADS" | tee -a "$LOG" | grep '^GEMM floor' >&2
-    fi
-    run axone .build/release/AxoneBench "$MODEL" --threads "$THREADS" --epochs "$EPOCHS"
+    # The MLP's GEMM floor is timed in Axone's run, before each epoch; `AxoneBench cnn` prints its own.
+    run axone .build/release/AxoneBench "$MODEL" --threads "$THREADS" --epochs "$EPOCHS" $FLOOR_FLAG
     if [ -n "${BEFORE:-}" ]; then   # another build of Axone (e.g. the last commit's), as "before"
         run before bash -c '"$0" "$1" --threads "$2" --epochs "$3" | sed "s/^RESULT,axone[^,]*,/RESULT,before,/;s/^GEMM floor/before GEMM floor/"' \
             "$BEFORE" "$MODEL" "$THREADS" "$EPOCHS"
@@ -70,10 +68,12 @@ done
 
 "$VENV/bin/python" - "$LOG" <<'PY'
 import statistics, sys
-rows, floors = {}, []
+rows, floors, in_run = {}, [], []
 for line in open(sys.argv[1]):
     if line.startswith("GEMM floor:"):
         floors.append(float(line.split()[2]))
+    if line.startswith("FLOOR,"):   # AxoneBench mlp --floor: median epoch/floor ratio, median floor
+        in_run.append([float(x) for x in line.strip().split(",")[1:3]])
     if line.startswith("RESULT,"):
         f = line.strip().split(",")
         rows.setdefault(f[1], []).append([float(x) for x in f[3:8]])
@@ -92,7 +92,11 @@ if axone:
         epoch = statistics.median(a[0] / b[0] for a, b in pairs)
         infer = statistics.median(a[3] / b[3] for a, b in pairs)
         print(f"Axone / {k}: epoch time x{epoch:.2f}, inference throughput x{infer:.2f} (median of {len(pairs)} paired rounds)")
-    if floors:
+    if in_run:
+        print(f"Axone / GEMM floor: x{statistics.median(r for r, _ in in_run):.2f} (median of {len(in_run)} rounds, each the "
+              "median over its epochs 2..N of epoch / floor timed just before it; rounds "
+              + ", ".join(f"x{r:.2f}" for r, _ in in_run) + "; floors " + ", ".join(f"{f:.3f}" for _, f in in_run) + " s)")
+    elif floors:
         ratios = [a[0] / f for a, f in zip(rows[axone], floors)]
         print(f"Axone / GEMM floor: x{statistics.median(ratios):.2f} (median of {len(ratios)} rounds; floors "
               + ", ".join(f"{f:.3f}" for f in floors) + " s)")

@@ -22,7 +22,7 @@ struct GemmBenchmark: ParsableCommand {
 
     /// The step's GEMMs for `rows` examples: forward `Z = A·W`, weight gradient `dW = Aᵀ·dZ`, and
     /// input gradient `dA = dZ·Wᵀ` below the first layer.
-    func stepProducts(rows: Int) -> [Product] {
+    static func stepProducts(rows: Int) -> [Product] {
         let widths = [784, 256, 128, 10]
         return (0..<3).flatMap { l -> [Product] in
             let (i, o) = (widths[l], widths[l + 1])
@@ -45,13 +45,13 @@ struct GemmBenchmark: ParsableCommand {
         print("OpenBLAS (kernel \(BLASKernel.name)\(BLASKernel.wasChosenByAxone ? ", chosen by Axone" : "")), \(options.threads) threads per product")
         print("shape (m×k · k×n)                      flags  GFLOP/s   ms")
         Self.time(Self.peakProduct, repeats: options.repeats)
-        let products = stepProducts(rows: batch)
+        let products = Self.stepProducts(rows: batch)
         let threaded = products.map { Self.time($0, repeats: options.repeats) }.reduce(0, +)
         openblas_set_num_threads(1)
         let flops = products.map(\.flops).reduce(0, +)
         print(String(format: "one step: %.3f ms, %.1f GFLOP/s; epoch floor %.3f s", threaded * 1e3, flops / threaded / 1e9, threaded * steps))
 
-        let shards = max(1, min(8, batch / 64)), phases = executorPhases(shards: shards)
+        let shards = Self.shards(batch: batch), phases = Self.executorPhases(batch: batch, shards: shards)
         let sharded = Self.shardedSeconds(phases, repeats: options.repeats * 20)
         print(String(format: "as Axone runs it (%d shards of %d rows on %d threads, one thread per product%@): "
                      + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
@@ -67,14 +67,17 @@ struct GemmBenchmark: ParsableCommand {
         }
     }
 
-    /// The step's products with the call shapes of Axone's compiled step at `shards` shards, as
-    /// phases (each a meeting point of the threads) of one list of products per shard. With more than
+    /// The shards Axone's compiled step splits a batch of `batch` rows into (64 rows or more each, at most 8).
+    static func shards(batch: Int) -> Int { max(1, min(8, batch / 64)) }
+
+    /// The step's products for a batch of `batch` rows with the call shapes of Axone's compiled step
+    /// at `shards` shards, as phases (each a meeting point of the threads) of one list of products per shard. With more than
     /// one shard, the first layer's forward product and weight gradient run over the whole batch, in
     /// one block of W₁'s rows per shard (on multiples of 8 rows, as `CompiledModel` splits it): the
     /// partial products `x[:, block]·W₁[block, :]` before the shards, `dW₁[block, :] = x[:, block]ᵀ·dZ₁`
     /// after them; the shards run the rest on their own rows. The operands are contiguous (in the
     /// step, `x[:, block]` is a column block of the batch).
-    func executorPhases(shards: Int) -> [[[Product]]] {
+    static func executorPhases(batch: Int, shards: Int) -> [[[Product]]] {
         let rows = batch / shards, perShard = stepProducts(rows: rows)
         guard shards > 1 else { return [[perShard]] }
         // `stepProducts` lists the first layer's two products first: its forward product gives the
@@ -98,18 +101,10 @@ struct GemmBenchmark: ParsableCommand {
         return peakProduct.flops / time(peakProduct, repeats: repeats)
     }
 
-    /// Median seconds of `phases` (see ``executorPhases(shards:)``) run as Axone's compiled step runs
-    /// them: each phase's shards side by side on the worker pool, each product a single-threaded call
-    /// on the shard's own operands, the next phase after the last shard of this one.
+    /// Median seconds of one run of `phases` (see ``ShardedStep``).
     static func shardedSeconds(_ phases: [[[Product]]], repeats: Int) -> Double {
-        let operands = phases.map { shards in shards.map { products in products.map { Operands($0) } } }
-        return medianSeconds(repeats: repeats) {
-            for (phase, phaseOperands) in zip(phases, operands) {
-                Parallelism.parallelFor(phase.count) { shard in
-                    for (product, operand) in zip(phase[shard], phaseOperands[shard]) { operand.multiply(product) }
-                }
-            }
-        }
+        let step = ShardedStep(phases)
+        return medianSeconds(repeats: repeats) { step.run() }
     }
 
     /// Times one product (median of `repeats`, 20 times more for small ones) and prints its line.
@@ -123,6 +118,29 @@ struct GemmBenchmark: ParsableCommand {
         print(product.label.padding(toLength: 38, withPad: " ", startingAt: 0), " \(flags)  ",
               String(format: "%7.1f  %6.3f", product.flops / seconds / 1e9, seconds * 1e3))
         return seconds
+    }
+}
+
+/// Phases of products (see ``GemmBenchmark/executorPhases(batch:shards:)``) with their operands,
+/// run as Axone's compiled step runs them: each phase's shards side by side on the worker pool, each
+/// product a single-threaded call on the shard's own operands, the next phase after the last shard
+/// of this one.
+final class ShardedStep {
+    let phases: [[[GemmBenchmark.Product]]]
+    private let operands: [[[Operands]]]
+
+    init(_ phases: [[[GemmBenchmark.Product]]]) {
+        self.phases = phases
+        operands = phases.map { shards in shards.map { products in products.map { Operands($0) } } }
+    }
+
+    /// Runs every phase once.
+    func run() {
+        for (phase, phaseOperands) in zip(phases, operands) {
+            Parallelism.parallelFor(phase.count) { shard in
+                for (product, operand) in zip(phase[shard], phaseOperands[shard]) { operand.multiply(product) }
+            }
+        }
     }
 }
 

@@ -25,10 +25,15 @@ struct MLPBenchmark: ParsableCommand {
     var heads = 1
     @Flag(help: "After each epoch, print its training steps' time by phase (TrainingProfiler), to set beside `AxoneBench gemm`'s floor by phase.")
     var profile = false
+    @Flag(help: "Before each epoch, time one epoch of the step's GEMMs as Axone runs them (EpochFloor), and print the epochs against it.")
+    var floor = false
 
     func validate() throws {
         guard heads == 1 || heads == 2 else { throw ValidationError("--heads must be 1 or 2") }
         guard heads == 1 || !cluster.distributed else { throw ValidationError("--heads 2 does not run --distributed") }
+        guard !floor || (heads == 1 && !cluster.distributed) else {
+            throw ValidationError("--floor times the one-head MLP's products on one process: it takes neither --heads 2 nor --distributed")
+        }
     }
 
     func run() throws {
@@ -40,8 +45,9 @@ struct MLPBenchmark: ParsableCommand {
         let test = try FashionMNIST.load(directory: dataDirectory, split: .test)
         let model = try makeModel()
         job?.synchronize(model)
+        let epochFloor = floor ? EpochFloor(examples: train.count, batch: batch) : nil
         let epochSeconds = heads == 1
-            ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints, profiles: profile)
+            ? try timedFit(model, on: train, epochs: epochs, batchSize: batch, seed: seed, prints: prints, profiles: profile, floor: epochFloor)
             : try timedFit(model, on: try MultiTensorDataset(inputs: [train.allImages()], targets: try Self.multiTaskTargets(train)),
                            epochs: epochs, batchSize: batch, seed: seed, prints: prints, profiles: profile)
         if let job {
@@ -51,6 +57,13 @@ struct MLPBenchmark: ParsableCommand {
         let images = test.allImages()
         let (accuracy, inference) = timedInference(model, images: images, labels: test.labels)
         printPredictLatency(model, images: images)
+        if let epochFloor {
+            let (ratio, floorSeconds) = (epochFloor.medianRatio(epochSeconds: epochSeconds), medianEpoch(epochFloor.measurements))
+            print(String(format: "GEMM floor in this run: %.3f s per epoch (median); the epochs ×%.2f their floors "
+                         + "(median over epochs 2…N, each against the floor timed just before it)", floorSeconds, ratio))
+            print("epoch_over_floor,median_floor_s")
+            print(String(format: "FLOOR,%.4f,%.4f", ratio, floorSeconds))
+        }
         printResult(name: heads == 1 ? "axone" : "axone_2heads", threads: threads, medianEpoch: medianEpoch(epochSeconds), trainCount: train.count, accuracy: accuracy,
                     inferenceSeconds: inference, testCount: test.count)
     }

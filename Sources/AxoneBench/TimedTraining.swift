@@ -3,22 +3,27 @@ import Foundation
 
 /// Trains `model` on `data` with Adam 1e-3 and softmax cross-entropy (the peers' task), timing each
 /// epoch and printing its line when `prints`; with `profiles`, each epoch's line is followed by its
-/// steps' phases (see ``TrainingProfiler``) in milliseconds per epoch. Returns the seconds of each epoch.
+/// steps' phases (see ``TrainingProfiler``) in milliseconds per epoch; with `floor`, each epoch is
+/// preceded by its GEMM floor's timing (outside the epoch's time), shown on its line. Returns the
+/// seconds of each epoch.
 func timedFit<Data: BatchProvider>(_ model: Model<Float>, on data: Data, epochs: Int, batchSize: Int, seed: UInt64,
-                                   prints: Bool = true, profiles: Bool = false) throws -> [Double] where Data.Scalar == Float {
+                                   prints: Bool = true, profiles: Bool = false, floor: EpochFloor? = nil) throws -> [Double]
+where Data.Scalar == Float {
     var epochSeconds: [Double] = []
     var last = DispatchTime.now()
     let profiler = profiles ? TrainingProfiler() : nil
     model.trainingProfiler = profiler
     defer { model.trainingProfiler = nil }
     let timer = LambdaCallback<Float>(onEpochStart: { _, _ in
+        floor?.measure()
         profiler?.reset()
         last = DispatchTime.now()
     }) { epoch, logs, _ in
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
         epochSeconds.append(seconds)
         guard prints else { return }
-        print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan))
+        let floorSeconds = floor?.measurements.last.map { String(format: "  GEMM floor %.3f s (×%.2f)", $0, seconds / $0) } ?? ""
+        print(String(format: "epoch %2d  %.3f s  loss %.4f", epoch + 1, seconds, logs["loss"] ?? .nan) + floorSeconds)
         if let profiler {
             print("  phases (ms per epoch): " + TrainingProfiler.Phase.allCases.map {
                 "\($0) \(String(format: "%.1f", profiler.seconds(in: $0) * 1e3))"
@@ -29,9 +34,9 @@ func timedFit<Data: BatchProvider>(_ model: Model<Float>, on data: Data, epochs:
     return epochSeconds
 }
 
-/// The median of epochs 2…N (the first one compiles and warms up), or the only epoch.
-func medianEpoch(_ epochSeconds: [Double]) -> Double {
-    let timed = epochSeconds.count > 1 ? Array(epochSeconds.dropFirst()) : epochSeconds
+/// The median of a figure per epoch over epochs 2…N (the first one compiles and warms up), or the only epoch.
+func medianEpoch(_ perEpoch: [Double]) -> Double {
+    let timed = perEpoch.count > 1 ? Array(perEpoch.dropFirst()) : perEpoch
     return timed.sorted()[timed.count / 2]
 }
 
