@@ -37,6 +37,18 @@ import Testing
         var nested: Dense<Double>?? = .some(nil)
     }
 
+    /// A layer of one's own that points at layers it does not own.
+    final class Linked: Layer<Double> {
+        weak var peer: Layer<Double>?
+        unowned let owner: Layer<Double>
+        let inner = Dense<Double>(2, inputSize: 1, seed: 1)
+
+        init(owner: Layer<Double>) {
+            self.owner = owner
+            super.init()
+        }
+    }
+
     /// `layer`'s parameters, buffers and children as a walk over every stored property finds them
     /// (the reflection before ``ReflectionPlan``), recursively, named by property path.
     static func referenceNames(_ layer: Layer<Double>, prefix: String = "") -> (parameters: [String], buffers: [String], children: [String]) {
@@ -161,12 +173,35 @@ import Testing
         let labels = Mirror(reflecting: dense).children.map(\.label)
         #expect(plan.levels.count == 1)
         #expect(plan.levels[0]?.map { labels[$0.index] ?? "?" } == ["weight", "bias"])
+        // Both are read from memory, and a parameter replaced after the plan was made is found.
+        #expect(plan.readsDirectly)
+        let weight = Variable(Tensor<Double>.zeros([3, 2]), requiresGradient: true)
+        dense.weight = weight
+        #expect(dense.namedParameters().first?.variable === weight)
         let input = Input<Double>(shape: [3], seed: 2)
         let graph = try Model(inputs: [input], outputs: [Dense(2)(input)])
         let graphPlan = try #require(ReflectionPlan.of(graph))
         let modelLabels = Mirror(reflecting: graph).children.map(\.label)
         #expect(graphPlan.levels.count == 1)
         #expect(graphPlan.levels.first??.map { "\(modelLabels[$0.index] ?? "?") \($0.role)" } == ["gradientSynchronizer any"])
+        #expect(graphPlan.readsDirectly)
+    }
+
+    /// `weak` and `unowned` properties are not stored as plain references: reading them from
+    /// memory as such would be wrong, so a layer holding one is read through `Mirror`, and finds
+    /// what a full walk finds.
+    @Test func weakAndUnownedPropertiesAreReadThroughMirror() throws {
+        let owner = Dense<Double>(1, inputSize: 1, seed: 2), peer = Dense<Double>(1, inputSize: 1, seed: 3)
+        let linked = Linked(owner: owner)
+        linked.peer = peer
+        let plan = try #require(ReflectionPlan.of(linked))
+        #expect(plan.levels.first??.map { "\($0.label) \($0.isStrong)" } == ["peer false", "owner false", "inner true"])
+        #expect(!plan.readsDirectly)
+        #expect(linked.namedChildren.map(\.name) == ["peer", "owner", "inner"])
+        #expect(linked.namedChildren.map { ObjectIdentifier($0.layer) } == [peer, owner, linked.inner].map(ObjectIdentifier.init))
+        let planned = Self.libraryNames(linked), reference = Self.referenceNames(linked)
+        #expect(Set(planned.parameters) == Set(reference.parameters))
+        #expect(Set(planned.children) == Set(reference.children))
     }
 
     /// A layer with a mirror of its own is reflected through that mirror, whole.

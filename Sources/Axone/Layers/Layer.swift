@@ -102,7 +102,8 @@ open class Layer<Scalar: TensorScalar> {
 
     /// The stored properties of this layer (and of its superclasses) that hold a sub-layer, a list
     /// of sub-layers, a parameter or a buffer, with their labels, the class's own first. Only the
-    /// properties whose declared types can hold one are read (see ``ReflectionPlan``).
+    /// properties whose declared types can hold one are read (see ``ReflectionPlan``), from memory
+    /// when the plan allows it.
     private var reflectedValues: [(label: String, value: ReflectedValue<Scalar>)] {
         var result: [(String, ReflectedValue<Scalar>)] = []
         func append(_ label: String?, _ value: Any, _ role: FieldRole) {
@@ -110,7 +111,12 @@ open class Layer<Scalar: TensorScalar> {
             result.append((label, reflected))
         }
         let plan = ReflectionPlan.of(self)
-        if plan?.levels.isEmpty == true { return result }
+        if let plan, plan.readsDirectly {
+            for fields in plan.levels {
+                for field in fields ?? [] { append(field.label, field.value(in: self), field.role) }
+            }
+            return result
+        }
         var mirror: Mirror? = Mirror(reflecting: self)
         guard let plan else {
             while let level = mirror {
@@ -123,9 +129,9 @@ open class Layer<Scalar: TensorScalar> {
             guard let level = mirror else { break }
             let children = level.children
             if let fields {
-                for (index, role) in fields {
-                    let child = children[children.index(children.startIndex, offsetBy: index)]
-                    append(child.label, child.value, role)
+                for field in fields {
+                    let child = children[children.index(children.startIndex, offsetBy: field.index)]
+                    append(child.label, child.value, field.role)
                 }
             } else {
                 for child in children { append(child.label, child.value, .any) }

@@ -25,6 +25,34 @@ enum ReflectedValue<Scalar: TensorScalar> {
     case buffer(Buffer<Scalar>)
 }
 
+/// A stored property that reflection reads (see ``ReflectionPlan``).
+struct PlannedField: @unchecked Sendable {   // `Any.Type` is not `Sendable`; metadata never changes.
+    /// Its index among its `Mirror` level's children.
+    let index: Int
+    /// Its name.
+    let label: String
+    /// Its byte offset in an instance.
+    let offset: Int
+    /// Its declared type.
+    let type: Any.Type
+    /// What it can hold.
+    let role: FieldRole
+    /// Whether it is stored as a strong reference or a value (not `weak` or `unowned`), so that it
+    /// may be read straight from the instance's memory as a value of ``type``.
+    let isStrong: Bool
+
+    /// Its value in `object` (an instance of the class that declares it, or of a subclass), read
+    /// straight from memory: no lookup of its type by name, as `Mirror` makes for each child.
+    func value(in object: AnyObject) -> Any {
+        func load<T>(_: T.Type) -> Any {
+            withExtendedLifetime(object) {
+                UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()).load(fromByteOffset: offset, as: T.self)
+            }
+        }
+        return _openExistential(type, do: load)
+    }
+}
+
 /// Which stored properties of a layer class can hold a sub-layer, a list of sub-layers, a parameter
 /// or a buffer, by `Mirror` level (the class first, then its superclasses), each with its
 /// ``FieldRole``. Computed once per class from the properties' declared types, so that reflection
@@ -34,15 +62,21 @@ enum ReflectedValue<Scalar: TensorScalar> {
 /// failed cast of an array to a class bridges it to an `NSArray` first. `predict` walks the layer
 /// tree several times per call, and most of a layer's properties are bookkeeping (a `Dense` has
 /// two parameters among a dozen properties; a `Model` has some twenty fields and no layer in them).
+/// Where every planned field is stored strongly, the fields are read straight from the instance at
+/// their offsets (``readsDirectly``), without a `Mirror`.
 ///
-/// Declared types are read with the standard library's `_forEachField` (an SPI, the one way to see
-/// a property declared `Any` that holds an `Int` today and may hold a layer tomorrow). Where it
-/// fails, or where a level's labels do not match the fields it lists, that level is read whole,
-/// as is every layer with a custom mirror.
+/// Declared types and offsets are read with the standard library's `_forEachField` (an SPI, the one
+/// way to see a property declared `Any` that holds an `Int` today and may hold a layer tomorrow),
+/// and whether a field is `weak` or `unowned` with the runtime entry point `_forEachField` itself
+/// calls. Where either fails, or where a level's labels do not match the fields listed, that level
+/// is read whole through `Mirror`, as is every layer with a custom mirror.
 struct ReflectionPlan: Sendable {
     /// For each `Mirror` level, from the class down to the deepest level with a planned field: the
-    /// planned fields' indices among the level's children (`nil`: read every child), with their roles.
-    let levels: [[(index: Int, role: FieldRole)]?]
+    /// planned fields (`nil`: read every child through `Mirror`).
+    let levels: [[PlannedField]?]
+    /// Whether every level is planned and every planned field stored strongly: the fields are then
+    /// read from memory (``PlannedField/value(in:)``).
+    let readsDirectly: Bool
 
     /// The plan for `layer`'s class, made on first use from `layer`; `nil` for a layer with a
     /// custom mirror (its children need not be its stored properties).
@@ -56,7 +90,7 @@ struct ReflectionPlan: Sendable {
     }
 
     private init<Scalar>(_ layer: Layer<Scalar>) {
-        var levels: [[(index: Int, role: FieldRole)]?] = []
+        var levels: [[PlannedField]?] = []
         var mirror: Mirror? = Mirror(reflecting: layer)
         while let level = mirror {
             levels.append(Self.plannedFields(level, of: Scalar.self))
@@ -64,30 +98,43 @@ struct ReflectionPlan: Sendable {
         }
         while let last = levels.last, last?.isEmpty == true { levels.removeLast() }
         self.levels = levels
+        readsDirectly = levels.allSatisfy { $0?.allSatisfy(\.isStrong) == true }
     }
 
     /// The planned fields of one `Mirror` level, or `nil` when its declared types are unknown.
-    private static func plannedFields<Scalar: TensorScalar>(_ level: Mirror, of _: Scalar.Type) -> [(index: Int, role: FieldRole)]? {
+    private static func plannedFields<Scalar: TensorScalar>(_ level: Mirror, of _: Scalar.Type) -> [PlannedField]? {
         guard let fields = declaredFields(of: level.subjectType) else { return nil }
         let labels = level.children.map(\.label)
         // A class's mirror lists its own fields, which `_forEachField` lists after its superclasses'.
         guard fields.count >= labels.count else { return nil }
-        let own = fields.suffix(labels.count)
+        let inherited = fields.count - labels.count, own = fields.suffix(labels.count)
         guard zip(own, labels).allSatisfy({ $0.name == $1 }) else { return nil }
         return own.enumerated().compactMap { index, field in
-            role(of: field.type, kind: field.kind, scalar: Scalar.self).map { (index, $0) }
+            role(of: field.type, kind: field.kind, scalar: Scalar.self).map {
+                PlannedField(index: index, label: field.name, offset: field.offset, type: field.type, role: $0,
+                             isStrong: isStrong(level.subjectType, field: inherited + index))
+            }
         }
     }
 
     /// Every stored field of class `type` (its superclasses' first), or `nil` if the runtime cannot list them.
-    private static func declaredFields(of type: Any.Type) -> [(name: String, type: Any.Type, kind: _MetadataKind)]? {
-        var fields: [(name: String, type: Any.Type, kind: _MetadataKind)] = []
+    private static func declaredFields(of type: Any.Type) -> [(name: String, offset: Int, type: Any.Type, kind: _MetadataKind)]? {
+        var fields: [(name: String, offset: Int, type: Any.Type, kind: _MetadataKind)] = []
         // `.classType`, spelled by its value: it is a `static var`, which strict concurrency rejects.
-        let complete = _forEachField(of: type, options: _EachFieldOptions(rawValue: 1 << 0)) { name, _, type, kind in
-            fields.append((String(cString: name), type, kind))
+        let complete = _forEachField(of: type, options: _EachFieldOptions(rawValue: 1 << 0)) { name, offset, type, kind in
+            fields.append((String(cString: name), offset, type, kind))
             return true
         }
         return complete ? fields : nil
+    }
+
+    /// Whether field `index` of class `type` (counting its superclasses' fields first, as
+    /// `_forEachField` does) is stored strongly: neither `weak` nor `unowned`.
+    private static func isStrong(_ type: Any.Type, field index: Int) -> Bool {
+        var field = RuntimeFieldMetadata()
+        _ = recursiveChildMetadata(type, index: index, fieldMetadata: &field)
+        field.freeName?(field.name)
+        return field.isStrong
     }
 
     /// The role of a field declared of type `type` (of metadata kind `kind`), or `nil` when it can
@@ -134,6 +181,19 @@ struct ReflectionPlan: Sendable {
     /// The plans made so far, by class.
     private static let plans = Mutex<[ObjectIdentifier: ReflectionPlan]>([:])
 }
+
+/// What the runtime tells of a field beside its type (the layout of the standard library's
+/// `_FieldReflectionMetadata`, which `_forEachField` fills and does not pass on).
+private struct RuntimeFieldMetadata {
+    var name: UnsafePointer<CChar>? = nil
+    var freeName: (@convention(c) (UnsafePointer<CChar>?) -> Void)? = nil
+    var isStrong = false
+    var isVar = false
+}
+
+/// The runtime entry point `_forEachField` calls for each field's type and metadata.
+@_silgen_name("swift_reflectionMirror_recursiveChildMetadata")
+private func recursiveChildMetadata(_ type: Any.Type, index: Int, fieldMetadata: UnsafeMutablePointer<RuntimeFieldMetadata>) -> Any.Type
 
 /// A struct of one field, whose field's metadata kind `_forEachField` reports.
 private struct FieldBox<T> { var value: T }
