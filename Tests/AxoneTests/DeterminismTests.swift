@@ -115,16 +115,27 @@ import Testing
         #expect(planned.executor(training: true) != nil && autodiff.executor(training: true) == nil)
         var rng = SeededGenerator(seed: 2)
         let x = Tensor<Float>.randomNormal([1000, 784], using: &rng)
+        let labels = Tensor<Float>(shape: [1000], scalars: (0..<1000).map { Float($0 % 10) })
         for model in [planned, autodiff] {
             let whole = try model.predict(x, batchSize: 1000)
-            // Batches of 1…600 rows (tails included) are rounded up to whole 64-row blocks, so every
-            // row meets the same calls as in the 1000-row batch.
+            // Batches of 1…600 rows (tails included) are rounded up to whole 256-row inference blocks
+            // (the compiled path takes the whole input at once), so every row meets the same calls
+            // as in the 1000-row batch.
             for size in [1, 8, 24, 64, 100, 320, 500, 600] { #expect(try model.predict(x, batchSize: size) == whole, "batch \(size)") }
             for threads in [1, 3] {
                 Parallelism.setThreadCount(threads)
                 #expect(try model.predict(x, batchSize: 256) == whole, "\(threads) threads")
             }
             Parallelism.setThreadCount(2)
+            // `evaluate` feeds the executor whole inference blocks too: the same predictions, so the
+            // same accuracy; its loss sums per-batch Float means, equal to Float rounding (relative 1e-6).
+            model.compile(optimizer: SGD(learningRate: 0.1), loss: .categoricalCrossEntropy(fromLogits: true), metrics: [.accuracy])
+            let logs = try model.evaluate(x, labels, batchSize: 1000)
+            for size in [1, 64, 100, 300] {
+                let other = try model.evaluate(x, labels, batchSize: size)
+                #expect(other["accuracy"] == logs["accuracy"], "evaluate, batch \(size)")
+                #expect(abs(other["loss"]! - logs["loss"]!) <= 1e-6 * logs["loss"]!, "evaluate, batch \(size)")
+            }
         }
     }
 

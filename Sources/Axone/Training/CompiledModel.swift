@@ -13,7 +13,7 @@ import Synchronization
 /// blocks of its rows, each block updated at once by the thread that computed it. The splits depend
 /// on the batch size alone, so results are bit-identical whatever the thread count.
 ///
-/// **Inference** runs blocks of ``Scalar/productRowBlock`` rows starting at row 0, each through the
+/// **Inference** runs blocks of ``inferenceBlockRows`` rows starting at row 0, each through the
 /// whole network in a program of its own taken from a pool, so several threads may infer at once.
 ///
 /// **Random layers** (dropout, noise) draw their tensors for the whole batch before the shards run,
@@ -558,14 +558,19 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// blocks, and the oldest are dropped.
     static var idleProgramLimit: Int { 16 }
 
-    /// The outputs for `inputs` (whole batches; rows computed in blocks of 64 that start at row 0),
+    /// Rows per inference block: the first layer's product packs its weight once per block, so
+    /// blocks larger than the products' 64 rows pay (256 rows: 16 % more inference throughput than
+    /// 64 on the Fashion-MNIST MLP).
+    static var inferenceBlockRows: Int { 256 }
+
+    /// The outputs for `inputs` (whole batches; rows computed in blocks of ``inferenceBlockRows`` that start at row 0),
     /// or `nil` when the model does not compile or its inference pass draws random numbers (a user
     /// layer's). Safe to call from several threads at once.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func infer(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>]? {
         guard case .success(let graph) = trace, graph.randomDraws.isEmpty else { return nil }
-        let rows = inputs[0].shape.first ?? 0, block = Scalar.productRowBlock, blocks = (rows + block - 1) / block
+        let rows = inputs[0].shape.first ?? 0, block = Self.inferenceBlockRows, blocks = (rows + block - 1) / block
         let shapes = graph.shapes(rows: rows)
         let parameters = graph.parameters.map { $0.variable.value }
         let results = withOperands(parameters) { parameterOperands in

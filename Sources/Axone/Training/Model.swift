@@ -352,9 +352,9 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
     /// without recording gradients.
     ///
-    /// A planned model (a Dense stack) takes the whole input at once, in row blocks of 64; any
-    /// other model rounds `batchSize` up to a multiple of 64 rows, the row block of every product
-    /// (see ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
+    /// A compiled model takes the whole input at once, in row blocks of 256; any other model rounds
+    /// `batchSize` up to a multiple of 256 rows, whole row blocks of every product (64 rows, see
+    /// ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
     /// the thread count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
     /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for a model with several inputs or outputs
@@ -408,10 +408,11 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return try body()
     }
 
-    /// `batchSize` rounded up to whole row blocks, so that inference batches split into the same
-    /// blocks as one whole batch would.
+    /// `batchSize` rounded up to whole inference blocks (``CompiledModel/inferenceBlockRows``, a
+    /// multiple of the products' row blocks), so that inference batches split into the same blocks
+    /// as one whole batch would.
     private static func inferenceBatchRows(_ batchSize: Int) -> Int {
-        let block = Scalar.productRowBlock
+        let block = CompiledModel<Scalar>.inferenceBlockRows
         return Swift.max(1, (batchSize + block - 1) / block) * block
     }
 
@@ -458,7 +459,7 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
 
     /// The loss and metrics over a data source in inference mode.
     ///
-    /// Like ``predict(_:batchSize:)->Tensor<Scalar>``, it rounds `batchSize` up to a multiple of 64 rows and may run
+    /// Like ``predict(_:batchSize:)->Tensor<Scalar>``, it rounds `batchSize` up to a multiple of 256 rows and may run
     /// on several threads at once.
     public func evaluate<Data: BatchProvider>(_ data: Data, batchSize: Int = 256) throws -> Logs where Data.Scalar == Scalar {
         guard let configuration else { throw TrainingError.notCompiled }
