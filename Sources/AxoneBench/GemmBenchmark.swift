@@ -126,7 +126,7 @@ struct GemmBenchmark: ParsableCommand {
 /// product a single-threaded call on the shard's own operands, the next phase after the last shard
 /// of this one.
 final class ShardedStep {
-    let phases: [[[GemmBenchmark.Product]]]
+    private let phases: [[[GemmBenchmark.Product]]]
     private let operands: [[[Operands]]]
 
     init(_ phases: [[[GemmBenchmark.Product]]]) {
