@@ -53,10 +53,16 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// Whether every traced parameter still has its traced shape (a value of another shape may
-    /// have been assigned since); cheap enough to ask after every batch.
-    var parametersKeepTheirShapes: Bool {
+    /// have been assigned since); cheap enough to ask after every batch (specialised: `fit` asks
+    /// from generic code, where looking up the parameter tuples' type metadata cost 1 µs a call).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func parametersKeepTheirShapes() -> Bool {
         guard case .success(let graph) = trace else { return true }
-        return graph.parameters.indices.allSatisfy { graph.parameters[$0].variable.value.shape == graph.shapes[graph.inputCount + $0] }
+        for index in graph.parameters.indices where graph.parameters[index].variable.value.shape != graph.shapes[graph.inputCount + index] {
+            return false
+        }
+        return true
     }
 
     /// The number of primitive calls of the traced forward pass (after fusion).

@@ -138,7 +138,7 @@ extension Model {
             guard !callbacks.isEmpty else { return }
             if epochBegins { executor = self.executor(training: true) }
             // The model's check names the layer and the parameter.
-            if executor?.parametersKeepTheirShapes != true { try validateParameters() }
+            if executor?.parametersKeepTheirShapes() != true { try validateParameters() }
         }
         // Reused every step, so that a step allocates nothing for them.
         var inputs: [Tensor<Scalar>] = [], targets: [Tensor<Scalar>] = []
@@ -147,9 +147,18 @@ extension Model {
         /// Writes into `indices` the examples of the batch at `positions` (in data-parallel
         /// training, this process's share of it).
         func select(_ positions: ArraySlice<Int>, into indices: inout [Int]) {
+            let share = parallel.map { $0.share(of: positions) } ?? positions
+            // A plain loop over the buffers: a lazy map through this generic function calls a
+            // closure per element (2.5 µs a step of two 128-example batches).
             indices.removeAll(keepingCapacity: true)
-            // One append of the whole batch, not a uniqueness and capacity check per element.
-            indices.append(contentsOf: (parallel.map { $0.share(of: positions) } ?? positions).lazy.map { trainIndices[$0] })
+            indices.append(contentsOf: repeatElement(0, count: share.count))
+            trainIndices.withUnsafeBufferPointer { all in
+                share.withUnsafeBufferPointer { share in
+                    indices.withUnsafeMutableBufferPointer { indices in
+                        for i in share.indices { indices[i] = all[share[i]] }
+                    }
+                }
+            }
         }
         var batchLogs = Logs([("loss", 0)])
         var history = History()
