@@ -204,6 +204,60 @@ import Testing
         #expect(Set(planned.children) == Set(reference.children))
     }
 
+    /// Fields declared as a class or an optional of one are read as one pointer (null for `nil`);
+    /// an optional of an optional, an array or an existential is read as a value and cast.
+    @Test func referencesAreReadAsPointers() throws {
+        let layer = LooseLayer()
+        let plan = try #require(ReflectionPlan.of(layer))
+        let flags = Dictionary(uniqueKeysWithValues: plan.levels.compactMap { $0 }.joined().map { ($0.label, $0.holdsReference) })
+        #expect(flags == ["anything": false, "block": false, "maybeLayer": true, "maybeParameter": true, "layers": false,
+                          "hashable": false, "nested": false])
+        #expect(plan.readsDirectly)
+        #expect(layer.namedChildren.isEmpty && layer.namedParameters().isEmpty)
+        let dense = Dense<Double>(2, inputSize: 1, seed: 1), inner = Dense<Double>(1, inputSize: 2, seed: 2)
+        let variable = Variable(Tensor<Double>(shape: [1], scalars: [4]), requiresGradient: true)
+        layer.maybeLayer = dense
+        layer.nested = .some(inner)
+        layer.maybeParameter = variable
+        #expect(layer.namedChildren.map { ObjectIdentifier($0.layer) } == [dense, inner].map(ObjectIdentifier.init))
+        #expect(layer.namedParameters().map(\.name) == ["maybeParameter", "maybeLayer.weight", "maybeLayer.bias", "nested.weight", "nested.bias"])
+        #expect(layer.namedParameters().first?.variable === variable)
+    }
+
+    /// A layer of one's own that holds one sub-layer under two properties, and calls it twice.
+    final class Twice: Layer<Double> {
+        let first: Dense<Double>
+        let second: Dense<Double>
+
+        init(_ layer: Dense<Double>) {
+            first = layer
+            second = layer
+            super.init()
+        }
+
+        override var isTraceable: Bool { true }
+        override func forward(_ input: Variable<Double>) -> Variable<Double> { second(first(input)) }
+    }
+
+    /// The name-free walk meets the parameters in ``Layer/namedParameters(includeFrozen:)``'s
+    /// order, repeats included; an executor still reads a model whose layer is met twice, and no
+    /// longer once a weight is replaced.
+    @Test func theParameterWalkFollowsNamedParameters() throws {
+        let shared = Dense<Double>(2, inputSize: 2, seed: 1)
+        let input = Input<Double>(shape: [2], seed: 3)
+        let model = try Model(inputs: [input], outputs: [Dense<Double>(1)(Twice(shared)(input))])
+        var walked: [ObjectIdentifier] = []
+        model.forEachParameter { walked.append(ObjectIdentifier($0)) }
+        let named = model.namedParameters().map { ObjectIdentifier($0.variable) }
+        #expect(walked.count == named.count + 2)   // the shared weight and bias, met twice
+        var seen: Set<ObjectIdentifier> = []
+        #expect(walked.filter { seen.insert($0).inserted } == named)
+        let executor = try #require(model.executor(training: true))
+        #expect(executor.reads(model))
+        shared.weight = Variable(shared.weight!.value, requiresGradient: true)
+        #expect(!executor.reads(model))
+    }
+
     /// A layer with a mirror of its own is reflected through that mirror, whole.
     @Test func aCustomMirrorIsReadWhole() {
         final class Mirrored: Layer<Double>, CustomReflectable {

@@ -14,7 +14,10 @@ public struct CompilationRefusal: Error, Sendable, CustomStringConvertible {
 /// A model's forward pass as a list of primitive calls: the small graph IR the compiled executor
 /// plans (like a jaxpr or a `torch.fx` graph). Values are numbered: the model's inputs first, then
 /// its parameters, then constants, random draws and call results in the order they were made.
-struct TracedGraph<Scalar: TensorScalar> {
+///
+/// A class, immutable once traced: the executor reads it on every call, from several threads, and
+/// a struct of a dozen arrays would be copied (each array retained and released) at each read.
+final class TracedGraph<Scalar: TensorScalar> {
     /// Where a value comes from.
     enum Source {
         case input(Int)
@@ -67,8 +70,7 @@ struct TracedGraph<Scalar: TensorScalar> {
             throw CompilationRefusal.untraceable(layer)
         }
         let leaves = inputShapes.map { Variable(Tensor<Scalar>.zeros($0)) }
-        inputCount = leaves.count
-        parameters = model.namedParameters()
+        let parameters = model.namedParameters()
         let recording = RandomDrawRecording()
         let results = RandomDrawRecording.$current.withValue(recording) {
             GradientRecording.$isTracingValue.withValue(true) { withoutGradients { model.forward(leaves) } }
@@ -76,14 +78,14 @@ struct TracedGraph<Scalar: TensorScalar> {
         if let draw = recording.draws.first(where: { $0.shape.first != inputShapes.first?.first }) {
             throw CompilationRefusal("a random draw of shape \(draw.shape) does not follow the batch")
         }
-        randomDraws = recording.draws.map {
+        var randomDraws = recording.draws.map {
             RandomDraw(fill: $0.fill as! (UnsafeMutableBufferPointer<Scalar>) -> Void, elementsPerRow: $0.shape.dropFirst().reduce(1, *), value: nil)
         }
         var drawIndex: [ObjectIdentifier: Int] = [:]
         for (index, draw) in recording.draws.enumerated() { drawIndex[draw.variable] = index }
-        sources = leaves.indices.map { .input($0) } + parameters.indices.map { .parameter($0) }
-        shapes = inputShapes + parameters.map(\.variable.shape)
-        calls = []
+        var sources: [Source] = leaves.indices.map { .input($0) } + parameters.indices.map { .parameter($0) }
+        var shapes = inputShapes + parameters.map(\.variable.shape)
+        var calls: [Call] = []
         var ids: [ObjectIdentifier: Int] = [:]
         for (index, variable) in (leaves + parameters.map(\.variable)).enumerated() { ids[ObjectIdentifier(variable)] = index }
         // Depth-first, each value after its inputs (iterative, so deep graphs do not overflow the stack).
@@ -114,6 +116,12 @@ struct TracedGraph<Scalar: TensorScalar> {
                 for input in variable.inputs where ids[ObjectIdentifier(input)] == nil { stack.append((input, false)) }
             }
         }
+        inputCount = leaves.count
+        self.parameters = parameters
+        self.randomDraws = randomDraws
+        self.sources = sources
+        self.shapes = shapes
+        self.calls = calls
         outputs = results.map { ids[ObjectIdentifier($0)]! }
         if fusing { fuseActivations() }
         batchLeading = Self.batchLeading(of: self)
@@ -122,7 +130,7 @@ struct TracedGraph<Scalar: TensorScalar> {
     /// Folds an element-wise activation into the linear or convolution call before it when that result
     /// feeds nothing else and the activation's derivative follows from its output (bias and
     /// activation then run in the GEMM's output pass, and the backward pass needs no pre-activation).
-    private mutating func fuseActivations() {
+    private func fuseActivations() {
         var consumers = [Int](repeating: 0, count: sources.count)
         for call in calls { for input in call.inputs { consumers[input] += 1 } }
         for output in outputs { consumers[output] += 1 }

@@ -30,7 +30,7 @@ open class Layer<Scalar: TensorScalar> {
     /// a frozen layer's parameters stop receiving gradients and count as non-trainable.
     public var isTrainable = true {
         didSet {
-            for (_, p) in ownParameters { p.requiresGradient = isTrainable }
+            for (_, p) in ownParameters() { p.requiresGradient = isTrainable }
             for child in children { child.isTrainable = isTrainable }
         }
     }
@@ -50,6 +50,8 @@ open class Layer<Scalar: TensorScalar> {
     /// and may have been reassigned); by default, checks the sub-layers. `fit`, `predict` and
     /// `evaluate` call it before using the parameters.
     /// - Throws: ``LayerError`` naming the layer and the parameter.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     open func validateParameters() throws {
         for child in children { try child.validateParameters() }
     }
@@ -104,7 +106,9 @@ open class Layer<Scalar: TensorScalar> {
     /// of sub-layers, a parameter or a buffer, with their labels, the class's own first. Only the
     /// properties whose declared types can hold one are read (see ``ReflectionPlan``), from memory
     /// when the plan allows it.
-    private var reflectedValues: [(label: String, value: ReflectedValue<Scalar>)] {
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func reflectedValues() -> [(label: String, value: ReflectedValue<Scalar>)] {
         var result: [(String, ReflectedValue<Scalar>)] = []
         func append(_ label: String?, _ value: Any, _ role: FieldRole) {
             guard let label, let reflected = Self.reflect(value, as: role) else { return }
@@ -113,7 +117,21 @@ open class Layer<Scalar: TensorScalar> {
         let plan = ReflectionPlan.of(self)
         if let plan, plan.readsDirectly {
             for fields in plan.levels {
-                for field in fields ?? [] { append(field.label, field.value(in: self), field.role) }
+                for field in fields ?? [] {
+                    guard field.holdsReference else {
+                        append(field.label, field.value(in: self), field.role)
+                        continue
+                    }
+                    // The plan is made per class from the declared types, for this class's `Scalar`:
+                    // the object is of the class its role names.
+                    guard let object = field.referencedObject(in: self) else { continue }
+                    switch field.role {
+                    case .layer: result.append((field.label, .layer(unsafeDowncast(object, to: Layer<Scalar>.self))))
+                    case .parameter: result.append((field.label, .parameter(unsafeDowncast(object, to: Variable<Scalar>.self))))
+                    case .buffer: result.append((field.label, .buffer(unsafeDowncast(object, to: Buffer<Scalar>.self))))
+                    case .layers, .any: append(field.label, field.value(in: self), field.role)
+                    }
+                }
             }
             return result
         }
@@ -153,8 +171,14 @@ open class Layer<Scalar: TensorScalar> {
     }
 
     /// The direct sub-layers, named by property (`layers.0` for an array element).
-    open var namedChildren: [(name: String, layer: Layer)] {
-        reflectedValues.flatMap { label, value -> [(String, Layer)] in
+    open var namedChildren: [(name: String, layer: Layer)] { reflectedChildren() }
+
+    /// ``namedChildren`` as the properties give them (specialised: layers are generic classes,
+    /// whose methods otherwise run unspecialised and look up their types' metadata at each call).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func reflectedChildren() -> [(name: String, layer: Layer)] {
+        reflectedValues().flatMap { label, value -> [(String, Layer)] in
             switch value {
             case .layer(let layer): [(label, layer)]
             case .layers(let layers): layers.enumerated().map { ("\(label).\($0.offset)", $0.element) }
@@ -163,7 +187,11 @@ open class Layer<Scalar: TensorScalar> {
         }
     }
 
-    var children: [Layer] { namedChildren.map { $0.layer } }
+    var children: [Layer] { childLayers() }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func childLayers() -> [Layer] { namedChildren.map { $0.layer } }
 
     /// This layer and every layer below it.
     public var allLayers: [Layer<Scalar>] {
@@ -177,8 +205,10 @@ open class Layer<Scalar: TensorScalar> {
     }
 
     /// Parameters declared by this layer itself (not its sub-layers).
-    private var ownParameters: [(name: String, variable: Variable<Scalar>)] {
-        reflectedValues.compactMap { label, value in
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func ownParameters() -> [(name: String, variable: Variable<Scalar>)] {
+        reflectedValues().compactMap { label, value in
             if case .parameter(let variable) = value { (label, variable) } else { nil }
         }
     }
@@ -187,19 +217,33 @@ open class Layer<Scalar: TensorScalar> {
     /// reachable by two paths (a layer inside a nested model and also called directly) is listed
     /// once, under the first path, so it is updated, penalised, counted and saved once.
     /// - Parameter includeFrozen: also list parameters of frozen layers (for saving).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func namedParameters(includeFrozen: Bool = true) -> [(name: String, variable: Variable<Scalar>)] {
         var seen: Set<ObjectIdentifier> = []
         return allNamedParameters(includeFrozen: includeFrozen).filter { seen.insert(ObjectIdentifier($0.variable)).inserted }
     }
 
     /// ``namedParameters(includeFrozen:)`` with repeats.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func allNamedParameters(includeFrozen: Bool) -> [(name: String, variable: Variable<Scalar>)] {
         guard includeFrozen || isTrainable else { return [] }
-        var result = ownParameters
+        var result = ownParameters()
         for (prefix, child) in namedChildren {
             result += child.allNamedParameters(includeFrozen: includeFrozen).map { ("\(prefix).\($0.name)", $0.variable) }
         }
         return result
+    }
+
+    /// Calls `body` with every parameter of this layer and its sub-layers in the order of
+    /// ``namedParameters(includeFrozen:)``, repeats included, without naming them: for checks that
+    /// run on every call, such as whether a compiled executor still reads the model's parameters.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forEachParameter(_ body: (Variable<Scalar>) -> Void) {
+        for (_, variable) in ownParameters() { body(variable) }
+        for child in children { child.forEachParameter(body) }
     }
 
     /// The parameters an optimiser should update (those of trainable layers).
@@ -216,7 +260,7 @@ open class Layer<Scalar: TensorScalar> {
 
     /// ``namedBuffers()`` with repeats.
     private func allNamedBuffers() -> [(name: String, buffer: Buffer<Scalar>)] {
-        var result: [(String, Buffer<Scalar>)] = reflectedValues.compactMap { label, value in
+        var result: [(String, Buffer<Scalar>)] = reflectedValues().compactMap { label, value in
             if case .buffer(let buffer) = value { (label, buffer) } else { nil }
         }
         for (prefix, child) in namedChildren {

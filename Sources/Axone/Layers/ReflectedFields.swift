@@ -40,6 +40,9 @@ struct PlannedField: @unchecked Sendable {   // `Any.Type` is not `Sendable`; me
     /// Whether it is stored as a strong reference or a value (not `weak` or `unowned`), so that it
     /// may be read straight from the instance's memory as a value of ``type``.
     let isStrong: Bool
+    /// Whether it is declared as a class (a layer, `Variable` or `Buffer`) or an optional of one:
+    /// stored as one pointer, null for `nil`, read by ``object(in:)`` without boxing or casting.
+    let holdsReference: Bool
 
     /// Its value in `object` (an instance of the class that declares it, or of a subclass), read
     /// straight from memory: no lookup of its type by name, as `Mirror` makes for each child.
@@ -50,6 +53,16 @@ struct PlannedField: @unchecked Sendable {   // `Any.Type` is not `Sendable`; me
             }
         }
         return _openExistential(type, do: load)
+    }
+
+    /// The object the field refers to in `object`, or `nil` (for a strong field that
+    /// ``holdsReference``): one load, where ``value(in:)`` boxes the value and the caller casts it.
+    func referencedObject(in object: AnyObject) -> AnyObject? {
+        let bits = withExtendedLifetime(object) {
+            UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque()).load(fromByteOffset: offset, as: UInt.self)
+        }
+        guard let pointer = UnsafeRawPointer(bitPattern: bits) else { return nil }
+        return Unmanaged<AnyObject>.fromOpaque(pointer).takeUnretainedValue()
     }
 }
 
@@ -81,10 +94,9 @@ struct ReflectionPlan: Sendable {
     /// The plan for `layer`'s class, made on first use from `layer`; `nil` for a layer with a
     /// custom mirror (its children need not be its stored properties).
     static func of<Scalar>(_ layer: Layer<Scalar>) -> ReflectionPlan? {
-        if layer is CustomReflectable { return nil }
         let key = ObjectIdentifier(type(of: layer))
         if let plan = plans.withLock({ $0[key] }) { return plan }
-        let plan = ReflectionPlan(layer)
+        let plan = layer is CustomReflectable ? nil : ReflectionPlan(layer)
         plans.withLock { $0[key] = plan }
         return plan
     }
@@ -112,7 +124,8 @@ struct ReflectionPlan: Sendable {
         return own.enumerated().compactMap { index, field in
             role(of: field.type, kind: field.kind, scalar: Scalar.self).map {
                 PlannedField(index: index, label: field.name, offset: field.offset, type: field.type, role: $0,
-                             isStrong: isStrong(level.subjectType, field: inherited + index))
+                             isStrong: isStrong(level.subjectType, field: inherited + index),
+                             holdsReference: $0 != .layers && $0 != .any && isReference(field.type, kind: field.kind))
             }
         }
     }
@@ -165,6 +178,14 @@ struct ReflectionPlan: Sendable {
         }
     }
 
+    /// Whether a field of type `type` (of metadata kind `kind`) is a class reference or an optional
+    /// of one (one pointer, null for `nil`; an optional of an optional is not).
+    private static func isReference(_ type: Any.Type, kind: _MetadataKind) -> Bool {
+        guard kind == .optional else { return kind == .class }
+        guard let optional = type as? any OptionalField.Type else { return false }
+        return metadataKind(optional.wrappedType) == .class
+    }
+
     /// The metadata kind of `type`, read as the kind of a one-field struct's field.
     private static func metadataKind(_ type: Any.Type) -> _MetadataKind {
         func kind<T>(_: T.Type) -> _MetadataKind {
@@ -178,8 +199,8 @@ struct ReflectionPlan: Sendable {
         return kind(type)
     }
 
-    /// The plans made so far, by class.
-    private static let plans = Mutex<[ObjectIdentifier: ReflectionPlan]>([:])
+    /// The plans made so far, by class (`nil` for a class with a custom mirror).
+    private static let plans = Mutex<[ObjectIdentifier: ReflectionPlan?]>([:])
 }
 
 /// What the runtime tells of a field beside its type (the layout of the standard library's

@@ -48,8 +48,21 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     }
 
     /// Whether this executor reads `model`'s current parameters (none was replaced since the trace).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func reads(_ model: Model<Scalar>) -> Bool {
-        parameterIDs.elementsEqual(model.namedParameters().lazy.map { ObjectIdentifier($0.variable) })
+        // The walk's parameters, each kept at its first occurrence, must be the traced ones in
+        // order: a parameter met again is one already matched.
+        var matched = 0, matches = true
+        model.forEachParameter { variable in
+            let id = ObjectIdentifier(variable)
+            if matched < parameterIDs.count && parameterIDs[matched] == id {
+                matched += 1
+            } else if !parameterIDs[..<matched].contains(id) {
+                matches = false
+            }
+        }
+        return matches && matched == parameterIDs.count
     }
 
     /// Whether every traced parameter still has its traced shape (a value of another shape may

@@ -209,7 +209,14 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The batch size a layer of the model requires (see ``Layer/requiredBatchSize``), if any:
     /// `predict` and `evaluate` then feed batches of exactly that size, without the compiled
     /// executor (which splits batches into row blocks), and `fit` takes only that batch size.
-    open override var requiredBatchSize: Int? { children.lazy.compactMap { $0.requiredBatchSize }.first }
+    open override var requiredBatchSize: Int? { firstRequiredBatchSize() }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func firstRequiredBatchSize() -> Int? {
+        for child in children { if let size = child.requiredBatchSize { return size } }
+        return nil
+    }
 
     /// The rows of each inference batch for `count` examples: whole row blocks of about
     /// `batchSize` (see ``inferenceBatchRows(_:)``), or the required batch size, which must divide `count`.
