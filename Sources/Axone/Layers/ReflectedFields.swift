@@ -97,7 +97,7 @@ struct ReflectionPlan: Sendable {
         let key = ObjectIdentifier(type(of: layer))
         if let plan = plans.withLock({ $0[key] }) { return plan }
         let plan = layer is CustomReflectable ? nil : ReflectionPlan(layer)
-        plans.withLock { $0[key] = plan }
+        plans.withLock { $0[key] = .some(plan) }   // `nil` stored too: assigning `nil` would remove the key
         return plan
     }
 
