@@ -41,7 +41,7 @@ struct PlannedField: @unchecked Sendable {   // `Any.Type` is not `Sendable`; me
     /// may be read straight from the instance's memory as a value of ``type``.
     let isStrong: Bool
     /// Whether it is declared as a class (a layer, `Variable` or `Buffer`) or an optional of one:
-    /// stored as one pointer, null for `nil`, read by ``object(in:)`` without boxing or casting.
+    /// stored as one pointer, null for `nil`, read by ``referencedObject(in:)`` without boxing or casting.
     let holdsReference: Bool
 
     /// Its value in `object` (an instance of the class that declares it, or of a subclass), read
