@@ -72,10 +72,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     @_specialize(where Scalar == Double)
     func parametersKeepTheirShapes() -> Bool {
         guard case .success(let graph) = trace else { return true }
-        for index in graph.parameters.indices where graph.parameters[index].variable.value.shape != graph.shapes[graph.inputCount + index] {
-            return false
-        }
-        return true
+        return graph.parameters.indices.allSatisfy { graph.parameters[$0].variable.value.shape == graph.shapes[graph.inputCount + $0] }
     }
 
     /// The number of primitive calls of the traced forward pass (after fusion).
