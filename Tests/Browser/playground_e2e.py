@@ -12,6 +12,7 @@ the two-unit hidden space; the three downloads; the address's round trip; keyboa
 narrow screen. Saves screenshots under DOCS_DIR (playground.png, playground-own-points.png,
 playground-narrow.png). Prints one line per check; exits 0 when all pass, 1 with the reason otherwise.
 """
+import contextlib
 import json
 import os
 import struct
@@ -19,12 +20,16 @@ import sys
 import tempfile
 import time
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
 TRAINING_TIMEOUT_S = 60
 SETTINGS = {"#dataset": "xor", "#noise": "0.15", "#seed": "7", "#hiddenLayers": "2", "#units": "4",
             "#activation": "tanh", "#loss": "cross_entropy", "#optimizer": "adam", "#learningRate": "0.03",
             "#batchSize": "10", "#dropout": "0", "#l2": "0"}
+
+
+# The JavaScript errors each page raised so far (reported at the end, and with any wait that runs out).
+PAGE_ERRORS = []
 
 
 def fail(message):
@@ -37,9 +42,27 @@ def check(condition, message):
         fail(message)
 
 
+@contextlib.contextmanager
+def waiting(page, what):
+    """Turns a wait that runs out into a failure that says what the page held then: the pending
+    requests, the error banner, the session's and the last drawn status's generations and settings,
+    and the JavaScript errors so far (a wait that timed out once in CI left nothing to go on)."""
+    try:
+        yield
+    except PlaywrightTimeout:
+        state = page.evaluate("""() => ({
+            pending: document.body.dataset.pending,
+            banner: document.getElementById('error').hidden ? null : document.getElementById('error').textContent,
+            session: session && { id: session.id, generation: session.status.generation, settings: session.settings },
+            lastStatus: lastStatus && { generation: lastStatus.generation, epoch: lastStatus.epoch,
+                                        playing: lastStatus.playing, hiddenSpace: !!lastStatus.hiddenSpace } })""")
+        fail(f"timed out waiting for {what}; the page: {json.dumps(state)}; JavaScript errors: {PAGE_ERRORS}")
+
+
 def settled(page):
     """Waits until every settings request the page sent has been answered."""
-    page.wait_for_selector('body[data-pending="0"][data-session]', timeout=60_000)   # generous: in the full suite both cores are busy
+    with waiting(page, "the settings requests to be answered"):
+        page.wait_for_selector('body[data-pending="0"][data-session]', timeout=60_000)   # generous: in the full suite both cores are busy
 
 
 def set_controls(page, values):
@@ -200,7 +223,8 @@ def presets_and_features(page):
     page.uncheck("#feature-x1sq")
     settled(page)
     set_controls(page, {"#hiddenLayers": "1", "#units": "2"})
-    page.wait_for_selector("#hidden-space-panel:not([hidden])", timeout=60_000)   # the next status after the change; both cores are busy in the full suite
+    with waiting(page, "the two-unit hidden-space panel"):
+        page.wait_for_selector("#hidden-space-panel:not([hidden])", timeout=60_000)   # the reset's status; both cores are busy in the full suite
     check(page.get_attribute("#hidden-space", "data-points") == "80", "the hidden space shows the 80 points")
     print("ok: input features; the two-unit hidden space", flush=True)
 
@@ -286,8 +310,7 @@ def main(url, docs):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         context = browser.new_context(viewport={"width": 1280, "height": 860})
         page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("pageerror", lambda error: PAGE_ERRORS.append(str(error)))
         page.goto(url)
         settled(page)
         other = context.new_page()
@@ -303,7 +326,7 @@ def main(url, docs):
         address_round_trip(page, context)
         keyboard(page)
         narrow(browser, url, os.path.join(docs, "playground-narrow.png"))
-        check(not errors, f"JavaScript errors in the page: {errors}")
+        check(not PAGE_ERRORS, f"JavaScript errors in the page: {PAGE_ERRORS}")
         browser.close()
     print("PASS", flush=True)
 
