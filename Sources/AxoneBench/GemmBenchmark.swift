@@ -46,7 +46,8 @@ struct GemmBenchmark: ParsableCommand {
         Thread.sleep(forTimeInterval: 0.5)
         let shards = Self.shards(batch: batch), phases = Self.executorPhases(batch: batch, shards: shards)
         let sharded = Self.shardedSeconds(phases, repeats: options.repeats * 20)
-        let phaseSeconds = phases.map { Self.shardedSeconds([$0], repeats: options.repeats * 20) }
+        // The same phases one at a time, when there are three (with one shard, the step is its only phase).
+        let phaseSeconds = phases.count == 3 ? phases.map { Self.shardedSeconds([$0], repeats: options.repeats * 20) } : []
 
         // Axone keeps OpenBLAS single-threaded; give it the threads back for this part.
         openblas_set_num_threads(Int32(options.threads))
@@ -64,8 +65,8 @@ struct GemmBenchmark: ParsableCommand {
                      shards, batch / shards, Parallelism.threadCount, shards > 1 ? ", W₁ in blocks of rows" : "",
                      sharded * 1e3, flops / sharded / 1e9, sharded * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
-        if phases.count == 3 {
-            // The same phases one at a time, named by the profiler's phases (`AxoneBench mlp --profile`).
+        if !phaseSeconds.isEmpty {
+            // Named by the profiler's phases (`AxoneBench mlp --profile`).
             let names: [TrainingProfiler.Phase] = [.deferredProduct, .forwardBackward, .update]
             print("floor by phase, as Axone runs it (ms per epoch): " + zip(names, phaseSeconds).map { name, seconds in
                 "\(name) " + String(format: "%.1f", seconds * steps * 1e3)
