@@ -8,7 +8,7 @@ canvas changed, that a second tab trains its own session, and that a bad setting
 server's error in the page. Then checks every panel interaction: points added by clicking,
 shift-clicking, the keyboard, removed by alt-click and right-click, cleared and filled at random;
 the capacity presets; input features; a regression data set; discretize and show/hide test points;
-the two-unit hidden space; the three downloads; the address's round trip; keyboard focus; and a
+the two-unit hidden space; an edit typed while an answer is on its way; the three downloads; the address's round trip; keyboard focus; and a
 narrow screen. Saves screenshots under DOCS_DIR (playground.png, playground-own-points.png,
 playground-narrow.png). Prints one line per check; exits 0 when all pass, 1 with the reason otherwise.
 """
@@ -229,6 +229,22 @@ def presets_and_features(page):
     print("ok: input features; the two-unit hidden space", flush=True)
 
 
+def edit_during_an_answer(page):
+    """A number typed while an earlier change is being answered is kept. The answer used to put the
+    old value back, and the field's own change event then sent the old value: the test's wait for
+    the two-unit hidden space once timed out so in CI (set_controls fills a field, then fires its
+    change event, in two calls)."""
+    page.evaluate("() => { const field = document.getElementById('hiddenLayers'); field.value = '2'; field.dispatchEvent(new Event('change')); }")
+    page.evaluate("() => { document.getElementById('units').value = '3'; }")   # typed while the answer is on its way
+    settled(page)
+    check(page.input_value("#units") == "3", f"the answer replaced the typed units by {page.input_value('#units')}")
+    page.dispatch_event("#units", "change")
+    settled(page)
+    settings = session(page)["settings"]
+    check((settings["hiddenLayers"], settings["units"]) == (2, 3), f"both edits reach the session: {settings}")
+    print("ok: an edit typed while an answer is on its way is kept", flush=True)
+
+
 def regression(page):
     set_controls(page, {"#dataset": "plane"})
     described = session(page)
@@ -321,6 +337,7 @@ def main(url, docs):
         edit_points(page, os.path.join(docs, "playground-own-points.png"))
         view_options(page)
         presets_and_features(page)
+        edit_during_an_answer(page)
         regression(page)
         downloads(page)
         address_round_trip(page, context)

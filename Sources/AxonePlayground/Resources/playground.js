@@ -189,12 +189,14 @@ function writeAddress() {
 // --- Session ------------------------------------------------------------------------------
 
 async function openSession() {
-  adopt(await api("POST", "/api/sessions", readSettings()));
+  const shown = readSettings();
+  adopt(await api("POST", "/api/sessions", shown), shown);
 }
 
 async function reset() {
   if (!session) return openSession();
-  adopt(await api("POST", `/api/sessions/${session.id}/reset`, readSettings()));
+  const shown = readSettings();
+  adopt(await api("POST", `/api/sessions/${session.id}/reset`, shown), shown);
 }
 
 async function command(name) {
@@ -202,13 +204,20 @@ async function command(name) {
   render(await api("POST", `/api/sessions/${session.id}/${name}`));
 }
 
-/** Takes a create/reset/points answer as the current session and draws it. */
-function adopt(description) {
+/**
+ * Takes a create/reset/points answer as the current session and draws it. `shown` is what the
+ * controls held when the request was sent (`readSettings()`): the controls show the answer's
+ * settings, except those the reader has changed since, which keep the reader's value (a change
+ * still being typed, or one queued; its own request follows).
+ */
+function adopt(description, shown) {
+  const now = readSettings();
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  applySettings(Object.fromEntries(Object.entries(description.settings).filter(([key]) => !(key in now) || same(now[key], shown[key]))));
   session = description;
   clearError();
   $("session").textContent = description.id.slice(0, 8);
   document.body.dataset.session = description.id;
-  if (pending <= 1) applySettings(description.settings);   // else later edits are queued: keep them
   for (const download of catalogue.downloads) {
     $(`download-${download.value}`).href = `/api/sessions/${description.id}/download/${download.value}`;
   }
@@ -233,8 +242,8 @@ function editPoints(edit) {
   return enqueue(async () => {
     if (!session) return;
     if (session.data.regression) throw new Error("points have classes: choose a classification data set to add or remove points");
-    const points = edit(currentPoints());
-    adopt(await api("POST", `/api/sessions/${session.id}/points`, { points }));
+    const points = edit(currentPoints()), shown = readSettings();
+    adopt(await api("POST", `/api/sessions/${session.id}/points`, { points }), shown);
   });
 }
 
