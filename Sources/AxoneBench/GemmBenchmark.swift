@@ -5,7 +5,8 @@ import Foundation
 
 /// sgemm GFLOP/s on a square product and on every GEMM of one MLP training step, run two ways:
 /// by OpenBLAS's own threads, and with the call shapes of Axone's compiled step (side by side on the
-/// worker pool, each a single-threaded call). The faster way gives the epoch's GEMM floor.
+/// worker pool, each a single-threaded call, through the kernel `Float.gemm` picks, as the step calls
+/// it; then every one through OpenBLAS, for comparison). The faster way gives the epoch's GEMM floor.
 struct GemmBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm", abstract: "sgemm GFLOP/s: 1024³ and the GEMMs of a 784-256-128-10 MLP step.")
@@ -46,6 +47,7 @@ struct GemmBenchmark: ParsableCommand {
         Thread.sleep(forTimeInterval: 0.5)
         let shards = Self.shards(batch: batch), phases = Self.executorPhases(batch: batch, shards: shards)
         let sharded = Self.shardedSeconds(phases, repeats: options.repeats * 20)
+        let shardedBLAS = Self.shardedSeconds(phases, throughBLAS: true, repeats: options.repeats * 20)
         // The same phases one at a time, when there are three (with one shard, the step is its only phase).
         let phaseSeconds = phases.count == 3 ? phases.map { Self.shardedSeconds([$0], repeats: options.repeats * 20) } : []
 
@@ -64,6 +66,8 @@ struct GemmBenchmark: ParsableCommand {
                      + "one step %.3f ms, %.1f GFLOP/s; epoch floor %.3f s",
                      shards, batch / shards, Parallelism.threadCount, shards > 1 ? ", W₁ in blocks of rows" : "",
                      sharded * 1e3, flops / sharded / 1e9, sharded * steps))
+        print(String(format: "the same, every product through OpenBLAS (as before Axone's tiled kernel): one step %.3f ms, "
+                     + "%.1f GFLOP/s; epoch floor %.3f s", shardedBLAS * 1e3, flops / shardedBLAS / 1e9, shardedBLAS * steps))
         print(String(format: "GEMM floor: %.3f s per epoch", min(threaded, sharded) * steps))
         if !phaseSeconds.isEmpty {
             // Named by the profiler's phases (`AxoneBench mlp --profile`).
@@ -109,8 +113,8 @@ struct GemmBenchmark: ParsableCommand {
     }
 
     /// Median seconds of one run of `phases` (see ``ShardedStep``).
-    static func shardedSeconds(_ phases: [[[Product]]], repeats: Int) -> Double {
-        let step = ShardedStep(phases)
+    static func shardedSeconds(_ phases: [[[Product]]], throughBLAS: Bool = false, repeats: Int) -> Double {
+        let step = ShardedStep(phases, throughBLAS: throughBLAS)
         return medianSeconds(repeats: repeats) { step.run() }
     }
 
@@ -119,7 +123,7 @@ struct GemmBenchmark: ParsableCommand {
     static func time(_ product: Product, repeats: Int) -> Double {
         let operands = Operands(product)
         let seconds = medianSeconds(repeats: repeats * (product.m * product.n * product.k < 1 << 24 ? 20 : 1)) {
-            operands.multiply(product)
+            operands.multiply(product, throughBLAS: true)
         }
         let flags = "\(product.transposeA ? "T" : "N")\(product.transposeB ? "T" : "N")"
         print(product.label.padding(toLength: 38, withPad: " ", startingAt: 0), " \(flags)  ",
@@ -130,14 +134,16 @@ struct GemmBenchmark: ParsableCommand {
 
 /// Phases of products (see ``GemmBenchmark/executorPhases(batch:shards:)``) with their operands,
 /// run as Axone's compiled step runs them: each phase's shards side by side on the worker pool, each
-/// product a single-threaded call on the shard's own operands, the next phase after the last shard
-/// of this one.
+/// product a single-threaded call on the shard's own operands (through Axone's kernels, as the step
+/// calls them, or every one through OpenBLAS), the next phase after the last shard of this one.
 final class ShardedStep {
     private let phases: [[[GemmBenchmark.Product]]]
     private let operands: [[[Operands]]]
+    private let throughBLAS: Bool
 
-    init(_ phases: [[[GemmBenchmark.Product]]]) {
+    init(_ phases: [[[GemmBenchmark.Product]]], throughBLAS: Bool = false) {
         self.phases = phases
+        self.throughBLAS = throughBLAS
         operands = phases.map { shards in shards.map { products in products.map { Operands($0) } } }
     }
 
@@ -145,7 +151,7 @@ final class ShardedStep {
     func run() {
         for (phase, phaseOperands) in zip(phases, operands) {
             Parallelism.parallelFor(phase.count) { shard in
-                for (product, operand) in zip(phase[shard], phaseOperands[shard]) { operand.multiply(product) }
+                for (product, operand) in zip(phase[shard], phaseOperands[shard]) { operand.multiply(product, throughBLAS: throughBLAS) }
             }
         }
     }
@@ -167,9 +173,16 @@ final class Operands {
 
     deinit { for buffer in [a, b, c] { buffer.deallocate() } }
 
-    func multiply(_ p: GemmBenchmark.Product) {
-        Float.gemm(transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: 1,
-                   a: a.baseAddress!, lda: p.transposeA ? p.m : p.k, b: b.baseAddress!, ldb: p.transposeB ? p.k : p.n,
-                   beta: 0, c: c.baseAddress!, ldc: p.n)
+    /// `C = op(A)·op(B)` through `Float.gemm` (Axone's choice of kernel) or through OpenBLAS.
+    func multiply(_ p: GemmBenchmark.Product, throughBLAS: Bool) {
+        let (lda, ldb) = (p.transposeA ? p.m : p.k, p.transposeB ? p.k : p.n)
+        if throughBLAS {
+            cblas_sgemm(CblasRowMajor, p.transposeA ? CblasTrans : CblasNoTrans, p.transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(p.m), Int32(p.n), Int32(p.k), 1, a.baseAddress!, Int32(lda), b.baseAddress!, Int32(ldb), 0,
+                        c.baseAddress!, Int32(p.n))
+        } else {
+            Float.gemm(transposeA: p.transposeA, transposeB: p.transposeB, m: p.m, n: p.n, k: p.k, alpha: 1,
+                       a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: 0, c: c.baseAddress!, ldc: p.n)
+        }
     }
 }

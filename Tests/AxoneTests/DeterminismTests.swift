@@ -1,3 +1,4 @@
+import CAxoneKernels
 import Foundation
 import Testing
 @testable import Axone
@@ -46,6 +47,28 @@ import Testing
             }
         })
         #expect(Tensor.matmul(a, b, transposeA: ta, transposeB: tb) == expected, "\(S.self) \(flags)")
+    }
+
+    @Test(arguments: [false, true])
+    func denseLayerProductsAreFMAChainsWhateverTheBLASKernel(transposeA: Bool) {
+        // On CPUs with AVX-512, a dense layer's `Float` products (α = 1, B as it is, 64 columns or
+        // more) run Axone's tiled kernel: the same FMA chains as the small products, whatever the
+        // OpenBLAS kernel, in a product far above `smallProductLimit` (a layer 784-256 on a shard of
+        // 64 rows). Elsewhere they stay on BLAS.
+        let (m, n, k) = transposeA ? (784, 256, 64) : (64, 256, 784)
+        #expect(m * n * k > Float.smallProductLimit)
+        guard Float.isTiled(n: n, k: k) else {
+            #expect(axone_tiled_gemm_f32_avx512() == nil)
+            return
+        }
+        var rng = SeededGenerator(seed: 9)
+        let a = Tensor<Float>.randomNormal(transposeA ? [k, m] : [m, k], using: &rng)
+        let b = Tensor<Float>.randomNormal([k, n], using: &rng)
+        let product = Tensor.matmul(a, b, transposeA: transposeA)
+        for (i, j) in [(0, 0), (5, 17), (m - 1, n - 1), (m / 2, 64), (m - 3, 200)] {
+            let chain = (0..<k).reduce(Float.zero) { sum, p in sum.addingProduct(transposeA ? a[p, i] : a[i, p], b[p, j]) }
+            #expect(product[i, j] == chain, "element (\(i), \(j))")
+        }
     }
 
     func expectBlockIndependence<S: TensorScalar>(_: S.Type, _ flags: (Bool, Bool)) {

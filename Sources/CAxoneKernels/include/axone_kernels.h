@@ -91,6 +91,15 @@ void axone_small_gemm_f32(int transpose_a, int transpose_b, long m, long n, long
 void axone_small_gemm_f64(int transpose_a, int transpose_b, long m, long n, long k, double alpha, const double *a,
                           long lda, const double *b, long ldb, double beta, double *c, long ldc);
 
+/// C ← op(A)·B + β·C (row-major, B not transposed) in AVX-512 register tiles (`tiled_gemm.c`), for
+/// products whose B fits the caches: the same arithmetic as `axone_small_gemm_f32` at α = 1,
+/// element for element, so the same bits, faster than OpenBLAS's kernel on the products of a dense
+/// layer's step.
+typedef void axone_tiled_gemm_f32_function(int transpose_a, long m, long n, long k, const float *a, long lda,
+                                           const float *b, long ldb, float beta, float *c, long ldc);
+/// The tiled kernel, or NULL when this CPU lacks AVX-512 (x86-64 level 4).
+axone_tiled_gemm_f32_function *axone_tiled_gemm_f32_avx512(void);
+
 /// A hint to the CPU that the caller is spinning on a shared flag (x86 `pause`, ARM `yield`):
 /// it saves power and leaves the core's resources to a sibling hyper-thread.
 /// The geometry of a window moved over channels-last images (Window2D in Swift).
