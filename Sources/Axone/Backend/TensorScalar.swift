@@ -95,7 +95,9 @@ extension TensorScalar {
     /// runs Axone's own kernel instead of BLAS: a 16×32×64 product, where BLAS's call and packing
     /// cost about as much as the arithmetic.
     static var smallProductLimit: Int { 1 << 15 }
+}
 
+extension Float {
     /// Whether a larger `Float` product with α = 1 and B not transposed, `n` columns wide and
     /// summed over `k`, runs Axone's register-tiled kernel (the small products' arithmetic, faster
     /// than OpenBLAS: see `CAxoneKernels/tiled_gemm.c`) rather than BLAS: on CPUs with AVX-512, 64
