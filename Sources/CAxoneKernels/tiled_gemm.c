@@ -69,14 +69,8 @@ AXONE_AVX512 static void axone_tiled_gemm_f32(int transpose_a, long m, long n, l
     if (rest == 2) axone_tile_column(2, j, m, k, a, a_row, a_depth, b, ldb, beta, c, ldc);
     if (rest == 1) axone_tile_column(1, j, m, k, a, a_row, a_depth, b, ldb, beta, c, ldc);
     j += rest * axone_lanes;
-    // The last columns, fewer than a vector: the same sums one element at a time.
-    for (long i = 0; i < m; i++)
-        for (long column = j; column < n; column++) {
-            float *cell = c + i * ldc + column;
-            float sum = beta == 0 ? 0 : beta == 1 ? *cell : *cell * beta;
-            for (long p = 0; p < k; p++) sum += a[i * a_row + p * a_depth] * b[p * ldb + column];
-            *cell = sum;
-        }
+    // The last columns, fewer than a vector: the small products' kernel, whose arithmetic this is.
+    if (j < n) axone_small_gemm_f32(transpose_a, 0, m, n - j, k, 1, a, lda, b + j, ldb, beta, c + j, ldc);
 }
 
 axone_tiled_gemm_f32_function *axone_tiled_gemm_f32_avx512(void) {
