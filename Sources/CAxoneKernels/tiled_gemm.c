@@ -10,8 +10,9 @@
 // One thread, Zen 5, against OpenBLAS 0.3's SkylakeX kernel single-threaded, on the peers' MLP:
 // 0.87–0.95× its time (x·W₁ for a block of 392 inputs, xᵀ·dZ₁ for it, the second layer's two),
 // since OpenBLAS packs its operands first; in training the epoch took 9 % less. An AVX2 version
-// (6 rows × 2 vectors of 8) matched OpenBLAS's Haswell kernel alone but made the epoch 4 % slower,
-// as did the 6 × 16 tiles tried on 2026-12-01 (README): AVX2 hosts keep OpenBLAS.
+// (6 rows × 2 vectors of 8) matched OpenBLAS's kernel alone but made the epoch slower: 4 % on Zen 5
+// emulating AVX2, 34 % on a real Zen 3, whose 512 KiB L2 does not keep W₁'s block and the batch
+// while the tiles read A again for each 16-column panel (docs/speed-log.md): AVX2 hosts keep OpenBLAS.
 
 #if defined(__x86_64__) && defined(__clang__)
 #define AXONE_TILE_ROWS 6

@@ -6,7 +6,7 @@
 /// a register tile of output pixels reads its windows straight from the images, starts from the
 /// bias and applies a fused ReLU as it stores, so no window matrix is written. It reaches 95 % of
 /// OpenBLAS's `sgemm` peak on the notes' layers, where im2col and `sgemm` reached about 75 %
-/// (README, CNN section). A 3×3 window with stride 1 runs Winograd's F(4×4, 3×3) instead
+/// (`docs/speed-log.md`, the CNN's sections). A 3×3 window with stride 1 runs Winograd's F(4×4, 3×3) instead
 /// (``runsWinograd(channels:filters:)``, ``convolveWinograd(_:layout:images:channels:filters:from:kernel:bias:relu:workspace:into:)``),
 /// whose 36 products per tile run on the same kernel: 4× fewer multiply-adds.
 ///
@@ -25,8 +25,8 @@ struct Convolution2DPrimitive<Scalar: TensorScalar>: Primitive {
     let chunkBytes: Int
 
     /// Creates the primitive; the pullback's chunks fill about 256 KiB of window rows by default,
-    /// which stay in a core's L2 cache from im2col to the GEMM's packing (measured in the README's
-    /// CNN section).
+    /// which stay in a core's L2 cache from im2col to the GEMM's packing (measured in
+    /// `docs/speed-log.md`, the CNN's first section).
     init(window: Window2D, activation: ElementwisePrimitive<Scalar>? = nil, chunkBytes: Int = 256 << 10) {
         precondition(activation?.derivativeFollowsFromOutput ?? true, "conv2d: \(activation!.name) cannot be fused")
         self.window = window
