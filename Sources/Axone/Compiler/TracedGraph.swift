@@ -201,6 +201,12 @@ final class TracedGraph<Scalar: TensorScalar> {
         }
     }
 
+    /// The elements per example of the largest value that carries the batch (row-local graphs only).
+    var largestValuePerRow: Int {
+        let perRow = shapes(rows: 1)
+        return perRow.indices.filter { batchLeading![$0] }.map { perRow[$0].reduce(1, *) }.max() ?? 0
+    }
+
     /// Each value's shape when the batch holds `rows` examples (row-local graphs only): the first
     /// axis of every batch-leading value scaled from the traced batch.
     func shapes(rows: Int) -> [[Int]] {

@@ -13,8 +13,9 @@ import Synchronization
 /// blocks of its rows, each block updated at once by the thread that computed it. The splits depend
 /// on the batch size alone, so results are bit-identical whatever the thread count.
 ///
-/// **Inference** runs blocks of ``inferenceBlockRows`` rows starting at row 0, each through the
-/// whole network in a program of its own taken from a pool, so several threads may infer at once.
+/// **Inference** runs blocks of ``inferenceBlockRows`` rows starting at row 0 (a power of two up to
+/// 256, set by the model's largest activation), each through the whole network in a program of its
+/// own taken from a pool, so several threads may infer at once.
 ///
 /// **Random layers** (dropout, noise) draw their tensors for the whole batch before the shards run,
 /// from their own generators in the eager pass's order, so training draws the bits the tape would.
@@ -42,9 +43,12 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// Traces `model` for inputs of `inputShapes` (without the batch axis).
     init(_ model: Model<Scalar>, inputShapes: [[Int]]) {
         parameterIDs = model.namedParameters().map { ObjectIdentifier($0.variable) }
-        trace = Result { try TracedGraph(tracing: model, inputShapes: inputShapes.map { [Self.tracedRows] + $0 }) }
+        let trace = Result { try TracedGraph(tracing: model, inputShapes: inputShapes.map { [Self.tracedRows] + $0 }) }
             .mapError { $0 as? CompilationRefusal ?? CompilationRefusal("\($0)") }
             .flatMap { $0.isRowLocal ? .success($0) : .failure(CompilationRefusal("an operation mixes the rows of a batch")) }
+        self.trace = trace
+        let rowBytes = ((try? trace.get().largestValuePerRow) ?? 0) * MemoryLayout<Scalar>.stride
+        inferenceBlockRows = Self.inferenceBlockRows(largestValueBytesPerRow: rowBytes)
     }
 
     /// Whether this executor reads `model`'s current parameters (none was replaced since the trace).
@@ -574,10 +578,31 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// blocks, and the oldest are dropped.
     static var idleProgramLimit: Int { 16 }
 
-    /// Rows per inference block: the first layer's product packs its weight once per block, so
-    /// blocks larger than the products' 64 rows pay (256 rows: 11–14 % more inference throughput than
-    /// 64 on the Fashion-MNIST MLP).
-    static var inferenceBlockRows: Int { 256 }
+    /// The most rows per inference block, and the unit ``Model`` rounds the batch size of `predict`
+    /// and `evaluate` up to: every block size divides it, so a batch splits into the blocks one
+    /// whole input would. A dense layer's product packs its weight once per block, so blocks larger
+    /// than the products' 64 rows pay (256 rows: 11–14 % more inference throughput than 64 on the
+    /// Fashion-MNIST MLP).
+    static var maximumInferenceBlockRows: Int { 256 }
+
+    /// The bytes a block's largest value may take, so that it stays in the caches from the call that
+    /// writes it to the one that reads it.
+    static var inferenceBlockBytes: Int { 2 << 20 }
+
+    /// Rows per inference block for this model (see ``inferenceBlockRows(largestValueBytesPerRow:)``).
+    let inferenceBlockRows: Int
+
+    /// The largest power of two up to ``maximumInferenceBlockRows`` rows whose largest value, of
+    /// `bytes` per row, fits in ``inferenceBlockBytes`` (1 when not even one row fits). 256 for the
+    /// Fashion-MNIST MLP; 16 for the 2-conv network, whose first convolution writes 86.5 KB an
+    /// image: in blocks of 256 that output (22 MB) went to memory and back between the
+    /// convolution and the pooling, which then took a fifth of the time, and blocks of 16 or 32
+    /// gave 1.5–1.7× the inference throughput on a Zen 3 (`AxoneBench cnn`; 64 rows or more: none).
+    static func inferenceBlockRows(largestValueBytesPerRow bytes: Int) -> Int {
+        var rows = maximumInferenceBlockRows
+        while rows > 1 && rows * bytes > inferenceBlockBytes { rows /= 2 }
+        return rows
+    }
 
     /// The outputs for `inputs` (whole batches; rows computed in blocks of ``inferenceBlockRows`` that start at row 0),
     /// or `nil` when the model does not compile or its inference pass draws random numbers (a user
@@ -586,7 +611,7 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     @_specialize(where Scalar == Double)
     func infer(_ inputs: [Tensor<Scalar>]) -> [Tensor<Scalar>]? {
         guard case .success(let graph) = trace, graph.randomDraws.isEmpty else { return nil }
-        let rows = inputs[0].shape.first ?? 0, block = Self.inferenceBlockRows, blocks = (rows + block - 1) / block
+        let rows = inputs[0].shape.first ?? 0, block = inferenceBlockRows, blocks = (rows + block - 1) / block
         let shapes = graph.shapes(rows: rows)
         let parameters = graph.parameters.map { $0.variable.value }
         let results = withOperands(parameters) { parameterOperands in

@@ -359,9 +359,10 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
     /// The model's outputs for `x` in inference mode, computed `batchSize` examples at a time
     /// without recording gradients.
     ///
-    /// A compiled model takes the whole input at once, in row blocks of 256; any other model rounds
-    /// `batchSize` up to a multiple of 256 rows, whole row blocks of every product (64 rows, see
-    /// ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
+    /// A compiled model takes the whole input at once, in row blocks of up to 256 (fewer where a
+    /// block's largest activation would pass 2 MiB: 16 images for the 2-conv network); any other
+    /// model rounds `batchSize` up to a multiple of 256 rows, whole row blocks of every product (64
+    /// rows, see ``Parallelism``). Either way a prediction is the same bits whatever the batch size and
     /// the thread count. Several threads may call `predict` and `evaluate` on one model at once; `fit` on
     /// another thread meanwhile is refused with ``TrainingError/concurrentUse(_:)``.
     /// - Throws: ``TrainingError/invalidArgument(_:)`` for a model with several inputs or outputs
@@ -415,11 +416,11 @@ open class Model<Scalar: TensorScalar>: Layer<Scalar> {
         return try body()
     }
 
-    /// `batchSize` rounded up to whole inference blocks (``CompiledModel/inferenceBlockRows``, a
-    /// multiple of the products' row blocks), so that inference batches split into the same blocks
-    /// as one whole batch would.
+    /// `batchSize` rounded up to a multiple of 256 rows (``CompiledModel/maximumInferenceBlockRows``,
+    /// a multiple of every inference block and of the products' row blocks), so that inference
+    /// batches split into the same blocks as one whole batch would.
     private static func inferenceBatchRows(_ batchSize: Int) -> Int {
-        let block = CompiledModel<Scalar>.inferenceBlockRows
+        let block = CompiledModel<Scalar>.maximumInferenceBlockRows
         return Swift.max(1, (batchSize + block - 1) / block) * block
     }
 
