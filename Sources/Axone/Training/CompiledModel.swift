@@ -596,8 +596,9 @@ final class CompiledModel<Scalar: TensorScalar>: @unchecked Sendable {
     /// `bytes` per row, fits in ``inferenceBlockBytes`` (1 when not even one row fits). 256 for the
     /// Fashion-MNIST MLP; 16 for the 2-conv network, whose first convolution writes 86.5 KB an
     /// image: in blocks of 256 that output (22 MB) went to memory and back between the
-    /// convolution and the pooling, which then took a fifth of the time, and blocks of 16 or 32
-    /// gave 1.5–1.7× the inference throughput on a Zen 3 (`AxoneBench cnn`; 64 rows or more: none).
+    /// convolution and the pooling, which then took a fifth of the time; blocks of 16 gave 1.16–1.52×
+    /// the inference throughput on a Zen 3 (`AxoneBench cnn`, 3 interleaved pairs; blocks of 64
+    /// rows or more gained nothing).
     static func inferenceBlockRows(largestValueBytesPerRow bytes: Int) -> Int {
         var rows = maximumInferenceBlockRows
         while rows > 1 && rows * bytes > inferenceBlockBytes { rows /= 2 }
